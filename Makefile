@@ -1,0 +1,41 @@
+# Two commands on a fresh machine with python3 (3.11+): `make lab` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8888
+# Jupyter refuses to start as root without --allow-root (containers, CI machines).
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: lab test unit notebooks lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --compile -e '.[dev]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/python -m jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
+
+test: $(STAMP) lint unit notebooks
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# nbval over every notebook; an empty notebooks/ folder is not a failure.
+notebooks: $(STAMP)
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
+	  $(abspath $(BIN))/python -m pytest -q notebooks --nbval --nbval-current-env \
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
+	    -p no:randomly -o addopts="" -o testpaths=""; \
+	else echo "no notebooks to run"; fi
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/engine.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

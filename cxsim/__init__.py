@@ -1,0 +1,37 @@
+"""cxsim: customer experience, simulated.
+
+A SimPy model of customers moving through touchpoints under service policies,
+for a workbook that teaches how waiting, courtesy and follow-up turn into
+satisfaction, retention and profit.
+
+>>> import cxsim
+>>> result = cxsim.simulate("erlang_check", seed=0, days=1)
+>>> sorted(result.kpis())[:3]
+['abandonment_rate', 'completed_rate', 'customers']
+
+``import cxsim`` stays light: plots and widgets are imported on their own
+(``from cxsim import plots, widgets``).
+"""
+
+from . import theory
+from .catalog import data_dir, list_scenarios, load_scenario
+from .i18n import _, get_language, set_language
+from .results import Result
+from .scenario import Scenario, ScenarioError
+from .simulation import simulate
+
+__all__ = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "data_dir",
+    "get_language",
+    "list_scenarios",
+    "load_scenario",
+    "set_language",
+    "simulate",
+    "theory",
+    "_",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,176 @@
+"""KPIs from the tables of a run: pure pandas/numpy, testable with hand-made frames.
+
+Conventions (stated once, used everywhere):
+
+* Only visits and customers that *arrive* after the warm-up count.
+* ``mean_wait_min`` averages over every visit to a staffed touchpoint: those
+  served at once count 0, abandoners count the time until they left, and
+  those still waiting when the run ends count the time waited so far.
+* ``p_wait`` is the share of those visits that waited at all (wait > 0).
+* ``service_level`` is the share answered within the touchpoint's target
+  wait (default 5 minutes, claim N1), out of *all* visits, abandoners included.
+* ``abandonment_rate`` is the share of visits that ended by abandoning.
+* ``utilisation`` is busy staff-time over staffed time in the measured window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "interval_occupancy",
+    "queue_kpis",
+    "touchpoint_kpis",
+    "segment_kpis",
+    "hourly_timeseries",
+]
+
+MINUTES_PER_HOUR = 60.0
+
+
+def interval_occupancy(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Time-integral of how many intervals ``[start, end)`` are open, per bin of ``edges``.
+
+    Divide by the bin width for the time-average count (e.g. the mean queue length).
+
+    >>> interval_occupancy(np.array([0.0, 5.0]), np.array([10.0, 7.0]), np.array([0.0, 6.0, 12.0]))
+    array([7., 5.])
+    """
+    starts = np.sort(np.asarray(starts, dtype=float))
+    ends = np.sort(np.asarray(ends, dtype=float))
+    edges = np.asarray(edges, dtype=float)
+
+    def area_before(points: np.ndarray, x: np.ndarray) -> np.ndarray:
+        # sum over points p < x of (x - p)
+        count = np.searchsorted(points, x, side="left")
+        cumulative = np.concatenate([[0.0], np.cumsum(points)])
+        return count * x - cumulative[count]
+
+    area = area_before(starts, edges) - area_before(ends, edges)
+    return np.diff(area)
+
+
+def _staffed(visits: pd.DataFrame, staffed: list[str]) -> pd.DataFrame:
+    return visits[visits["touchpoint"].isin(staffed)]
+
+
+def queue_kpis(visits: pd.DataFrame, target_wait_min: pd.Series | float) -> dict[str, float]:
+    """Waiting KPIs over visits to staffed touchpoints (see the module docstring)."""
+    count = len(visits)
+    if count == 0:
+        return {"mean_wait_min": np.nan, "p_wait": np.nan, "service_level": np.nan,
+                "abandonment_rate": np.nan}
+    wait = visits["wait_min"].to_numpy()
+    answered = visits["outcome"].isin(["served", "in_service"]).to_numpy()
+    target = np.asarray(target_wait_min, dtype=float)
+    return {
+        "mean_wait_min": float(wait.mean()),
+        "p_wait": float((wait > 0).mean()),
+        "service_level": float((answered & (wait <= target)).mean()),
+        "abandonment_rate": float(visits["abandoned"].to_numpy().mean()),
+    }
+
+
+def _busy_minutes(visits: pd.DataFrame, window: tuple[float, float]) -> float:
+    answered = visits[visits["outcome"].isin(["served", "in_service"])]
+    start = answered["arrival_min"].to_numpy() + answered["wait_min"].to_numpy()
+    end = np.minimum(start + answered["service_min"].to_numpy(), window[1])
+    return float(interval_occupancy(start, end, np.array(window))[0])
+
+
+def touchpoint_kpis(
+    visits: pd.DataFrame,
+    staff_minutes: dict[str, float],
+    target_wait_min: dict[str, float],
+    window: tuple[float, float],
+) -> pd.DataFrame:
+    """One row per touchpoint: arrivals, waits, service level, abandonment, utilisation.
+
+    ``visits`` holds every visit (the busy time of customers who arrived in the
+    warm-up still counts towards utilisation); KPIs of waiting use only visits
+    arriving inside ``window``.
+    """
+    rows = []
+    measured = visits[visits["arrival_min"] >= window[0]]
+    for name in visits["touchpoint"].cat.categories:
+        here = measured[measured["touchpoint"] == name]
+        staffed = name in staff_minutes
+        row = {"touchpoint": name, "kind": "staffed" if staffed else "self_service",
+               "arrivals": len(here), "served": int(here["served"].sum()),
+               "abandoned": int(here["abandoned"].sum()),
+               "mean_service_min": float(here["service_min"].mean()) if len(here) else np.nan}
+        if staffed:
+            row.update(queue_kpis(here, target_wait_min[name]))
+            busy = _busy_minutes(visits[visits["touchpoint"] == name], window)
+            staffed_minutes = staff_minutes[name]
+            row["staff_hours"] = staffed_minutes / MINUTES_PER_HOUR
+            row["utilisation"] = busy / staffed_minutes if staffed_minutes > 0 else np.nan
+        else:
+            row.update({"mean_wait_min": 0.0, "p_wait": 0.0, "service_level": np.nan,
+                        "abandonment_rate": 0.0, "staff_hours": 0.0, "utilisation": np.nan})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("touchpoint")
+
+
+def segment_kpis(
+    visits: pd.DataFrame, customers: pd.DataFrame, staffed: list[str],
+    target_wait_min: dict[str, float], window_start: float,
+) -> pd.DataFrame:
+    """One row per segment: customers, journeys completed, waiting KPIs at staffed steps."""
+    rows = []
+    customers = customers[customers["arrival_min"] >= window_start]
+    visits = _staffed(visits[visits["arrival_min"] >= window_start], staffed)
+    for name in customers["segment"].cat.categories:
+        mine = customers[customers["segment"] == name]
+        here = visits[visits["segment"] == name]
+        targets = here["touchpoint"].map(target_wait_min).astype(float)
+        row = {"segment": name, "customers": len(mine),
+               "completed_rate": float((mine["outcome"] == "completed").mean())
+               if len(mine) else np.nan}
+        row.update(queue_kpis(here, targets))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("segment")
+
+
+def hourly_timeseries(
+    visits: pd.DataFrame,
+    hourly_staff: dict[str, tuple[int, ...]],
+    end_min: float,
+) -> pd.DataFrame:
+    """Per hour and touchpoint: arrivals, served, abandoned, mean queue, staff, utilisation."""
+    hours = int(np.ceil(end_min / MINUTES_PER_HOUR))
+    edges = np.arange(hours + 1) * MINUTES_PER_HOUR
+    frames = []
+    for name in visits["touchpoint"].cat.categories:
+        here = visits[visits["touchpoint"] == name]
+        arrival = here["arrival_min"].to_numpy()
+        wait = here["wait_min"].to_numpy()
+        index = np.minimum((arrival // MINUTES_PER_HOUR).astype(int), hours - 1)
+        outcome = here["outcome"].to_numpy()
+        queue_minutes = interval_occupancy(arrival, arrival + wait, edges)
+        answered = np.isin(outcome, ["served", "in_service"])
+        start = arrival[answered] + wait[answered]
+        end = np.minimum(start + here["service_min"].to_numpy()[answered], end_min)
+        busy_minutes = interval_occupancy(start, end, edges)
+        staff = np.array([hourly_staff[name][h % 24] for h in range(hours)], dtype=float) \
+            if name in hourly_staff else np.zeros(hours)
+        frame = pd.DataFrame({
+            "hour": np.arange(hours),
+            "day": np.arange(hours) // 24,
+            "hour_of_day": np.arange(hours) % 24,
+            "touchpoint": name,
+            "arrivals": np.bincount(index, minlength=hours),
+            "served": np.bincount(index[outcome == "served"], minlength=hours),
+            "abandoned": np.bincount(index[outcome == "abandoned"], minlength=hours),
+            "mean_queue": queue_minutes / MINUTES_PER_HOUR,
+            "busy_staff": busy_minutes / MINUTES_PER_HOUR,
+            "staff": staff,
+        })
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame["utilisation"] = np.where(staff > 0, frame["busy_staff"] / staff, np.nan)
+        frames.append(frame)
+    result = pd.concat(frames, ignore_index=True)
+    result["touchpoint"] = pd.Categorical(result["touchpoint"],
+                                          categories=visits["touchpoint"].cat.categories)
+    return result

@@ -1,0 +1,152 @@
+"""What a run gives back: tables as DataFrames and KPIs computed from them."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from . import metrics
+from .i18n import _
+from .model import Records
+from .scenario import Scenario
+
+__all__ = ["Result", "KPI_LABELS", "kpi_label"]
+
+# Machine names of KPIs and the (translatable) labels people read.
+KPI_LABELS = {
+    "customers": "Customers",
+    "interactions": "Touchpoint visits",
+    "mean_wait_min": "Mean wait (min)",
+    "p_wait": "Share who waited",
+    "service_level": "Service level (answered within target)",
+    "abandonment_rate": "Abandonment rate",
+    "utilisation": "Staff utilisation",
+    "completed_rate": "Journeys completed",
+    "staff_hours": "Staff hours",
+}
+
+
+def kpi_label(name: str) -> str:
+    """The label of a KPI in the current language."""
+    return _(KPI_LABELS.get(name, name))
+
+
+class Result:
+    """The outcome of one simulated run.
+
+    Tables are built on first use: ``interactions`` (one row per touchpoint
+    visit), ``customers`` (one row per customer) and ``timeseries`` (per hour
+    and touchpoint).  :meth:`kpis` summarises them, warm-up excluded.
+    """
+
+    def __init__(self, scenario: Scenario, records: Records, *, policy: str | None, seed: int):
+        self.scenario = scenario
+        self.records = records
+        self.policy = policy
+        self.seed = seed
+
+    def __repr__(self) -> str:
+        return (f"<Result {self.scenario.name!r} policy={self.policy!r} seed={self.seed} "
+                f"customers={len(self.records.customers)}>")
+
+    # -- tables ------------------------------------------------------------
+    @property
+    def _names(self) -> tuple[list[str], list[str], list[str]]:
+        s = self.scenario
+        return ([x.name for x in s.segments], [x.name for x in s.journeys],
+                [x.name for x in s.touchpoints])
+
+    @cached_property
+    def interactions(self) -> pd.DataFrame:
+        segments, journeys, touchpoints = self._names
+        return self.records.visits.to_frame(segments, journeys, touchpoints, self.records.end_min)
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        segments, journeys, _touchpoints = self._names
+        return self.records.customers.to_frame(segments, journeys)
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        return metrics.hourly_timeseries(self.interactions, self._hourly_staff,
+                                         self.records.end_min)
+
+    # -- KPIs ----------------------------------------------------------------
+    @property
+    def _staffed(self) -> list[str]:
+        return [t.name for t in self.scenario.touchpoints if t.kind == "staffed"]
+
+    @property
+    def _hourly_staff(self) -> dict[str, tuple[int, ...]]:
+        return {t.name: t.hourly_staff for t in self.scenario.touchpoints if t.kind == "staffed"}
+
+    @property
+    def _targets(self) -> dict[str, float]:
+        return {t.name: t.target_wait_min for t in self.scenario.touchpoints}
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """The measured time window in minutes: (end of warm-up, end of run)."""
+        return (self.records.warmup_min, self.records.end_min)
+
+    def _staff_minutes(self) -> dict[str, float]:
+        """Staffed minutes per touchpoint inside the measured window, from the schedule."""
+        import numpy as np
+
+        start, end = self.window
+        edges = np.arange(np.floor(start / 60) * 60, end + 60, 60.0)
+        result = {}
+        for name, staff in self._hourly_staff.items():
+            total = 0.0
+            for left in edges[:-1]:
+                overlap = max(0.0, min(left + 60, end) - max(left, start))
+                total += overlap * staff[int(left // 60) % 24]
+            result[name] = total
+        return result
+
+    @cached_property
+    def _touchpoint_table(self) -> pd.DataFrame:
+        return metrics.touchpoint_kpis(self.interactions, self._staff_minutes(), self._targets,
+                                       self.window)
+
+    def kpis(self, by: str | None = None) -> Any:
+        """KPIs of the measured window.
+
+        ``by=None`` gives a dict; ``by="touchpoint"`` or ``by="segment"`` a
+        DataFrame with one row per touchpoint or segment.
+        """
+        if by == "touchpoint":
+            return self._touchpoint_table.copy()
+        if by == "segment":
+            return metrics.segment_kpis(self.interactions, self.customers, self._staffed,
+                                        self._targets, self.window[0])
+        if by is not None:
+            raise ValueError(_("unknown grouping {by!r}; allowed: None, 'touchpoint', 'segment'",
+                               by=by))
+        start = self.window[0]
+        visits = self.interactions
+        measured = visits[visits["arrival_min"] >= start]
+        staffed = measured[measured["touchpoint"].isin(self._staffed)]
+        customers = self.customers
+        customers = customers[customers["arrival_min"] >= start]
+        targets = staffed["touchpoint"].map(self._targets).astype(float)
+        table = self._touchpoint_table
+        staffed_rows = table[table["kind"] == "staffed"]
+        staff_minutes = (staffed_rows["staff_hours"] * 60).sum()
+        busy = (staffed_rows["utilisation"].fillna(0) * staffed_rows["staff_hours"] * 60).sum()
+        result = {
+            "customers": len(customers),
+            "interactions": len(measured),
+            **metrics.queue_kpis(staffed, targets),
+            "utilisation": float(busy / staff_minutes) if staff_minutes > 0 else float("nan"),
+            "completed_rate": float((customers["outcome"] == "completed").mean())
+            if len(customers) else float("nan"),
+        }
+        return result
+
+    def kpi_table(self, digits: int = 2) -> pd.Series:
+        """The KPIs with readable labels, rounded: what a notebook prints."""
+        values = {kpi_label(name): round(value, digits) for name, value in self.kpis().items()}
+        return pd.Series(values, name=self.policy or _("baseline"))

@@ -1,0 +1,561 @@
+"""What the world is: a validated, frozen description of one simulated firm.
+
+A scenario names the customer segments, how many arrive and when, the
+touchpoints (staffed queues or self-service steps), the journeys that chain
+touchpoints, and named policies that override any of it.  Files are YAML;
+see ``data/README.md`` for the fields.  Time is in minutes unless a field's
+name says otherwise (``horizon_days``, ``rate_per_hour``).
+
+Every mistake in a file becomes one :class:`ScenarioError` naming the file,
+the field path and what is allowed; nothing is silently "fixed".
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from . import distributions as dists
+from .i18n import _
+
+__all__ = [
+    "ScenarioError",
+    "Scenario",
+    "Segment",
+    "Arrivals",
+    "Touchpoint",
+    "Journey",
+    "Step",
+    "validate_scenario",
+    "apply_overrides",
+]
+
+HOURS_PER_DAY = 24
+MINUTES_PER_DAY = 1440.0
+# A guard against inputs that would run for hours instead of seconds.
+MAX_EXPECTED_ARRIVALS = 20_000_000
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated, with where and why in one line."""
+
+    def __init__(self, source: str, path: str, problem: str):
+        self.source, self.path, self.problem = source, path, problem
+        where = f"{source}: {path}: " if path else f"{source}: "
+        super().__init__(where + problem)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+# --------------------------------------------------------------------------- distributions
+class ExponentialSpec(_Model):
+    dist: Literal["exponential"]
+    mean: Positive
+
+    def build(self) -> dists.Distribution:
+        return dists.Exponential(self.mean)
+
+
+class LognormalSpec(_Model):
+    dist: Literal["lognormal"]
+    mean: Positive
+    cv: Positive
+
+    def build(self) -> dists.Distribution:
+        return dists.Lognormal(self.mean, self.cv)
+
+
+class DeterministicSpec(_Model):
+    dist: Literal["deterministic"]
+    value: Positive
+
+    def build(self) -> dists.Distribution:
+        return dists.Deterministic(self.value)
+
+
+class UniformSpec(_Model):
+    dist: Literal["uniform"]
+    low: NonNegative
+    high: Positive
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniformSpec:
+        if self.high <= self.low:
+            raise ValueError(f"high ({self.high:g}) must be greater than low ({self.low:g})")
+        return self
+
+    def build(self) -> dists.Distribution:
+        return dists.Uniform(self.low, self.high)
+
+
+class EmpiricalSpec(_Model):
+    """Observed values from a CSV column; ``file`` is relative to ``data/``."""
+
+    dist: Literal["empirical"]
+    file: str
+    column: str
+    values: tuple[float, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _load(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, Mapping) or "values" in data:
+            return data
+        if "file" not in data or "column" not in data:
+            return data
+        data_dir = Path((info.context or {}).get("data_dir", "."))
+        path = data_dir / str(data["file"])
+        if not path.is_file():
+            raise ValueError(f"no such data file {str(data['file'])!r} under {data_dir}")
+        import csv
+
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        columns = list(rows[0]) if rows else []
+        if data["column"] not in columns:
+            raise ValueError(
+                f"column {data['column']!r} not in {data['file']}; allowed: {', '.join(columns)}"
+            )
+        try:
+            values = tuple(float(row[data["column"]]) for row in rows)
+        except ValueError as exc:
+            raise ValueError(f"non-numeric value in {data['file']}: {exc}") from None
+        if not values or min(values) <= 0:
+            raise ValueError(f"{data['file']} column {data['column']!r} needs positive values")
+        return {**data, "values": values}
+
+    def build(self) -> dists.Distribution:
+        return dists.Empirical(self.values)
+
+
+DistSpec = Annotated[
+    ExponentialSpec | LognormalSpec | DeterministicSpec | UniformSpec | EmpiricalSpec,
+    Field(discriminator="dist"),
+]
+DIST_NAMES = ("exponential", "lognormal", "deterministic", "uniform", "empirical")
+
+
+# --------------------------------------------------------------------------- the world
+class Arrivals(_Model):
+    """New customers: a Poisson stream, optionally shaped by hour of day."""
+
+    rate_per_hour: Positive
+    hourly_profile: tuple[NonNegative, ...] | None = None
+
+    @field_validator("hourly_profile")
+    @classmethod
+    def _24_hours(cls, profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if profile is not None:
+            if len(profile) != HOURS_PER_DAY:
+                raise ValueError(f"needs 24 hourly values, got {len(profile)}")
+            if max(profile) <= 0:
+                raise ValueError("needs at least one hour with a multiplier above 0")
+        return profile
+
+    def rate_at_hour(self, hour_of_day: int) -> float:
+        """Arrivals per hour in the given hour of the day (0-23)."""
+        factor = 1.0 if self.hourly_profile is None else self.hourly_profile[hour_of_day]
+        return self.rate_per_hour * factor
+
+
+class Segment(_Model):
+    """A group of customers who share a journey, patience and priority."""
+
+    name: str
+    share: Probability
+    journey: str
+    patience_min: DistSpec | None = None
+    priority: int = 0
+
+
+class Touchpoint(_Model):
+    """A place where customers meet the firm.
+
+    ``staffed``: a queue served by ``staff`` people (a number, or 24 hourly
+    numbers); customers who run out of patience abandon.  ``self_service``:
+    a delay with no queue (a website, an app).
+    """
+
+    name: str
+    kind: Literal["staffed", "self_service"]
+    service_min: DistSpec
+    staff: Annotated[int, Field(ge=0)] | tuple[Annotated[int, Field(ge=0)], ...] | None = None
+    target_wait_min: Positive = 5.0  # N1: three quarters expect service within five minutes
+
+    @field_validator("staff", mode="before")
+    @classmethod
+    def _whole_numbers(cls, staff: Any) -> Any:
+        def check(value: Any) -> Any:
+            if isinstance(value, bool) or (
+                isinstance(value, float) and not float(value).is_integer()
+            ):
+                raise ValueError(f"needs a whole number of people, got {value!r}")
+            return value
+
+        if isinstance(staff, list | tuple):
+            if len(staff) != HOURS_PER_DAY:
+                raise ValueError(f"needs one number or 24 hourly numbers, got {len(staff)} values")
+            return [check(value) for value in staff]
+        return check(staff)
+
+    @model_validator(mode="after")
+    def _staff_matches_kind(self) -> Touchpoint:
+        if self.kind == "staffed" and self.staff is None:
+            raise ValueError("a staffed touchpoint needs 'staff' (a number or 24 hourly numbers)")
+        if self.kind == "self_service" and self.staff is not None:
+            raise ValueError("a self_service touchpoint has no 'staff'; use kind: staffed")
+        return self
+
+    def staff_at_hour(self, hour_of_day: int) -> int:
+        """People on duty in the given hour of the day (0-23)."""
+        if self.staff is None:
+            return 0
+        if isinstance(self.staff, tuple):
+            return self.staff[hour_of_day]
+        return self.staff
+
+    @property
+    def hourly_staff(self) -> tuple[int, ...]:
+        return tuple(self.staff_at_hour(hour) for hour in range(HOURS_PER_DAY))
+
+
+class Step(_Model):
+    """One touchpoint in a journey, visited with ``probability`` (else skipped)."""
+
+    touchpoint: str
+    probability: Probability = 1.0
+
+
+class Journey(_Model):
+    name: str
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+
+class Scenario(_Model):
+    """A whole simulated firm.  Build one with :func:`cxsim.load_scenario`."""
+
+    name: str
+    description: str = ""
+    horizon_days: Positive
+    warmup_days: NonNegative = 0.0
+    arrivals: Arrivals
+    segments: tuple[Segment, ...] = Field(min_length=1)
+    touchpoints: tuple[Touchpoint, ...] = Field(min_length=1)
+    journeys: tuple[Journey, ...] = Field(min_length=1)
+    policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    source: str = Field(default="<mapping>", exclude=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        _check_unique(self.segments, "segments")
+        _check_unique(self.touchpoints, "touchpoints")
+        _check_unique(self.journeys, "journeys")
+        total = sum(segment.share for segment in self.segments)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            shares = " + ".join(f"{segment.share:g}" for segment in self.segments)
+            raise _FieldProblem("segments", f"shares must sum to 1, got {shares} = {total:g}")
+        journey_names = [journey.name for journey in self.journeys]
+        for index, segment in enumerate(self.segments):
+            if segment.journey not in journey_names:
+                raise _FieldProblem(
+                    f"segments[{index}].journey",
+                    _unknown("journey", segment.journey, journey_names),
+                )
+        touchpoint_names = [touchpoint.name for touchpoint in self.touchpoints]
+        for j, journey in enumerate(self.journeys):
+            for s, step in enumerate(journey.steps):
+                if step.touchpoint not in touchpoint_names:
+                    raise _FieldProblem(
+                        f"journeys[{j}].steps[{s}].touchpoint",
+                        _unknown("touchpoint", step.touchpoint, touchpoint_names),
+                    )
+        expected = self.expected_arrivals
+        if expected > MAX_EXPECTED_ARRIVALS:
+            raise _FieldProblem(
+                "arrivals.rate_per_hour",
+                f"about {expected:,.0f} arrivals over {self.total_days:g} days is more than the "
+                f"{MAX_EXPECTED_ARRIVALS:,} a run allows; lower the rate or the horizon",
+            )
+        return self
+
+    # -- derived quantities -------------------------------------------------
+    @property
+    def total_days(self) -> float:
+        """Warm-up plus measured horizon: the whole simulated time in days."""
+        return self.warmup_days + self.horizon_days
+
+    @property
+    def expected_arrivals(self) -> float:
+        profile = self.arrivals.hourly_profile or (1.0,) * HOURS_PER_DAY
+        return self.arrivals.rate_per_hour * sum(profile) * self.total_days
+
+    def touchpoint(self, name: str) -> Touchpoint:
+        for touchpoint in self.touchpoints:
+            if touchpoint.name == name:
+                return touchpoint
+        raise KeyError(_unknown("touchpoint", name, [t.name for t in self.touchpoints]))
+
+    def journey(self, name: str) -> Journey:
+        for journey in self.journeys:
+            if journey.name == name:
+                return journey
+        raise KeyError(_unknown("journey", name, [j.name for j in self.journeys]))
+
+    def with_policy(self, policy: str | None) -> Scenario:
+        """This scenario with the named policy's overrides applied."""
+        if policy is None:
+            return self
+        if policy not in self.policies:
+            allowed = ", ".join(self.policies) or "(this scenario defines no policies)"
+            raise ScenarioError(self.source, "policy", f"unknown policy {policy!r}; allowed: {allowed}")
+        return self.with_overrides(self.policies[policy], path=f"policies.{policy}")
+
+    def with_overrides(self, overrides: Mapping[str, Any], *, path: str = "overrides") -> Scenario:
+        """A variant: ``overrides`` is nested (``{"touchpoints": {"phone": {"staff": 8}}}``)
+        or dotted (``{"touchpoints.phone.staff": 8}``); lists of named items are
+        addressed by name."""
+        raw = self.model_dump(exclude={"source"})
+        merged = apply_overrides(raw, overrides, source=self.source, path=path)
+        return validate_scenario(merged, source=self.source, prefix=path)
+
+
+# --------------------------------------------------------------------------- helpers
+class _FieldProblem(ValueError):
+    """Raised inside validators to name a field path other than the one checked."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(problem)
+        self.path, self.problem = path, problem
+
+
+def _unknown(kind: str, name: object, allowed: list[str]) -> str:
+    hint = difflib.get_close_matches(str(name), allowed, n=1)
+    suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+    return f"unknown {kind} {name!r}{suggestion} allowed: {', '.join(allowed)}"
+
+
+def _check_unique(items: tuple[Any, ...], field: str) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.name in seen:
+            raise _FieldProblem(f"{field}[{index}].name", f"duplicate name {item.name!r}")
+        seen.add(item.name)
+
+
+def _format_path(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in DIST_NAMES or str(part).startswith(("function-", "tuple[", "int", "union")):
+            continue  # pydantic's names for union branches, not fields
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the last field of ``loc`` (for field suggestions)."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        if part in DIST_NAMES:
+            return {
+                "exponential": ExponentialSpec,
+                "lognormal": LognormalSpec,
+                "deterministic": DeterministicSpec,
+                "uniform": UniformSpec,
+                "empirical": EmpiricalSpec,
+            }[part]
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        inner = _inner_model_args(candidate)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _inner_model_args(annotation: Any) -> Any:
+    for candidate in getattr(annotation, "__args__", ()):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    """One pydantic error in words a scenario author understands."""
+    kind, context, value = error["type"], error.get("ctx") or {}, error.get("input")
+    loc = tuple(error["loc"])
+    if kind == "extra_forbidden":
+        model = _model_at(loc)
+        allowed = [name for name in model.model_fields if name != "source"] if model else []
+        return _unknown("field", loc[-1], allowed)
+    if kind == "missing":
+        return "this field is required but missing"
+    if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
+        bound = {"greater_than": "> {gt}", "greater_than_equal": ">= {ge}",
+                 "less_than_equal": "<= {le}", "less_than": "< {lt}"}[kind].format(**context)
+        if "le" in context or "lt" in context:
+            return f"must be between 0 and 1, got {value!r}"
+        return f"must be {bound}, got {value!r}"
+    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        return f"unknown distribution {context.get('tag', value)!r}; allowed dist: " + ", ".join(
+            DIST_NAMES
+        )
+    if kind == "literal_error":
+        return f"got {value!r}; allowed: {context.get('expected')}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"must be a whole number, got {value!r}"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return f"must be a number, got {value!r}"
+    if kind in ("string_type",):
+        return f"must be text, got {value!r}"
+    if kind in ("tuple_type", "list_type"):
+        return f"must be a list, got {value!r}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be a mapping of fields, got {value!r}"
+    if kind == "too_short":
+        return "must not be empty"
+    message = str(error.get("msg", kind))
+    return message.removeprefix("Value error, ")
+
+
+def validate_scenario(
+    data: Any, *, source: str = "<mapping>", data_dir: Path | None = None, prefix: str = ""
+) -> Scenario:
+    """Check ``data`` (parsed YAML) and return a frozen :class:`Scenario`.
+
+    Raises :class:`ScenarioError` for the first problem found.
+    """
+    if data is None:
+        raise ScenarioError(source, "", "the scenario is empty; expected a mapping with fields "
+                            "name, horizon_days, arrivals, segments, touchpoints, journeys")
+    if not isinstance(data, Mapping):
+        raise ScenarioError(source, "", f"expected a mapping of fields, got {type(data).__name__}")
+    context = {"data_dir": data_dir or _default_data_dir()}
+    try:
+        scenario = Scenario.model_validate({**data, "source": source}, context=context)
+    except _FieldProblem as problem:
+        raise ScenarioError(source, _within(prefix, problem.path), problem.problem) from None
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        custom = [e for e in errors if isinstance((e.get("ctx") or {}).get("error"), _FieldProblem)]
+        if custom:
+            problem = custom[0]["ctx"]["error"]
+            raise ScenarioError(source, _within(prefix, problem.path), problem.problem) from None
+        first = _most_useful(errors)
+        path = _within(prefix, _format_path(tuple(first["loc"])))
+        more = _(" (and {count} more problems)", count=len(errors) - 1) if len(errors) > 1 else ""
+        raise ScenarioError(source, path, _describe(first) + more) from None
+    if not prefix:
+        # Apply every policy once now, so a typo in a policy fails at load time.
+        for name, overrides in scenario.policies.items():
+            if not isinstance(overrides, Mapping):
+                raise ScenarioError(source, f"policies.{name}", _("must be a mapping of overrides"))
+            scenario.with_policy(name)
+    return scenario
+
+
+def _within(prefix: str, path: str) -> str:
+    """A field path inside an override, e.g. ``policies.lean -> touchpoints[0].staff``."""
+    return f"{prefix} -> {path}" if prefix else path
+
+
+def _most_useful(errors: list[Mapping[str, Any]]) -> Mapping[str, Any]:
+    # A union of int-or-list reports both branches; prefer the one that is not a type mismatch.
+    for error in errors:
+        if error["type"] not in ("int_type", "tuple_type", "list_type", "int_parsing"):
+            return error
+    return errors[0]
+
+
+def _default_data_dir() -> Path:
+    from .catalog import data_dir
+
+    return data_dir()
+
+
+# --------------------------------------------------------------------------- overrides
+def apply_overrides(
+    raw: Mapping[str, Any], overrides: Mapping[str, Any], *, source: str, path: str
+) -> dict[str, Any]:
+    """Deep-merge ``overrides`` into a copy of ``raw``.
+
+    Lists of named items (segments, touchpoints, journeys) are addressed by
+    name; dotted keys are expanded.  Unknown names raise :class:`ScenarioError`.
+    """
+    merged = copy.deepcopy(dict(raw))
+    _merge(merged, _expand_dotted(overrides), source, path)
+    return merged
+
+
+def _expand_dotted(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for key, value in overrides.items():
+        parts = str(key).split(".")
+        target = nested
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        leaf = parts[-1]
+        if isinstance(value, Mapping) and isinstance(target.get(leaf), dict):
+            target[leaf].update(_expand_dotted(value))
+        else:
+            target[leaf] = _expand_dotted(value) if isinstance(value, Mapping) else value
+    return nested
+
+
+def _merge(base: dict[str, Any], overrides: Mapping[str, Any], source: str, path: str) -> None:
+    for key, value in overrides.items():
+        here = f"{path}.{key}"
+        current = base.get(key)
+        if isinstance(current, list) and isinstance(value, Mapping) and _named(current):
+            by_name = {item["name"]: item for item in current}
+            for name, item_overrides in value.items():
+                if name not in by_name:
+                    singular = key.rstrip("s")
+                    raise ScenarioError(source, f"{here}.{name}", _unknown(singular, name,
+                                                                           list(by_name)))
+                if not isinstance(item_overrides, Mapping):
+                    raise ScenarioError(source, f"{here}.{name}", "must be a mapping of fields")
+                _merge(by_name[name], item_overrides, source, f"{here}.{name}")
+        elif isinstance(current, dict) and isinstance(value, Mapping) and key != "policies":
+            _merge(current, value, source, here)
+        else:
+            base[key] = copy.deepcopy(value)
+
+
+def _named(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(item, dict) and "name" in item for item in items)
+
