@@ -39,7 +39,7 @@ def get_language() -> str:
     return _current_language
 
 
-def _(message: str, **values: object) -> str:
+def _(message: str, /, **values: object) -> str:
     """Translate ``message`` into the current language, then fill ``{placeholders}``."""
     text = _CATALOGUES[_current_language].get(message, message)
     return text.format(**values) if values else text

@@ -336,7 +336,7 @@ class Scenario(_Model):
         """A variant: ``overrides`` is nested (``{"touchpoints": {"phone": {"staff": 8}}}``)
         or dotted (``{"touchpoints.phone.staff": 8}``); lists of named items are
         addressed by name."""
-        raw = self.model_dump(exclude={"source"})
+        raw = self.model_dump(mode="json", exclude={"source"})
         merged = apply_overrides(raw, overrides, source=self.source, path=path)
         return validate_scenario(merged, source=self.source, prefix=path)
 
@@ -369,7 +369,7 @@ def _format_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in DIST_NAMES or str(part).startswith(("function-", "tuple[", "int", "union")):
+        elif part in DIST_NAMES or "-" in str(part) or "[" in str(part):
             continue  # pydantic's names for union branches, not fields
         else:
             text += f".{part}" if text else str(part)
@@ -477,8 +477,13 @@ def validate_scenario(
             raise ScenarioError(source, _within(prefix, problem.path), problem.problem) from None
         first = _most_useful(errors)
         path = _within(prefix, _format_path(tuple(first["loc"])))
-        more = _(" (and {count} more problems)", count=len(errors) - 1) if len(errors) > 1 else ""
-        raise ScenarioError(source, path, _describe(first) + more) from None
+        missing = [e["loc"][-1] for e in errors
+                   if e["type"] == "missing" and tuple(e["loc"][:-1]) == tuple(first["loc"][:-1])]
+        if first["type"] == "missing" and len(missing) > 1:
+            parent = _within(prefix, _format_path(tuple(first["loc"][:-1])))
+            raise ScenarioError(source, parent, _("required fields are missing: {fields}",
+                                                  fields=", ".join(map(str, missing)))) from None
+        raise ScenarioError(source, path, _describe(first)) from None
     if not prefix:
         # Apply every policy once now, so a typo in a policy fails at load time.
         for name, overrides in scenario.policies.items():
@@ -494,11 +499,18 @@ def _within(prefix: str, path: str) -> str:
 
 
 def _most_useful(errors: list[Mapping[str, Any]]) -> Mapping[str, Any]:
-    # A union of int-or-list reports both branches; prefer the one that is not a type mismatch.
-    for error in errors:
-        if error["type"] not in ("int_type", "tuple_type", "list_type", "int_parsing"):
-            return error
-    return errors[0]
+    """The error a scenario author should see first.
+
+    A misspelled field also makes its correct name "missing": report the
+    misspelling (it carries the suggestion).  Otherwise the most specific error
+    (the deepest field) wins; pydantic's union branches and its "too short
+    after validation" echoes are noise.
+    """
+    extra = [error for error in errors if error["type"] == "extra_forbidden"]
+    if extra:
+        return extra[0]
+    return max(errors, key=lambda error: len(_format_path(tuple(error["loc"])).split(".")) +
+               _format_path(tuple(error["loc"])).count("["))
 
 
 def _default_data_dir() -> Path:
