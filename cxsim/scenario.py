@@ -23,7 +23,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StrictBool,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -275,11 +274,11 @@ class Scenario(_Model):
         total = sum(segment.share for segment in self.segments)
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             shares = " + ".join(f"{segment.share:g}" for segment in self.segments)
-            raise _FieldProblem("segments", f"shares must sum to 1, got {shares} = {total:g}")
+            raise _FieldError("segments", f"shares must sum to 1, got {shares} = {total:g}")
         journey_names = [journey.name for journey in self.journeys]
         for index, segment in enumerate(self.segments):
             if segment.journey not in journey_names:
-                raise _FieldProblem(
+                raise _FieldError(
                     f"segments[{index}].journey",
                     _unknown("journey", segment.journey, journey_names),
                 )
@@ -287,13 +286,13 @@ class Scenario(_Model):
         for j, journey in enumerate(self.journeys):
             for s, step in enumerate(journey.steps):
                 if step.touchpoint not in touchpoint_names:
-                    raise _FieldProblem(
+                    raise _FieldError(
                         f"journeys[{j}].steps[{s}].touchpoint",
                         _unknown("touchpoint", step.touchpoint, touchpoint_names),
                     )
         expected = self.expected_arrivals
         if expected > MAX_EXPECTED_ARRIVALS:
-            raise _FieldProblem(
+            raise _FieldError(
                 "arrivals.rate_per_hour",
                 f"about {expected:,.0f} arrivals over {self.total_days:g} days is more than the "
                 f"{MAX_EXPECTED_ARRIVALS:,} a run allows; lower the rate or the horizon",
@@ -329,7 +328,9 @@ class Scenario(_Model):
             return self
         if policy not in self.policies:
             allowed = ", ".join(self.policies) or "(this scenario defines no policies)"
-            raise ScenarioError(self.source, "policy", f"unknown policy {policy!r}; allowed: {allowed}")
+            raise ScenarioError(self.source, "policy",
+                                _("unknown policy {policy!r}; allowed: {allowed}",
+                                  policy=policy, allowed=allowed))
         return self.with_overrides(self.policies[policy], path=f"policies.{policy}")
 
     def with_overrides(self, overrides: Mapping[str, Any], *, path: str = "overrides") -> Scenario:
@@ -342,7 +343,7 @@ class Scenario(_Model):
 
 
 # --------------------------------------------------------------------------- helpers
-class _FieldProblem(ValueError):
+class _FieldError(ValueError):
     """Raised inside validators to name a field path other than the one checked."""
 
     def __init__(self, path: str, problem: str):
@@ -360,7 +361,7 @@ def _check_unique(items: tuple[Any, ...], field: str) -> None:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.name in seen:
-            raise _FieldProblem(f"{field}[{index}].name", f"duplicate name {item.name!r}")
+            raise _FieldError(f"{field}[{index}].name", f"duplicate name {item.name!r}")
         seen.add(item.name)
 
 
@@ -467,11 +468,11 @@ def validate_scenario(
     context = {"data_dir": data_dir or _default_data_dir()}
     try:
         scenario = Scenario.model_validate({**data, "source": source}, context=context)
-    except _FieldProblem as problem:
+    except _FieldError as problem:
         raise ScenarioError(source, _within(prefix, problem.path), problem.problem) from None
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        custom = [e for e in errors if isinstance((e.get("ctx") or {}).get("error"), _FieldProblem)]
+        custom = [e for e in errors if isinstance((e.get("ctx") or {}).get("error"), _FieldError)]
         if custom:
             problem = custom[0]["ctx"]["error"]
             raise ScenarioError(source, _within(prefix, problem.path), problem.problem) from None
