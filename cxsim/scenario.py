@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -187,6 +188,11 @@ class Segment(_Model):
     journey: str
     patience_min: DistSpec | None = None
     priority: int = 0
+    # Behaviour (used when the scenario has a behaviour: section; None = the default)
+    expected_wait_min: DistSpec | None = None
+    expected_courtesy: Probability | None = None
+    inter_purchase_days: DistSpec | None = None
+    revenue_per_purchase: NonNegative | None = None
 
 
 class Touchpoint(_Model):
@@ -202,6 +208,12 @@ class Touchpoint(_Model):
     service_min: DistSpec
     staff: Annotated[int, Field(ge=0)] | tuple[Annotated[int, Field(ge=0)], ...] | None = None
     target_wait_min: Positive = 5.0  # N1: three quarters expect service within five minutes
+    # Behaviour (used when the scenario has a behaviour: section; None = the default)
+    courtesy: Probability | None = None
+    courtesy_sd: NonNegative | None = None
+    resolution_probability: Probability | None = None
+    operator: Literal["in_house", "agent"] = "in_house"  # Q14: agents count against the brand
+    staff_cost_per_hour: NonNegative | None = None
 
     @field_validator("staff", mode="before")
     @classmethod
@@ -252,6 +264,105 @@ class Journey(_Model):
     steps: tuple[Step, ...] = Field(min_length=1)
 
 
+class ContactParameters(_Model):
+    early_gain: NonNegative
+    late_loss_per_min: NonNegative
+    max_late_loss: NonNegative
+    courtesy_weight: NonNegative
+    unresolved_penalty: NonNegative
+    broken_promise_penalty: NonNegative
+    promise_credibility: Probability
+
+
+class SelfServiceParameters(_Model):
+    score_mean: Annotated[float, Field(ge=0, le=10)]
+    score_sd: NonNegative
+
+
+class UnresolvedParameters(_Model):
+    retry_probability: Probability
+    retry_delay_min: Positive
+
+
+class RetentionParameters(_Model):
+    floor: Probability
+    ceiling: Probability
+    midpoint: Annotated[float, Field(ge=0, le=10)]
+    steepness: Positive
+
+
+class WordOfMouthParameters(_Model):
+    referral_probability: Probability
+    deterrence_probability: Probability
+    referral_delay_days: Positive
+
+
+class MoraleParameters(_Model):
+    initial: Probability
+    base: Probability
+    comfortable_load: Probability
+    overload_sensitivity: NonNegative
+    training_lift: NonNegative
+    adjustment_days: Positive
+    training_effect: NonNegative
+    morale_effect: NonNegative
+    reference_morale: Probability
+
+
+class TouchpointDefaults(_Model):
+    courtesy: Probability
+    courtesy_sd: NonNegative
+    resolution_probability: Probability
+
+
+class SegmentDefaults(_Model):
+    expected_wait_min: DistSpec
+    expected_courtesy: Probability
+    inter_purchase_days: DistSpec
+
+
+class Behaviour(_Model):
+    """How customers feel and act; see ``data/defaults.yaml`` and ``docs/model.md``."""
+
+    memory: Literal["peak_end", "average"]
+    perceived_wait_factor: Annotated[float, Field(ge=1, allow_inf_nan=False)]
+    bad_memory_below: Annotated[float, Field(ge=0, le=10)]
+    contact: ContactParameters
+    self_service: SelfServiceParameters
+    unresolved: UnresolvedParameters
+    retention: RetentionParameters
+    word_of_mouth: WordOfMouthParameters
+    morale: MoraleParameters
+    touchpoint_defaults: TouchpointDefaults
+    segment_defaults: SegmentDefaults
+
+
+class Economics(_Model):
+    """The firm's books: prices and costs, in ``currency``."""
+
+    currency: Literal["toman", "rial", "usd", "eur"]
+    revenue_per_purchase: NonNegative
+    staff_cost_per_hour: NonNegative
+    training_cost_per_staff_per_day: NonNegative
+    follow_up_cost_per_contact: NonNegative
+    discount_per_cycle: NonNegative
+
+
+class FollowUp(_Model):
+    enabled: bool
+    window_days: Positive
+    capacity_per_day: Annotated[int, Field(ge=0)]
+    recovery_points: Annotated[float, Field(ge=0, le=10)]
+
+
+class Levers(_Model):
+    """What a policy can buy: courtesy training, a promised response time, follow-up."""
+
+    training: Probability
+    promise_min: Positive | None
+    follow_up: FollowUp
+
+
 class Scenario(_Model):
     """A whole simulated firm.  Build one with :func:`cxsim.load_scenario`."""
 
@@ -263,6 +374,9 @@ class Scenario(_Model):
     segments: tuple[Segment, ...] = Field(min_length=1)
     touchpoints: tuple[Touchpoint, ...] = Field(min_length=1)
     journeys: tuple[Journey, ...] = Field(min_length=1)
+    behaviour: Behaviour | None = None
+    economics: Economics | None = None
+    levers: Levers | None = None
     policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
     source: str = Field(default="<mapping>", exclude=True)
 
@@ -290,6 +404,9 @@ class Scenario(_Model):
                         f"journeys[{j}].steps[{s}].touchpoint",
                         _unknown("touchpoint", step.touchpoint, touchpoint_names),
                     )
+        if self.levers is not None and self.behaviour is None:
+            raise _FieldError("levers", _("levers need a behaviour: section (courtesy, memory, "
+                                          "retention); add 'behaviour: {}' for the defaults"))
         expected = self.expected_arrivals
         if expected > MAX_EXPECTED_ARRIVALS:
             raise _FieldError(
@@ -466,6 +583,7 @@ def validate_scenario(
     if not isinstance(data, Mapping):
         raise ScenarioError(source, "", f"expected a mapping of fields, got {type(data).__name__}")
     context = {"data_dir": data_dir or _default_data_dir()}
+    data = _with_defaults(data, source)
     try:
         scenario = Scenario.model_validate({**data, "source": source}, context=context)
     except _FieldError as problem:
@@ -492,6 +610,48 @@ def validate_scenario(
                 raise ScenarioError(source, f"policies.{name}", _("must be a mapping of overrides"))
             scenario.with_policy(name)
     return scenario
+
+
+def _with_defaults(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Fill the behaviour, economics and levers sections from ``data/defaults.yaml``.
+
+    Only sections the scenario opens are filled (a ``behaviour:`` section also
+    opens ``economics`` and ``levers``), so a plain queueing scenario stays one.
+    """
+    data = dict(data)
+    wants_behaviour = data.get("behaviour") is not None
+    defaults = _defaults()
+    for section in ("behaviour", "economics", "levers"):
+        present = section in data and data[section] is not None
+        if not (present or (wants_behaviour and section != "behaviour")):
+            continue
+        given = data.get(section) or {}
+        if not isinstance(given, Mapping):
+            raise ScenarioError(source, section, _("must be a mapping of fields, got {value!r}",
+                                                   value=given))
+        merged = copy.deepcopy(defaults[section])
+        _deep_update(merged, given)
+        data[section] = merged
+    return data
+
+
+def _deep_update(base: dict[str, Any], given: Mapping[str, Any]) -> None:
+    for key, value in given.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict) and "dist" not in value:
+            _deep_update(base[key], value)
+        else:
+            base[key] = value
+
+
+def _defaults() -> dict[str, Any]:
+    return _read_defaults(_default_data_dir() / "defaults.yaml")
+
+
+@functools.cache
+def _read_defaults(path: Path) -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _within(prefix: str, path: str) -> str:
