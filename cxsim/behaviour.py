@@ -170,9 +170,9 @@ def leave_probability(
     memory_score: float,
     *,
     floor: float = 0.04,
-    ceiling: float = 0.5,
-    midpoint: float = 3.0,
-    steepness: float = 1.2,
+    ceiling: float = 0.28,
+    midpoint: float = 4.5,
+    steepness: float = 3.0,
 ) -> float:
     """Chance that a customer does not come back after a journey remembered so.
 
@@ -184,7 +184,7 @@ def leave_probability(
     love after one bad experience; the 25% could not be traced to a study).
 
     >>> round(leave_probability(9.0), 3), round(leave_probability(2.0), 3)
-    (0.04, 0.394)
+    (0.04, 0.28)
     """
     return floor + (ceiling - floor) / (1.0 + math.exp(steepness * (memory_score - midpoint)))
 

@@ -24,7 +24,13 @@ __all__ = [
     "touchpoint_kpis",
     "segment_kpis",
     "hourly_timeseries",
+    "customers_from_journeys",
+    "daily_timeseries",
+    "experience_kpis",
+    "economic_kpis",
 ]
+
+MINUTES_PER_DAY = 1440.0
 
 MINUTES_PER_HOUR = 60.0
 
@@ -174,3 +180,133 @@ def hourly_timeseries(
     result["touchpoint"] = pd.Categorical(result["touchpoint"],
                                           categories=visits["touchpoint"].cat.categories)
     return result
+
+
+def customers_from_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer, from the journeys table."""
+    ordered = journeys.sort_values(["customer_id", "start_min"], kind="stable")
+    grouped = ordered.groupby("customer_id", sort=True, observed=True)
+    first, last = grouped.head(1).set_index("customer_id"), grouped.tail(1).set_index("customer_id")
+    return pd.DataFrame({
+        "customer_id": first.index.to_numpy(),
+        "segment": first["segment"].to_numpy(),
+        "journey": first["journey"].to_numpy(),
+        "arrival_min": first["start_min"].to_numpy(),
+        "end_min": last["end_min"].to_numpy(),
+        "outcome": last["status"].to_numpy(),
+        "journeys": grouped.size().to_numpy(),
+        "referred": first["referred"].to_numpy(),
+        "left": (last["outcome"] == "leave").to_numpy(),
+    })
+
+
+def experience_kpis(journeys: pd.DataFrame, window_start: float,
+                    counters: dict[str, int] | None) -> dict[str, float]:
+    """Satisfaction, loyalty and word of mouth over journeys started in the window.
+
+    ``csat``: share of journeys remembered at 7 or more (the top of the 0-10
+    scale: satisfied); ``nps``: promoters (9-10) minus detractors (0-6), in
+    points (Reichheld 2003); ``retention_rate``: share of decided journeys
+    after which the customer came back; ``leave_after_bad``: the same for
+    leaving, among journeys remembered as bad (N2 says about 25%).
+    """
+    measured = journeys[journeys["start_min"] >= window_start]
+    recommend = measured["recommend"].to_numpy()
+    decided = measured[measured["outcome"].isin(["return", "leave"])]
+    bad_decided = decided[decided["bad"]]
+    count = len(measured)
+    result = {
+        "csat": float((measured["memory_score"] >= 7).mean()) if count else np.nan,
+        "nps": float(100 * ((recommend >= 9).mean() - (recommend <= 6).mean()))
+        if count else np.nan,
+        "mean_memory_score": float(measured["memory_score"].mean()) if count else np.nan,
+        "bad_journey_rate": float(measured["bad"].mean()) if count else np.nan,
+        "retention_rate": float((decided["outcome"] == "return").mean())
+        if len(decided) else np.nan,
+        "leave_after_bad": float((bad_decided["outcome"] == "leave").mean())
+        if len(bad_decided) else np.nan,
+        "follow_ups": int(measured["followed_up"].sum()),
+        "referrals": int(measured["referred"].sum()),
+        "deterred": int((counters or {}).get("deterred", 0)),
+    }
+    result["churn_rate"] = 1.0 - result["retention_rate"]
+    return result
+
+
+def _headcount(hourly_staff: tuple[int, ...]) -> float:
+    """People on the payroll for a rota: staffed hours a day over an 8-hour shift."""
+    return float(np.ceil(sum(hourly_staff) / 8))
+
+
+def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFrame,
+                  window_start: float, end_min: float, counters: dict[str, int] | None,
+                  retention_rate: float | None) -> dict[str, float]:
+    """The firm's books over the measured window (Q12, N4), in the scenario's currency."""
+    economics = scenario.economics
+    levers = scenario.levers
+    measured = journeys[journeys["start_min"] >= window_start]
+    revenue = float(measured["revenue"].sum())
+    days = (end_min - window_start) / MINUTES_PER_DAY
+    staff_cost = training_cost = 0.0
+    for touchpoint in scenario.touchpoints:
+        if touchpoint.kind != "staffed":
+            continue
+        rate = (touchpoint.staff_cost_per_hour if touchpoint.staff_cost_per_hour is not None
+                else economics.staff_cost_per_hour)
+        staff_cost += rate * float(touchpoint_table.loc[touchpoint.name, "staff_hours"])
+        if levers is not None and touchpoint.operator == "in_house":
+            training_cost += (levers.training * economics.training_cost_per_staff_per_day
+                              * _headcount(touchpoint.hourly_staff) * days)
+    follow_ups = int(measured["followed_up"].sum()) if "followed_up" in measured else 0
+    follow_up_cost = follow_ups * economics.follow_up_cost_per_contact
+    cost = staff_cost + training_cost + follow_up_cost
+    purchases = int((measured["status"] == "completed").sum())
+    margin = revenue / purchases if purchases else 0.0
+    retention = retention_rate if retention_rate is not None and not np.isnan(retention_rate) \
+        else 0.0
+    clv = margin * (1 + economics.discount_per_cycle) / (1 + economics.discount_per_cycle
+                                                          - retention)
+    return {"revenue": revenue, "staff_cost": staff_cost, "training_cost": training_cost,
+            "follow_up_cost": float(follow_up_cost), "cost": cost, "profit": revenue - cost,
+            "clv": float(clv)}
+
+
+def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
+                     end_min: float) -> pd.DataFrame:
+    """Per day: journeys started (new and returning), customers active, mean remembered
+    score of journeys ending that day, revenue, and (behaviour only) the mean morale and
+    courtesy of in-house staff."""
+    days = int(np.ceil(end_min / MINUTES_PER_DAY))
+    start_day = np.minimum((journeys["start_min"].to_numpy() // MINUTES_PER_DAY).astype(int),
+                           days - 1)
+    first = ~journeys.duplicated("customer_id").to_numpy()
+    end = journeys["end_min"].to_numpy()
+    ended = ~np.isnan(end)
+    end_day = np.minimum((end[ended] // MINUTES_PER_DAY).astype(int), days - 1)
+    memory = journeys["memory_score"].to_numpy()[ended]
+    revenue = journeys["revenue"].to_numpy()[ended]
+    has_memory = ~np.isnan(memory)
+    score_sum = np.bincount(end_day[has_memory], weights=memory[has_memory], minlength=days)
+    score_count = np.bincount(end_day[has_memory], minlength=days)
+    # Active: arrived on or before the day and not yet decided to leave.
+    left = journeys[journeys["outcome"] == "leave"]
+    leave_day = (left["decided_min"].to_numpy() // MINUTES_PER_DAY).astype(int)
+    joined = np.cumsum(np.bincount(start_day[first], minlength=days))
+    gone = np.cumsum(np.bincount(np.minimum(leave_day, days - 1), minlength=days))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        satisfaction = np.where(score_count > 0, score_sum / np.maximum(score_count, 1), np.nan)
+    frame = pd.DataFrame({
+        "day": np.arange(days),
+        "new_customers": np.bincount(start_day[first], minlength=days),
+        "returning_journeys": np.bincount(start_day[~first], minlength=days),
+        "active_customers": joined - gone,
+        "satisfaction": satisfaction,
+        "revenue": np.bincount(end_day, weights=revenue, minlength=days),
+    })
+    if staff_days:
+        staff = pd.DataFrame(staff_days)
+        staff = staff[~staff["morale"].isna()] if len(staff) else staff
+        if len(staff):
+            means = staff.groupby("day")[["morale", "courtesy", "utilisation"]].mean()
+            frame = frame.merge(means, left_on="day", right_index=True, how="left")
+    return frame

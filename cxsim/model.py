@@ -26,13 +26,14 @@ from dataclasses import dataclass
 
 import simpy
 
+from .model_behaviour import BehaviourMixin
 from .records import (
     ABANDONED,
     COMPLETED,
     IN_SERVICE,
     LEFT_QUEUE,
     SERVED,
-    CustomerLog,
+    JourneyLog,
     VisitLog,
 )
 from .rng import Streams
@@ -58,6 +59,7 @@ class StaffedQueue:
         self.servers = servers
         self.busy = 0
         self.waiting = 0
+        self.busy_minutes_today = 0.0  # service started today: the load that wears on morale
         self._lines: dict[int, deque[simpy.Event]] = {}
         self._priorities: list[int] = []
 
@@ -113,19 +115,22 @@ class Records:
     """What one run produced: the logs plus what is needed to read them."""
 
     visits: VisitLog
-    customers: CustomerLog
+    journeys: JourneyLog
     end_min: float
     warmup_min: float
+    daily: dict[str, list] | None = None
+    counters: dict[str, int] | None = None
 
 
-class _Run:
+class _Run(BehaviourMixin):
     """State of one simulation run (kept on one object so processes stay small)."""
 
     def __init__(self, scenario: Scenario, seed: int):
         self.scenario = scenario
         self.env = simpy.Environment()
         self.visits = VisitLog()
-        self.customers = CustomerLog()
+        self.journeys = JourneyLog()
+        self.next_customer_id = 0
         streams = Streams(seed)
         self.streams = streams
         self.end_min = scenario.total_days * MINUTES_PER_DAY
@@ -163,6 +168,9 @@ class _Run:
             cumulative.append(total)
         self.segment_cumulative = cumulative
         self.routing = streams.stream("routing", "uniform")
+        self.behaviour = scenario.behaviour
+        if self.behaviour is not None:
+            self._setup_behaviour()
 
     # -- processes ------------------------------------------------------------
     def arrivals(self):
@@ -184,15 +192,30 @@ class _Run:
                 new_customer(now)
 
     def new_customer(self, now: float) -> None:
+        """A prospect arrives (unless bad word of mouth put them off)."""
         u = self.routing()
         segment = 0
         for index, bound in enumerate(self.segment_cumulative):
             segment = index
             if u < bound:
                 break
-        env = self.env
-        customer_id = self.customers.open(segment, self.segment_journey[segment], now)
-        # Draw every need now, in arrival order, so policies cannot reshuffle them.
+        if self.behaviour is None:
+            customer_id = self.next_customer_id
+            self.next_customer_id += 1
+            journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment],
+                                            now)
+            self.env.process(self.journey(customer_id, journey_id, segment,
+                                          self.draw_needs(segment)))
+            return
+        if self.deterred_owed > 0:  # a detractor talked this prospect out of coming
+            self.deterred_owed -= 1
+            self.counters["deterred"] += 1
+            return
+        self.start_customer(segment, now, referred=False)
+
+    def draw_needs(self, segment: int) -> list[tuple[int, float, float]]:
+        """Every step's need, drawn now in arrival order so policies cannot reshuffle them:
+        (touchpoint, service minutes, patience minutes) for the steps the customer takes."""
         patience = self.segment_patience[segment]
         patience_draw = self.patience_draw[segment]
         needs = []
@@ -202,16 +225,18 @@ class _Run:
             wait_limit = patience.transform(patience_draw()) if patience else math.inf
             if visit:
                 needs.append((touchpoint, service, wait_limit))
-        env.process(self.journey(customer_id, segment, needs))
+        return needs
 
-    def journey(self, customer_id: int, segment: int, needs: list):
+    def journey(self, customer_id: int, journey_id: int, segment: int, needs: list):
+        """The pure queueing journey: visit each step, leave on abandoning."""
         env = self.env
         visits = self.visits
         queues = self.queues
         priority = self.segment_priority[segment]
         journey = self.segment_journey[segment]
         for step, (touchpoint, service, patience) in enumerate(needs):
-            row = visits.open(customer_id, segment, journey, touchpoint, step, env.now)
+            row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
+                              journey_id)
             queue = queues[touchpoint]
             if queue is None:  # self-service: no queue
                 visits.wait_min[row] = 0.0
@@ -227,8 +252,8 @@ class _Run:
                     visits.wait_min[row] = env.now - arrived
                     if not served:
                         visits.outcome[row] = ABANDONED
-                        self.customers.outcome[customer_id] = LEFT_QUEUE
-                        self.customers.end_min[customer_id] = env.now
+                        self.journeys.status[journey_id] = LEFT_QUEUE
+                        self.journeys.end_min[journey_id] = env.now
                         return
                 else:
                     visits.wait_min[row] = 0.0
@@ -238,8 +263,8 @@ class _Run:
             visits.outcome[row] = SERVED
             if queue is not None:
                 queue.release()
-        self.customers.outcome[customer_id] = COMPLETED
-        self.customers.end_min[customer_id] = env.now
+        self.journeys.status[journey_id] = COMPLETED
+        self.journeys.end_min[journey_id] = env.now
 
     def roster(self):
         """Change staffing at each hour boundary for touchpoints with an hourly schedule."""
@@ -260,12 +285,16 @@ class _Run:
     def run(self) -> Records:
         self.env.process(self.arrivals())
         self.env.process(self.roster())
+        if self.behaviour is not None:
+            self.env.process(self.days())
         self.env.run(until=self.end_min)
         return Records(
             visits=self.visits,
-            customers=self.customers,
+            journeys=self.journeys,
             end_min=self.end_min,
             warmup_min=self.scenario.warmup_days * MINUTES_PER_DAY,
+            daily=self.daily if self.behaviour is not None else None,
+            counters=self.counters if self.behaviour is not None else None,
         )
 
 

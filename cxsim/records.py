@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["VisitLog", "CustomerLog", "OUTCOMES", "CUSTOMER_OUTCOMES"]
+__all__ = ["VisitLog", "JourneyLog", "OUTCOMES", "CUSTOMER_OUTCOMES", "RETURN_OUTCOMES"]
 
 # Visit outcomes, stored as small integers during the run.
 WAITING, IN_SERVICE, SERVED, ABANDONED = 0, 1, 2, 3
@@ -21,6 +21,10 @@ OUTCOMES = ("waiting", "in_service", "served", "abandoned")
 # Customer (journey) outcomes.
 IN_JOURNEY, COMPLETED, LEFT_QUEUE = 0, 1, 2
 CUSTOMER_OUTCOMES = ("open", "completed", "abandoned")
+# What a customer did after a journey (behaviour only): came back, left, or the run
+# ended before they decided.  NOT_MODELLED without behaviour.
+RETURN, LEAVE, UNDECIDED, NOT_MODELLED = 0, 1, 2, 9
+RETURN_OUTCOMES = ("return", "leave", "open")
 
 NAN = math.nan
 
@@ -38,13 +42,19 @@ class VisitLog:
         self.wait_min: list[float] = []
         self.service_min: list[float] = []
         self.outcome: list[int] = []
+        self.journey_id: list[int] = []
+        self.score: list[float] = []
+        self.courtesy: list[float] = []
 
     def __len__(self) -> int:
         return len(self.customer_id)
 
     def open(self, customer_id: int, segment: int, journey: int, touchpoint: int, step: int,
-             now: float) -> int:
+             now: float, journey_id: int) -> int:
         """Start a visit; returns its row index for the updates that follow."""
+        self.journey_id.append(journey_id)
+        self.score.append(NAN)
+        self.courtesy.append(NAN)
         self.customer_id.append(customer_id)
         self.segment.append(segment)
         self.journey.append(journey)
@@ -67,6 +77,7 @@ class VisitLog:
         frame = pd.DataFrame(
             {
                 "customer_id": np.asarray(self.customer_id, dtype=np.int64),
+                "journey_id": np.asarray(self.journey_id, dtype=np.int64),
                 "segment": _categorical(self.segment, segments),
                 "journey": _categorical(self.journey, journeys),
                 "touchpoint": _categorical(self.touchpoint, touchpoints),
@@ -79,43 +90,83 @@ class VisitLog:
         )
         frame["abandoned"] = outcome == ABANDONED
         frame["served"] = outcome == SERVED
+        frame["score"] = np.asarray(self.score, dtype=float)
+        frame["courtesy"] = np.asarray(self.courtesy, dtype=float)
         return frame
 
 
-class CustomerLog:
-    """One row per customer who arrived."""
+class JourneyLog:
+    """One row per journey: a customer's trip through the touchpoints of one purchase.
+
+    Without behaviour every customer makes one journey; with behaviour a
+    customer who stays comes back for more, so one customer has many rows.
+    """
 
     def __init__(self) -> None:
+        self.customer_id: list[int] = []
         self.segment: list[int] = []
         self.journey: list[int] = []
-        self.arrival_min: list[float] = []
+        self.start_min: list[float] = []
         self.end_min: list[float] = []
+        self.status: list[int] = []
+        self.memory_score: list[float] = []
+        self.experienced_score: list[float] = []
+        self.followed_up: list[bool] = []
         self.outcome: list[int] = []
+        self.decided_min: list[float] = []
+        self.revenue: list[float] = []
+        self.referred: list[bool] = []
 
     def __len__(self) -> int:
-        return len(self.segment)
+        return len(self.customer_id)
 
-    def open(self, segment: int, journey: int, now: float) -> int:
+    def open(self, customer_id: int, segment: int, journey: int, now: float,
+             referred: bool = False) -> int:
+        self.customer_id.append(customer_id)
         self.segment.append(segment)
         self.journey.append(journey)
-        self.arrival_min.append(now)
+        self.start_min.append(now)
         self.end_min.append(NAN)
-        self.outcome.append(IN_JOURNEY)
-        return len(self.segment) - 1
+        self.status.append(IN_JOURNEY)
+        self.memory_score.append(NAN)
+        self.experienced_score.append(NAN)
+        self.followed_up.append(False)
+        self.outcome.append(NOT_MODELLED)
+        self.decided_min.append(NAN)
+        self.revenue.append(0.0)
+        self.referred.append(referred)
+        return len(self.customer_id) - 1
 
-    def to_frame(self, segments: list[str], journeys: list[str]) -> pd.DataFrame:
-        return pd.DataFrame(
+    def to_frame(self, segments: list[str], journeys: list[str],
+                 bad_memory_below: float) -> pd.DataFrame:
+        memory = np.asarray(self.memory_score, dtype=float)
+        outcome = np.asarray(self.outcome, dtype=np.int8)
+        frame = pd.DataFrame(
             {
-                "customer_id": np.arange(len(self.segment), dtype=np.int64),
+                "journey_id": np.arange(len(self.customer_id), dtype=np.int64),
+                "customer_id": np.asarray(self.customer_id, dtype=np.int64),
                 "segment": _categorical(self.segment, segments),
                 "journey": _categorical(self.journey, journeys),
-                "arrival_min": np.asarray(self.arrival_min, dtype=float),
+                "start_min": np.asarray(self.start_min, dtype=float),
                 "end_min": np.asarray(self.end_min, dtype=float),
-                "outcome": pd.Categorical.from_codes(
-                    np.asarray(self.outcome, dtype=np.int8), categories=list(CUSTOMER_OUTCOMES)
+                "status": pd.Categorical.from_codes(
+                    np.asarray(self.status, dtype=np.int8), categories=list(CUSTOMER_OUTCOMES)
                 ),
+                "experienced_score": np.asarray(self.experienced_score, dtype=float),
+                "memory_score": memory,
+                "recommend": np.where(np.isnan(memory), np.nan,
+                                      np.floor(np.clip(memory, 0, 10) + 0.5)),
+                "bad": memory < bad_memory_below,
+                "followed_up": np.asarray(self.followed_up, dtype=bool),
+                "outcome": pd.Categorical.from_codes(
+                    np.where(outcome == NOT_MODELLED, -1, outcome),
+                    categories=list(RETURN_OUTCOMES)),
+                "decided_min": np.asarray(self.decided_min, dtype=float),
+                "revenue": np.asarray(self.revenue, dtype=float),
+                "referred": np.asarray(self.referred, dtype=bool),
             }
         )
+        return frame
 
 
 def _categorical(codes: list[int], names: list[str]) -> pd.Categorical:

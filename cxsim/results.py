@@ -25,6 +25,23 @@ KPI_LABELS = {
     "utilisation": "Staff utilisation",
     "completed_rate": "Journeys completed",
     "staff_hours": "Staff hours",
+    "csat": "CSAT (share satisfied)",
+    "nps": "Net Promoter Score",
+    "mean_memory_score": "Remembered experience (0-10)",
+    "bad_journey_rate": "Journeys remembered as bad",
+    "retention_rate": "Retention (came back)",
+    "churn_rate": "Churn (left)",
+    "leave_after_bad": "Left after a bad journey",
+    "referrals": "Referred customers",
+    "deterred": "Prospects put off",
+    "follow_ups": "Follow-up calls",
+    "revenue": "Revenue",
+    "staff_cost": "Staff cost",
+    "training_cost": "Training cost",
+    "follow_up_cost": "Follow-up cost",
+    "cost": "Total cost",
+    "profit": "Profit",
+    "clv": "Customer lifetime value",
 }
 
 
@@ -64,9 +81,23 @@ class Result:
         return self.records.visits.to_frame(segments, journeys, touchpoints, self.records.end_min)
 
     @cached_property
-    def customers(self) -> pd.DataFrame:
+    def journeys(self) -> pd.DataFrame:
+        """One row per journey: start and end, what was remembered, and what came of it."""
         segments, journeys, _touchpoints = self._names
-        return self.records.customers.to_frame(segments, journeys)
+        behaviour = self.scenario.behaviour
+        bad_below = behaviour.bad_memory_below if behaviour is not None else float("nan")
+        return self.records.journeys.to_frame(segments, journeys, bad_below)
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        """One row per customer: first arrival, last journey's end and status, journeys made."""
+        return metrics.customers_from_journeys(self.journeys)
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        """Per day: new and returning journeys, active customers, satisfaction, revenue,
+        and per staffed touchpoint the day's load, morale and courtesy (behaviour only)."""
+        return metrics.daily_timeseries(self.journeys, self.records.daily, self.records.end_min)
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
@@ -144,6 +175,12 @@ class Result:
             "completed_rate": float((customers["outcome"] == "completed").mean())
             if len(customers) else float("nan"),
         }
+        if self.scenario.behaviour is not None:
+            result.update(metrics.experience_kpis(self.journeys, start, self.records.counters))
+        if self.scenario.economics is not None:
+            result.update(metrics.economic_kpis(
+                self.scenario, self.journeys, table, start, self.records.end_min,
+                self.records.counters, result.get("retention_rate")))
         return result
 
     def kpi_table(self, digits: int = 2) -> pd.Series:

@@ -96,12 +96,13 @@ def test_every_number_in_a_bundled_scenario_names_its_source():
     """Each line that sets a number in data/scenarios carries a source comment
     (a claim number, a published paper, or an honest 'assumption')."""
     source = re.compile(r"#.*(\b[NQ]\d{1,2}\b|\b(19|20)\d\d\b|assumption|see data/README)")
-    for path in (ROOT / "data" / "scenarios").glob("*.yaml"):
+    for path in [*(ROOT / "data" / "scenarios").glob("*.yaml"), ROOT / "data" / "defaults.yaml"]:
         if path.stem == "erlang_check":
             continue  # a pure queueing test case: its numbers are the test's own
         lines = path.read_text().splitlines()
         for number, line in enumerate(lines, 1):
             code = line.split("#", 1)[0]
-            if re.search(r":\s*\[?-?\d", code) or re.search(r"\b(mean|value|low|high|cv)\b", code):
+            if re.search(r":\s*(\[?-?\d|null|true|false|peak_end|toman)", code) or \
+                    re.search(r"\b(mean|value|low|high|cv)\b", code):
                 context = "\n".join(lines[max(0, number - 4):number])
                 assert source.search(context), f"{path.name}:{number} has no source: {line!r}"
