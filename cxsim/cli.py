@@ -73,7 +73,9 @@ def _run(args: argparse.Namespace) -> int:
         tables: dict[str, pd.DataFrame] = {
             "interactions": result.interactions,
             "customers": result.customers,
+            "journeys": result.journeys,
             "timeseries": result.timeseries,
+            "daily": result.daily,
             "kpis_by_touchpoint": result.kpis(by="touchpoint"),
         }
         for name, table in tables.items():

@@ -189,11 +189,11 @@ def customers_from_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
     first, last = grouped.head(1).set_index("customer_id"), grouped.tail(1).set_index("customer_id")
     return pd.DataFrame({
         "customer_id": first.index.to_numpy(),
-        "segment": first["segment"].to_numpy(),
-        "journey": first["journey"].to_numpy(),
+        "segment": first["segment"].array,
+        "journey": first["journey"].array,
         "arrival_min": first["start_min"].to_numpy(),
         "end_min": last["end_min"].to_numpy(),
-        "outcome": last["status"].to_numpy(),
+        "outcome": last["status"].array,
         "journeys": grouped.size().to_numpy(),
         "referred": first["referred"].to_numpy(),
         "left": (last["outcome"] == "leave").to_numpy(),
