@@ -12,7 +12,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --compile -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --compile -e '.[dev,dask]'
 	@touch $(STAMP)
 
 lab: $(STAMP)

@@ -15,12 +15,19 @@ satisfaction, retention and profit.
 
 from . import theory
 from .catalog import data_dir, list_scenarios, load_scenario
+from .experiments import Comparison, Replications, Sweep, compare, replicate, sweep
 from .i18n import _, get_language, set_language
 from .results import Result
 from .scenario import Scenario, ScenarioError
 from .simulation import simulate
 
 __all__ = [
+    "Comparison",
+    "Replications",
+    "Sweep",
+    "compare",
+    "replicate",
+    "sweep",
     "Result",
     "Scenario",
     "ScenarioError",

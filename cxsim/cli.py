@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .catalog import list_scenarios, load_scenario
+from .experiments import parse_grid, parse_level, sweep
 from .i18n import _
 from .results import kpi_label
 from .scenario import ScenarioError
@@ -34,6 +35,24 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=float, default=None, help=_("replace horizon_days"))
     run.add_argument("--out", type=Path, default=None,
                      help=_("folder for the tables as CSV files"))
+    grid = commands.add_parser(
+        "sweep", help=_("replicate a scenario at every point of a grid of settings"))
+    grid.add_argument("scenario", help=_("a YAML file or a bundled scenario name"))
+    grid.add_argument("--grid", action="append", required=True, metavar="PATH=V1,V2,...",
+                      help=_("a setting and its values, e.g. touchpoints.phone.staff=8,10,12; "
+                             "repeat for more settings (every combination is run)"))
+    grid.add_argument("-n", "--replications", type=int, default=5,
+                      help=_("replications per grid point (default 5)"))
+    grid.add_argument("--policy", default=None, help=_("a policy defined in the scenario"))
+    grid.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
+    grid.add_argument("--days", type=float, default=None, help=_("replace horizon_days"))
+    grid.add_argument("--level", type=parse_level, default=0.95,
+                      help=_("confidence level of the intervals (default 0.95)"))
+    grid.add_argument("--out", type=Path, default=None,
+                      help=_("CSV file for the summary (one row per grid point and KPI)"))
+    grid.add_argument("--runs-out", type=Path, default=None,
+                      help=_("CSV file for every replication"))
+    grid.add_argument("--no-progress", action="store_true", help=_("hide the progress bar"))
     return parser
 
 
@@ -53,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                     policies=policies))
         elif args.command == "run":
             return _run(args)
+        elif args.command == "sweep":
+            return _sweep(args)
     except ScenarioError as error:
         print(_("error: {message}", message=error), file=sys.stderr)
         return 2
@@ -81,4 +102,25 @@ def _run(args: argparse.Namespace) -> int:
         for name, table in tables.items():
             table.to_csv(args.out / f"{name}.csv", index=name.startswith("kpis"))
         print(_("tables written to {folder}", folder=args.out))
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    try:
+        grid = parse_grid(args.grid)
+        result = sweep(args.scenario, grid, args.replications, policy=args.policy,
+                       seed=args.seed, days=args.days, progress=not args.no_progress)
+    except ScenarioError:
+        raise  # main() prints it and exits with 2
+    except ValueError as error:  # a malformed --grid, -n 0 ...
+        print(_("error: {message}", message=error), file=sys.stderr)
+        return 2
+    print(result)
+    if args.out is not None:
+        result.to_csv(args.out, level=args.level)
+        print(_("summary written to {file}", file=args.out))
+    if args.runs_out is not None:
+        args.runs_out.parent.mkdir(parents=True, exist_ok=True)
+        result.runs.to_csv(args.runs_out, index=False)
+        print(_("replications written to {file}", file=args.runs_out))
     return 0

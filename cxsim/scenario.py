@@ -59,6 +59,9 @@ class ScenarioError(ValueError):
         where = f"{source}: {path}: " if path else f"{source}: "
         super().__init__(where + problem)
 
+    def __reduce__(self):  # so the error survives a trip back from a worker process
+        return (type(self), (self.source, self.path, self.problem))
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
