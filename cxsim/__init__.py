@@ -17,7 +17,7 @@ from . import theory
 from .catalog import data_dir, list_scenarios, load_scenario
 from .experiments import Comparison, Replications, Sweep, compare, replicate, sweep
 from .i18n import _, get_language, set_language
-from .results import Result
+from .results import Result, format_kpi, kpi_comparison
 from .scenario import Scenario, ScenarioError
 from .simulation import simulate
 
@@ -32,6 +32,8 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "data_dir",
+    "format_kpi",
+    "kpi_comparison",
     "get_language",
     "list_scenarios",
     "load_scenario",

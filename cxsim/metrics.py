@@ -215,21 +215,21 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
     decided = measured[measured["outcome"].isin(["return", "leave"])]
     bad_decided = decided[decided["bad"]]
     count = len(measured)
+    retention = float((decided["outcome"] == "return").mean()) if len(decided) else np.nan
     result = {
         "csat": float((measured["memory_score"] >= 7).mean()) if count else np.nan,
         "nps": float(100 * ((recommend >= 9).mean() - (recommend <= 6).mean()))
         if count else np.nan,
         "mean_memory_score": float(measured["memory_score"].mean()) if count else np.nan,
         "bad_journey_rate": float(measured["bad"].mean()) if count else np.nan,
-        "retention_rate": float((decided["outcome"] == "return").mean())
-        if len(decided) else np.nan,
+        "retention_rate": retention,
+        "churn_rate": 1.0 - retention,
         "leave_after_bad": float((bad_decided["outcome"] == "leave").mean())
         if len(bad_decided) else np.nan,
         "follow_ups": int(measured["followed_up"].sum()),
         "referrals": int(measured["referred"].sum()),
         "deterred": int((counters or {}).get("deterred", 0)),
     }
-    result["churn_rate"] = 1.0 - result["retention_rate"]
     return result
 
 

@@ -12,7 +12,7 @@ from .i18n import _
 from .model import Records
 from .scenario import Scenario
 
-__all__ = ["Result", "KPI_LABELS", "kpi_label"]
+__all__ = ["Result", "KPI_LABELS", "kpi_label", "format_kpi", "kpi_comparison"]
 
 # Machine names of KPIs and the (translatable) labels people read.
 KPI_LABELS = {
@@ -48,6 +48,46 @@ KPI_LABELS = {
 def kpi_label(name: str) -> str:
     """The label of a KPI in the current language."""
     return _(KPI_LABELS.get(name, name))
+
+
+SHARE_KPIS = {"p_wait", "service_level", "abandonment_rate", "utilisation", "completed_rate",
+              "csat", "bad_journey_rate", "retention_rate", "churn_rate", "leave_after_bad"}
+COUNT_KPIS = {"customers", "interactions", "referrals", "deterred", "follow_ups"}
+MONEY_KPIS = {"revenue", "staff_cost", "training_cost", "follow_up_cost", "cost", "profit", "clv"}
+
+
+def format_kpi(name: str, value: float, currency: str = "toman") -> str:
+    """One KPI as people read it: shares in %, counts whole, money with its currency.
+
+    >>> format_kpi("service_level", 0.8312), format_kpi("customers", 8660)
+    ('83.1%', '8,660')
+    >>> format_kpi("profit", 1_752_000_000.0), format_kpi("mean_wait_min", 0.6123)
+    ('1,752,000,000 toman', '0.61')
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    if name in SHARE_KPIS:
+        return f"{100 * value:.1f}%"
+    if name in COUNT_KPIS:
+        return f"{value:,.0f}"
+    if name in MONEY_KPIS:
+        return f"{value:,.0f} {_(currency)}"
+    if name == "nps":
+        return f"{value:+.1f}"
+    return f"{value:.2f}"
+
+
+def kpi_comparison(results: dict[str, Result]) -> pd.DataFrame:
+    """KPIs of several runs side by side (a column per run), formatted for reading."""
+    columns = {}
+    for label, result in results.items():
+        economics = result.scenario.economics
+        currency = economics.currency if economics is not None else "toman"
+        columns[label] = {kpi_label(name): format_kpi(name, value, currency)
+                          for name, value in result.kpis().items()}
+    frame = pd.DataFrame(columns)
+    frame.index.name = _("KPI")
+    return frame
 
 
 class Result:
@@ -183,7 +223,7 @@ class Result:
                 self.records.counters, result.get("retention_rate")))
         return result
 
-    def kpi_table(self, digits: int = 2) -> pd.Series:
-        """The KPIs with readable labels, rounded: what a notebook prints."""
-        values = {kpi_label(name): round(value, digits) for name, value in self.kpis().items()}
-        return pd.Series(values, name=self.policy or _("baseline"))
+    def kpi_table(self) -> pd.Series:
+        """The KPIs with readable labels and units, formatted for reading: what a notebook
+        prints (use :meth:`kpis` for the numbers themselves)."""
+        return kpi_comparison({self.policy or _("baseline"): self}).iloc[:, 0]

@@ -1,62 +1,105 @@
 # %% [markdown]
 # # 00 · Start here
 #
-# **What you will do** (10 minutes)
+# **In this notebook (10 minutes)** you will
 #
-# 1. Load a simulated firm: a bank's phone line over one working day.
-# 2. Run it once and read its key numbers.
-# 3. Compare three staffing policies.
+# 1. learn how to run a cell and move a slider,
+# 2. see the whole model in one picture,
+# 3. simulate four weeks of a bank's phone line and read its key numbers,
+# 4. compare staffing policies, then try your own with a dashboard.
 #
-# Every cell below is run with **Shift + Enter**. Nothing here needs programming:
-# the cells call the `cxsim` package, which does the simulating.
+# **How to use the workbook.** Click a grey code cell and press **Shift + Enter** to run it;
+# the result appears below the cell. Run the cells from top to bottom. Nothing here needs
+# programming: each cell calls the `cxsim` package, which does the simulating. If something
+# looks stuck, use *Kernel → Restart Kernel and Run All Cells*.
 
 # %%
 %matplotlib inline
 import cxsim
+from cxsim import plots, widgets
+
+# %% [markdown]
+# ## The model in one picture
+#
+# ```
+#  new customers ──► touchpoint ──► touchpoint ──► ... ──► journey remembered ──► come back?
+#   (by hour)        (queue, staff,   (website,              (peak and end)          leave?
+#        ▲            courtesy)       delivery)                    │                 tell friends?
+#        │                                                         │
+#        └──────────── referrals  ◄──── promoters / detractors ◄───┘
+#
+#  staff: rota ─► load ─► morale ─► courtesy            the firm's books: revenue − staff,
+#                                                       training and follow-up costs = profit
+# ```
+#
+# Customers arrive hour by hour, wait for a free agent (or give up), are served with more or
+# less courtesy, and remember the journey mostly by its worst and its last moment. That memory
+# decides whether they come back, and what they tell others. Every number behind the picture
+# names its source: see `docs/model.md`.
 
 # %% [markdown]
 # ## The firm
 #
-# A *scenario* describes the world: who calls, when, how many agents answer, how long
-# a call takes and how long callers are willing to wait before hanging up.
+# A *scenario* describes the world: who calls, when, how many agents answer, how long a call
+# takes and how long callers are willing to wait.
 
 # %%
 scenario = cxsim.load_scenario("contact_centre")
 print(scenario.description)
-print("Agents on duty by hour:", scenario.touchpoint("phone").hourly_staff)
+print("Agents on duty, hour by hour:", scenario.touchpoint("phone").hourly_staff)
 
 # %% [markdown]
-# ## One simulated day
+# ## Four simulated weeks
 #
-# The simulation follows every caller: when they ring, how long they wait, whether they
-# are answered or hang up. A *seed* fixes the luck of the day, so everyone in the room
-# sees the same numbers.
+# The simulation follows every caller. A *seed* fixes the luck of the run, so everyone in the
+# room sees the same numbers.
 
 # %%
 result = cxsim.simulate(scenario, seed=1)
 result.kpi_table()
 
 # %% [markdown]
-# **Read it.** The *service level* is the share of callers answered within five minutes:
-# three quarters of customers expect no longer (claim N1 of the source texts). The
-# *abandonment rate* is the share who gave up waiting.
+# **Read it.** The *service level* is the share of calls answered within five minutes: three
+# quarters of customers expect no longer (claim N1 of the source texts). *CSAT* is the share of
+# customers who remember their call as good (7 or more out of 10); the *Net Promoter Score*
+# is the share of promoters minus the share of detractors. *Profit* is in toman.
+
+# %% [markdown]
+# ## The day, hour by hour
+#
+# Calls arrive in a morning and an afternoon wave; the rota follows them, not quite.
+
+# %%
+plots.plot_hourly(result)
 
 # %% [markdown]
 # ## Three staffing policies
 #
-# The scenario names two alternatives to its rota: `lean` (two agents fewer at the busy
-# hours) and `generous` (two more). Same callers, same day, different staffing:
+# The scenario names two alternatives to its rota: `lean` (one agent fewer at the busy hours)
+# and `generous` (two more). Same customers, same luck, different staffing:
 
 # %%
-import pandas as pd
+cxsim.kpi_comparison({policy or "baseline": cxsim.simulate(scenario, policy=policy, seed=1)
+                      for policy in [None, "lean", "generous"]})
 
-pd.DataFrame({policy or "baseline": cxsim.simulate(scenario, policy=policy, seed=1).kpi_table()
-              for policy in [None, "lean", "generous"]})
+# %% [markdown]
+# ## Your turn: a dashboard
+#
+# Move the sliders. Each change re-runs one simulated day (so it answers within a second) and
+# shows your policy beside the baseline. The numbers for the default settings are these:
+
+# %%
+dashboard = widgets.staffing_dashboard("contact_centre")
+table, figures = dashboard.update()
+table.round(2)
+
+# %% tags=nbval-ignore-output
+dashboard
 
 # %% [markdown]
 # ## Reflect
 #
-# - How many more callers hang up under `lean` than under `generous`?
-# - Utilisation stays high under every policy. Why is a busy team not the same as good service?
+# - How many more callers hang up under `lean` than under `generous`? What does that cost?
+# - Utilisation is high under every policy. Why is a busy team not the same as good service?
 #
-# **Next:** `02_response_time` looks at queues and waiting in detail.
+# **Next:** `01_journeys_not_touchpoints`. The full list is in `notebooks/README.md`.
