@@ -9,6 +9,7 @@ turns the buffers into typed DataFrames once, after the run.
 from __future__ import annotations
 
 import math
+from array import array
 
 import numpy as np
 import pandas as pd
@@ -30,21 +31,25 @@ NAN = math.nan
 
 
 class VisitLog:
-    """One row per touchpoint visit."""
+    """One row per touchpoint visit.
+
+    Columns are typed arrays (8 bytes a value, not a Python object each), so a run
+    of a million visits stays well within memory.
+    """
 
     def __init__(self) -> None:
-        self.customer_id: list[int] = []
-        self.segment: list[int] = []
-        self.journey: list[int] = []
-        self.touchpoint: list[int] = []
-        self.step: list[int] = []
-        self.arrival_min: list[float] = []
-        self.wait_min: list[float] = []
-        self.service_min: list[float] = []
-        self.outcome: list[int] = []
-        self.journey_id: list[int] = []
-        self.score: list[float] = []
-        self.courtesy: list[float] = []
+        self.customer_id = array("q")
+        self.segment = array("q")
+        self.journey = array("q")
+        self.touchpoint = array("q")
+        self.step = array("q")
+        self.arrival_min = array("d")
+        self.wait_min = array("d")
+        self.service_min = array("d")
+        self.outcome = array("q")
+        self.journey_id = array("q")
+        self.score = array("d")
+        self.courtesy = array("d")
 
     def __len__(self) -> int:
         return len(self.customer_id)
@@ -69,29 +74,29 @@ class VisitLog:
     def to_frame(self, segments: list[str], journeys: list[str], touchpoints: list[str],
                  end_min: float) -> pd.DataFrame:
         """The visits as a DataFrame; visits still open at ``end_min`` keep their wait so far."""
-        arrival = np.asarray(self.arrival_min, dtype=float)
-        wait = np.asarray(self.wait_min, dtype=float)
-        outcome = np.asarray(self.outcome, dtype=np.int8)
+        arrival = np.array(self.arrival_min, dtype=float)
+        wait = np.array(self.wait_min, dtype=float)
+        outcome = np.array(self.outcome, dtype=np.int8)
         still_waiting = outcome == WAITING
         wait[still_waiting] = end_min - arrival[still_waiting]
         frame = pd.DataFrame(
             {
-                "customer_id": np.asarray(self.customer_id, dtype=np.int64),
-                "journey_id": np.asarray(self.journey_id, dtype=np.int64),
+                "customer_id": np.array(self.customer_id, dtype=np.int64),
+                "journey_id": np.array(self.journey_id, dtype=np.int64),
                 "segment": _categorical(self.segment, segments),
                 "journey": _categorical(self.journey, journeys),
                 "touchpoint": _categorical(self.touchpoint, touchpoints),
-                "step": np.asarray(self.step, dtype=np.int16),
+                "step": np.array(self.step, dtype=np.int16),
                 "arrival_min": arrival,
                 "wait_min": wait,
-                "service_min": np.asarray(self.service_min, dtype=float),
+                "service_min": np.array(self.service_min, dtype=float),
                 "outcome": pd.Categorical.from_codes(outcome, categories=list(OUTCOMES)),
             }
         )
         frame["abandoned"] = outcome == ABANDONED
         frame["served"] = outcome == SERVED
-        frame["score"] = np.asarray(self.score, dtype=float)
-        frame["courtesy"] = np.asarray(self.courtesy, dtype=float)
+        frame["score"] = np.array(self.score, dtype=float)
+        frame["courtesy"] = np.array(self.courtesy, dtype=float)
         return frame
 
 
@@ -103,19 +108,19 @@ class JourneyLog:
     """
 
     def __init__(self) -> None:
-        self.customer_id: list[int] = []
-        self.segment: list[int] = []
-        self.journey: list[int] = []
-        self.start_min: list[float] = []
-        self.end_min: list[float] = []
-        self.status: list[int] = []
-        self.memory_score: list[float] = []
-        self.experienced_score: list[float] = []
-        self.followed_up: list[bool] = []
-        self.outcome: list[int] = []
-        self.decided_min: list[float] = []
-        self.revenue: list[float] = []
-        self.referred: list[bool] = []
+        self.customer_id = array("q")
+        self.segment = array("q")
+        self.journey = array("q")
+        self.start_min = array("d")
+        self.end_min = array("d")
+        self.status = array("q")
+        self.memory_score = array("d")
+        self.experienced_score = array("d")
+        self.followed_up = array("b")
+        self.outcome = array("q")
+        self.decided_min = array("d")
+        self.revenue = array("d")
+        self.referred = array("b")
 
     def __len__(self) -> int:
         return len(self.customer_id)
@@ -139,31 +144,31 @@ class JourneyLog:
 
     def to_frame(self, segments: list[str], journeys: list[str],
                  bad_memory_below: float) -> pd.DataFrame:
-        memory = np.asarray(self.memory_score, dtype=float)
-        outcome = np.asarray(self.outcome, dtype=np.int8)
+        memory = np.array(self.memory_score, dtype=float)
+        outcome = np.array(self.outcome, dtype=np.int8)
         frame = pd.DataFrame(
             {
                 "journey_id": np.arange(len(self.customer_id), dtype=np.int64),
-                "customer_id": np.asarray(self.customer_id, dtype=np.int64),
+                "customer_id": np.array(self.customer_id, dtype=np.int64),
                 "segment": _categorical(self.segment, segments),
                 "journey": _categorical(self.journey, journeys),
-                "start_min": np.asarray(self.start_min, dtype=float),
-                "end_min": np.asarray(self.end_min, dtype=float),
+                "start_min": np.array(self.start_min, dtype=float),
+                "end_min": np.array(self.end_min, dtype=float),
                 "status": pd.Categorical.from_codes(
-                    np.asarray(self.status, dtype=np.int8), categories=list(CUSTOMER_OUTCOMES)
+                    np.array(self.status, dtype=np.int8), categories=list(CUSTOMER_OUTCOMES)
                 ),
-                "experienced_score": np.asarray(self.experienced_score, dtype=float),
+                "experienced_score": np.array(self.experienced_score, dtype=float),
                 "memory_score": memory,
                 "recommend": np.where(np.isnan(memory), np.nan,
                                       np.floor(np.clip(memory, 0, 10) + 0.5)),
                 "bad": memory < bad_memory_below,
-                "followed_up": np.asarray(self.followed_up, dtype=bool),
+                "followed_up": np.array(self.followed_up, dtype=bool),
                 "outcome": pd.Categorical.from_codes(
                     np.where(outcome == NOT_MODELLED, -1, outcome),
                     categories=list(RETURN_OUTCOMES)),
-                "decided_min": np.asarray(self.decided_min, dtype=float),
-                "revenue": np.asarray(self.revenue, dtype=float),
-                "referred": np.asarray(self.referred, dtype=bool),
+                "decided_min": np.array(self.decided_min, dtype=float),
+                "revenue": np.array(self.revenue, dtype=float),
+                "referred": np.array(self.referred, dtype=bool),
             }
         )
         return frame
