@@ -71,13 +71,11 @@ class Lognormal(Distribution):
     cv: float
     base = BASE_NORMAL
 
-    @property
-    def sigma(self) -> float:
-        return math.sqrt(math.log1p(self.cv**2))
-
-    @property
-    def mu(self) -> float:
-        return math.log(self.mean) - 0.5 * self.sigma**2
+    def __post_init__(self) -> None:
+        # Parameters of the underlying normal, computed once (transform is on the hot path).
+        sigma = math.sqrt(math.log1p(self.cv**2))
+        object.__setattr__(self, "sigma", sigma)
+        object.__setattr__(self, "mu", math.log(self.mean) - 0.5 * sigma**2)
 
     def transform(self, variate: float) -> float:
         return math.exp(self.mu + self.sigma * variate)

@@ -14,6 +14,7 @@ decides *when* each one applies:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import deque
 
@@ -42,8 +43,10 @@ class BehaviourMixin:
         scenario, behaviour, streams = self.scenario, self.behaviour, self.streams
         levers = scenario.levers
         self.levers = levers
-        self.contact_parameters = behaviour.contact.model_dump(exclude={"promise_credibility"})
-        self.contact_parameters["promise_min"] = levers.promise_min
+        parameters = behaviour.contact.model_dump(exclude={"promise_credibility"})
+        # Bound once: the keyword arguments are the same for every contact of the run.
+        self.score_contact = functools.partial(bh.contact_score, promise_min=levers.promise_min,
+                                               **parameters)
         tp_defaults = behaviour.touchpoint_defaults
         seg_defaults = behaviour.segment_defaults
         self.base_courtesy = [tp.courtesy if tp.courtesy is not None else tp_defaults.courtesy
@@ -167,9 +170,9 @@ class BehaviourMixin:
                         self.courtesy_sd[touchpoint] * self.courtesy_noise[touchpoint]()
                     shown = min(1.0, max(0.0, shown))
                     resolved = self.resolution_draw[touchpoint]() < self.resolution[touchpoint]
-                    score = bh.contact_score(
+                    score = self.score_contact(
                         bh.perceived_wait(wait, behaviour.perceived_wait_factor), expected_wait,
-                        shown, expected_courtesy, resolved, **self.contact_parameters)
+                        shown, expected_courtesy, resolved)
                     visits.courtesy[row] = shown
                 yield env.timeout(service)
                 visits.outcome[row] = SERVED
