@@ -206,11 +206,14 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
 
     ``csat``: share of journeys remembered at 7 or more (the top of the 0-10
     scale: satisfied); ``nps``: promoters (9-10) minus detractors (0-6), in
-    points (Reichheld 2003); ``retention_rate``: share of decided journeys
+    points (Reichheld 2003); both count finished journeys only (one still under
+    way when the run ends has no memory yet); ``retention_rate``: share of decided journeys
     after which the customer came back; ``leave_after_bad``: the same for
     leaving, among journeys remembered as bad (N2 says about 25%).
     """
-    measured = journeys[journeys["start_min"] >= window_start]
+    started = journeys[journeys["start_min"] >= window_start]
+    # Only finished journeys are remembered; one still under way at the end has no score yet.
+    measured = started[started["memory_score"].notna()]
     recommend = measured["recommend"].to_numpy()
     decided = measured[measured["outcome"].isin(["return", "leave"])]
     bad_decided = decided[decided["bad"]]
@@ -226,8 +229,8 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
         "churn_rate": 1.0 - retention,
         "leave_after_bad": float((bad_decided["outcome"] == "leave").mean())
         if len(bad_decided) else np.nan,
-        "follow_ups": int(measured["followed_up"].sum()),
-        "referrals": int(measured["referred"].sum()),
+        "follow_ups": int(started["followed_up"].sum()),
+        "referrals": int(started["referred"].sum()),
         "deterred": int((counters or {}).get("deterred", 0)),
     }
     return result
