@@ -1,0 +1,267 @@
+"""Lesson 05: retention and revenue (claims N2, N4, Q12).
+
+One bad experience drives customers away (N2: 25%); the firm's books
+(revenue, staff cost, training cost, profit, customer lifetime value, in
+toman) show when generosity stops paying (Q12).  A 24-hour rota cannot be
+swept as one number, so :func:`extra_agent_policies` builds one variant per
+number of extra agents at every hour, for :func:`cxsim.compare`.
+
+>>> sorted(extra_agent_policies([0, 1]))
+['+0', '+1']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import behaviour
+from ..catalog import load_scenario
+from ..experiments import SerialExecutor, compare, replicate, sweep
+from ..i18n import _
+from ..plots import NotebookFigure, plot_sweep, policy_colour
+from ..results import Result, kpi_label
+from ..widgets import Control, Dashboard, kpi_frame
+from . import check_answer
+
+__all__ = [
+    "EXTRA_AGENTS",
+    "SCENARIO",
+    "TRAINING_LEVELS",
+    "best_row",
+    "books_table",
+    "check_best_extra_agents",
+    "dashboard",
+    "extra_agent_policies",
+    "leave_after_bad_table",
+    "plot_daily_active",
+    "plot_leave_curve",
+    "plot_profit_by_agents",
+    "plot_profit_by_training",
+    "profit_table",
+    "staff_sweep",
+    "training_sweep",
+]
+
+#: The scenario of the lesson: a bank's phone line over four weeks.
+SCENARIO = "contact_centre"
+#: Extra agents at every hour, as swept in the lesson.
+EXTRA_AGENTS = (-1, 0, 1, 2, 3)
+#: Courtesy training levels, as swept in the lesson.
+TRAINING_LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: The KPIs of the books, in the order the lesson prints them.
+BOOK_KPIS = ("revenue", "staff_cost", "training_cost", "follow_up_cost", "cost", "profit",
+             "clv")
+_MONEY = frozenset(BOOK_KPIS)
+_DASHBOARD_KPIS = ("revenue", "staff_cost", "training_cost", "profit", "retention_rate",
+                   "csat", "abandonment_rate")
+_SWEEP_DAYS = 14
+_SWEEP_N = 5
+
+
+# --------------------------------------------------------------------------- one bad experience
+def leave_after_bad_table(n: int = 5, *, seed: int = 0, days: float | None = None,
+                          progress: bool = False) -> pd.DataFrame:
+    """``n`` replications of the scenario: journeys remembered as bad, share leaving after
+    one, retention; mean and 95% interval, beside the claim N2 and the PwC 2018 figures."""
+    reps = replicate(SCENARIO, n, seed=seed, days=days, progress=progress,
+                     executor=SerialExecutor())
+    summary = reps.summary()
+    rows = {}
+    for kpi in ("bad_journey_rate", "leave_after_bad", "retention_rate"):
+        stats = summary.loc[kpi]
+        rows[kpi_label(kpi)] = {_("mean"): stats["mean"], _("CI low"): stats["ci_low"],
+                                _("CI high"): stats["ci_high"]}
+    table = pd.DataFrame(rows).T.round(3)
+    table.index.name = _("KPI ({n} runs)", n=n)
+    return table
+
+
+def plot_leave_curve(observed: float | None = None) -> Figure:
+    """The chance of leaving after a journey, by its remembered score (the model's curve).
+
+    Dashed lines mark the "bad journey" threshold (5) and the claim N2 (25%);
+    ``observed`` (a share) adds the simulated share leaving after a bad journey.
+    """
+    defaults = load_scenario(SCENARIO).behaviour
+    threshold = defaults.bad_memory_below if defaults is not None else 5.0
+    scores = np.linspace(0, 10, 201)
+    chances = [behaviour.leave_probability(score) for score in scores]
+    figure = NotebookFigure(figsize=(7.5, 4.2), layout="constrained")
+    ax = figure.subplots()
+    ax.plot(scores, chances, color=policy_colour(None), linewidth=2,
+            label=_("chance of leaving (model)"))
+    ax.axvline(threshold, color="#555555", linestyle="--", linewidth=1,
+               label=_("bad journey: remembered below {x:g}", x=threshold))
+    ax.axhline(0.25, color="#D55E00", linestyle=":", linewidth=1.5,
+               label=_("claim N2: 25% leave after one bad experience"))
+    if observed is not None:
+        ax.axhline(observed, color="#009E73", linestyle="-.", linewidth=1.5,
+                   label=_("simulated: {share:.0%} left after a bad journey", share=observed))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 0.35)
+    ax.yaxis.set_major_formatter(lambda value, _pos: f"{100 * value:.0f}%")
+    ax.set_xlabel(_("Remembered score of the journey (points, 0-10)"))
+    ax.set_ylabel(_("Chance of not coming back (%)"))
+    ax.legend(fontsize="small", loc="upper right")
+    ax.grid(True, alpha=0.3)
+    figure.suptitle(_("One bad experience: who does not come back"))
+    return figure
+
+
+# --------------------------------------------------------------------------- the books
+def books_table(results: Mapping[str, Result]) -> pd.DataFrame:
+    """The books of each run, in million toman: revenue, costs, profit and CLV."""
+    columns = {}
+    for label, result in results.items():
+        kpis = result.kpis()
+        columns[label] = {kpi_label(kpi): kpis[kpi] / 1e6 for kpi in BOOK_KPIS}
+    table = pd.DataFrame(columns).round(1)
+    currency = next(iter(results.values())).scenario.economics.currency
+    table.index.name = _("million {currency}", currency=currency)
+    return table
+
+
+# --------------------------------------------------------------------------- sweeps
+def extra_agent_policies(extra: Iterable[int] = EXTRA_AGENTS, *, touchpoint: str = "phone",
+                         scenario: str = SCENARIO) -> dict[str, dict[str, Any]]:
+    """Label -> overrides, one per number of extra agents at every hour (never below 0).
+
+    For :func:`cxsim.compare`: ``compare("contact_centre", extra_agent_policies(), 5)``.
+    """
+    rota = list(load_scenario(scenario).touchpoint(touchpoint).hourly_staff)
+    return {f"{k:+d}": {f"touchpoints.{touchpoint}.staff": [max(0, s + int(k)) for s in rota]}
+            for k in extra}
+
+
+@lru_cache(maxsize=4)
+def _staff_sweep(extra: tuple[int, ...], n: int, seed: int, days: float) -> pd.DataFrame:
+    comparison = compare(SCENARIO, extra_agent_policies(extra), n, seed=seed, days=days,
+                         progress=False)
+    summary = comparison.summary()
+    labels = {f"{k:+d}": k for k in extra}
+    summary.insert(0, "extra_agents", summary["policy"].map(labels).astype(int))
+    return summary.drop(columns="policy").sort_values(["kpi", "extra_agents"],
+                                                      ignore_index=True)
+
+
+def staff_sweep(extra: Iterable[int] = EXTRA_AGENTS, n: int = _SWEEP_N, *, seed: int = 0,
+                days: float = _SWEEP_DAYS) -> pd.DataFrame:
+    """Replications at each number of extra agents: a tidy table as :meth:`Sweep.summary`
+    gives it (columns ``extra_agents, kpi, mean, std, ci_low, ci_high, half_width, n``).
+
+    ``days`` days per run (14 by default, to keep the lesson short).  Results are cached.
+    """
+    return _staff_sweep(tuple(int(k) for k in extra), n, seed, days).copy()
+
+
+@lru_cache(maxsize=4)
+def _training_sweep(levels: tuple[float, ...], n: int, seed: int, days: float) -> pd.DataFrame:
+    result = sweep(SCENARIO, {"levers.training": list(levels)}, n, seed=seed, days=days,
+                   progress=False)
+    return result.summary()
+
+
+def training_sweep(levels: Iterable[float] = TRAINING_LEVELS, n: int = _SWEEP_N, *,
+                   seed: int = 0, days: float = _SWEEP_DAYS) -> pd.DataFrame:
+    """Replications at each courtesy training level (``levers.training``): a tidy table."""
+    return _training_sweep(tuple(float(x) for x in levels), n, seed, days).copy()
+
+
+def best_row(table: pd.DataFrame, kpi: str = "profit") -> pd.Series:
+    """The row of a tidy sweep table with the highest mean ``kpi``."""
+    here = table[table["kpi"] == kpi]
+    return here.loc[here["mean"].idxmax()]
+
+
+def profit_table(table: pd.DataFrame, x: str) -> pd.DataFrame:
+    """Profit by setting, in million toman: mean and 95% interval."""
+    here = table[table["kpi"] == "profit"].set_index(x)
+    out = here[["mean", "ci_low", "ci_high"]] / 1e6
+    out.columns = [_("profit (million toman)"), _("CI low"), _("CI high")]
+    return out.round(1)
+
+
+def plot_profit_by_agents(table: pd.DataFrame) -> Figure:
+    """Profit (mean and interval) against extra agents at every hour."""
+    figure = plot_sweep(table, x="extra_agents", kpi="profit",
+                        xlabel=_("Extra agents at every hour (people)"))
+    return figure
+
+
+def plot_profit_by_training(table: pd.DataFrame) -> Figure:
+    """Profit (mean and interval) against the courtesy training level."""
+    return plot_sweep(table, x="levers.training", kpi="profit",
+                      xlabel=_("Courtesy training (0 = none, 1 = full programme)"))
+
+
+# --------------------------------------------------------------------------- dashboard
+def plot_daily_active(results: Mapping[str, Result] | Result) -> Figure:
+    """Customers active each day (arrived and not yet left), one line per run."""
+    if isinstance(results, Result):
+        results = {results.policy or _("baseline"): results}
+    figure = NotebookFigure(figsize=(7.5, 4.0), layout="constrained")
+    ax = figure.subplots()
+    for label, result in results.items():
+        daily = result.daily
+        ax.plot(daily["day"] + 1, daily["active_customers"], marker="o", label=str(label),
+                color=policy_colour(str(label)), linewidth=1.8)
+    ax.set_xlabel(_("Day"))
+    ax.set_ylabel(_("Active customers (people)"))
+    ax.set_ylim(bottom=0)
+    ax.legend(title=_("Policy"), fontsize="small")
+    ax.grid(True, alpha=0.3)
+    figure.suptitle(_("Customers still with the firm, day by day"))
+    return figure
+
+
+def _view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:
+    table = kpi_frame(results, _DASHBOARD_KPIS, digits=4)
+    labels = []
+    for kpi in _DASHBOARD_KPIS:
+        label = kpi_label(kpi)
+        if label not in table.index:
+            continue
+        if kpi in _MONEY:
+            table.loc[label] = table.loc[label] / 1e6
+            label = _("{label} (million toman)", label=label)
+        labels.append(label)
+    table.index = labels
+    return table.round(2), [plot_daily_active(results)]
+
+
+def dashboard(*, seed: int = 0, days: float = 7) -> Dashboard:
+    """Extra agents, training and revenue per purchase → the books, retention, active customers.
+
+    Each update runs ``contact_centre`` for ``days`` days (7 by default, to
+    answer in a fraction of a second) beside the scenario as it is.
+    """
+    controls = [
+        Control("touchpoints.phone.staff", _("Extra agents at every hour"), "staff_shift",
+                min=-2, max=4, step=1, key="extra_agents"),
+        Control("levers.training", _("Courtesy training (0-1)"), "float", min=0.0, max=1.0,
+                step=0.25, key="training"),
+        Control("economics.revenue_per_purchase",
+                _("Margin per purchase, regular customers (toman)"), "int", min=40000,
+                max=300000, step=10000, key="revenue_per_purchase"),
+    ]
+    return Dashboard(SCENARIO, controls, _view, reference=True, seed=seed, days=days,
+                     title=_("When does generosity pay?"))
+
+
+# --------------------------------------------------------------------------- exercise
+def check_best_extra_agents(answer: int, *, n: int = _SWEEP_N, seed: int = 0,
+                            days: float = _SWEEP_DAYS) -> bool:
+    """Exercise: how many extra agents at every hour (from -1 to 3) maximise mean profit?
+
+    The model answers with ``n`` replications of ``days`` days per setting
+    (the same runs as :func:`staff_sweep` with its defaults).
+    """
+    best = best_row(staff_sweep(EXTRA_AGENTS, n, seed=seed, days=days))
+    return check_answer(answer, int(best["extra_agents"]),
+                        hint=_("Look for the top of the profit curve above."))

@@ -1,0 +1,116 @@
+# %% [markdown]
+# # 04 · Memory and satisfaction
+#
+# **What you will do** (20 minutes)
+#
+# 1. See how one journey can be remembered in two ways: as its **average**, or by its
+#    **peak and its end** (5 minutes).
+# 2. Run a shop's customer journey under both memories and compare CSAT and NPS (7 minutes).
+# 3. Use a dashboard to change the courtesy of the store and of the support line (5 minutes).
+# 4. Two exercises (3 minutes).
+#
+# Run each cell with **Shift + Enter**.
+
+# %%
+%matplotlib inline
+import cxsim
+from cxsim.lessons import memory as lesson
+
+# %% [markdown]
+# ## The idea: people remember moments, not averages
+#
+# The book on customer experience management claims (**Q9**): *people remember the
+# feelings and memories of an experience, not its average.* Psychologists call this the
+# **peak-end rule** (Kahneman and colleagues, 1993): what stays is the most intense moment
+# (the best or the worst) and the last one.
+#
+# Every contact of a journey gets a score from 0 (awful) to 10 (delighted); 7 is a contact
+# that went as expected. Here are five journeys made by hand:
+
+# %%
+lesson.hand_made_journeys()
+
+# %% [markdown]
+# **Read it.** "One bad step" averages 6.25, but the customer remembers 4.5: the bad
+# moment weighs as much as the ending. "A good last step" averages 7.3, yet is remembered
+# as a perfect 10. The last two columns answer *"how likely are you to recommend us?"*:
+# 9-10 are **promoters**, 7-8 **passives**, 0-6 **detractors**. NPS = % promoters − %
+# detractors.
+
+# %%
+lesson.plot_hand_made()
+
+# %% [markdown]
+# ## The model: a shop's journey under two memories
+#
+# The `retail_journey` scenario: customers browse the website, then buy in the store or
+# online (delivery), and some call the support line, run by an outside agency with
+# courtesy 0.45 (the store's own staff have 0.7). We run **7 days** with the same seed
+# twice: customers who remember by peak-end, and customers who remember the average.
+
+# %%
+runs = lesson.run_memory_models(seed=0, days=7)
+lesson.memory_table(runs)
+
+# %% [markdown]
+# **Read it.** The same contacts, the same customers; only the way they remember differs.
+# "Still under way" is the share of journeys not finished when the run stopped (a parcel still
+# on its way): they have no memory yet, so CSAT, NPS and the three groups count finished
+# journeys only.
+
+# %%
+lesson.plot_remembered_scores(runs)
+
+# %% [markdown]
+# ## Reflect
+#
+# - Under peak-end there are *more promoters and more detractors*: memories spread out.
+#   Why does a single rude support call matter more under peak-end than under the average?
+# - The mean remembered score hardly moves, yet NPS moves by several points. Why does
+#   NPS react to the spread and not only to the mean?
+
+# %% [markdown]
+# ## Dashboard
+#
+# Change the memory model and the courtesy of the store and of the support line (often
+# the *last* touchpoint). Each change re-runs 7 days (same seed) beside the scenario as it
+# is. First the default numbers, for reference:
+
+# %%
+board = lesson.dashboard()
+board.update()[0]
+
+# %% tags=nbval-ignore-output
+board
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. By hand.** A customer's contacts scored 8, 6, 2, 7, 9 (in this order). What do they
+# remember under peak-end? (The peak is the score farthest from 7, good or bad.)
+
+# %%
+my_answer = 0  # <- change this to your peak-end memory
+lesson.check_peak_end(my_answer)
+
+# %% [markdown]
+# **2. Which fix lifts NPS more under peak-end?** Option `"store"`: raise the store's
+# courtesy from 0.7 to 0.9. Option `"support"`: raise the support agency's courtesy from
+# 0.45 to 0.65. Try both in the dashboard, then answer. (The checker runs the model 5 times
+# for 7 days for each option; it takes a few seconds.)
+
+# %%
+my_choice = "?"  # <- "store" or "support"
+lesson.check_better_fix(my_choice)
+
+# %% [markdown]
+# ## Key takeaways
+#
+# - Customers do not average their journey: the worst (or best) moment and the ending
+#   weigh most (Q9, peak-end rule).
+# - Peak-end spreads memories out, so NPS, which counts the extremes, reacts more than the
+#   mean score does.
+# - The touchpoint that touches most customers at the end of their journey can matter more
+#   than the worst one that few customers see.
+#
+# **Next:** `05_retention_and_revenue`: what a bad memory costs.

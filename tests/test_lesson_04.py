@@ -1,0 +1,97 @@
+"""Lesson 04 (memory and satisfaction): tables, figures, dashboard and checkers."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxsim import behaviour
+from cxsim.lessons import memory as lesson
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return lesson.run_memory_models(seed=0, days=7)
+
+
+@pytest.fixture(scope="module")
+def board():
+    return lesson.dashboard()
+
+
+def test_hand_made_journeys_follow_the_formulas():
+    table = lesson.hand_made_journeys()
+    assert table.loc["one bad step", "peak-end"] == 4.5
+    assert table.loc["one bad step", "average"] == 6.25
+    assert table.loc["a good last step", "peak-end"] == 10.0
+    assert table.loc["a good last step", "recommend (peak-end)"] == 10
+    own = lesson.hand_made_journeys({"mine": [7, 0, 7]})
+    assert own.loc["mine", "peak-end"] == behaviour.remember_journey([7, 0, 7]) == 3.5
+
+
+def test_hand_made_figure_has_title_labels_and_data():
+    figure = lesson.plot_hand_made()
+    ax = figure.axes[0]
+    assert figure.get_suptitle()
+    assert "0-10" in ax.get_ylabel() and ax.get_xlabel()
+    heights = [patch.get_height() for bars in ax.containers for patch in bars]
+    assert 4.5 in heights and 6.25 in heights
+
+
+def test_memory_models_differ_and_groups_add_up(runs):
+    table = lesson.memory_table(runs)
+    assert list(table.columns) == ["peak_end", "average"]
+    for model, result in runs.items():
+        groups = lesson.loyalty_groups(result)
+        shares = groups["promoters"] + groups["passives"] + groups["detractors"]
+        assert shares == pytest.approx(1.0)
+        assert 0 < groups["under_way"] < 0.5
+        nps = 100 * (groups["promoters"] - groups["detractors"])
+        assert nps == pytest.approx(result.kpis()["nps"])
+        assert model in table.columns
+    # peak-end spreads memories: more promoters than the average does
+    assert table.loc["Promoters (9-10)", "peak_end"] > table.loc["Promoters (9-10)", "average"]
+
+
+def test_histogram_plots_shares_of_finished_journeys(runs):
+    figure = lesson.plot_remembered_scores(runs)
+    ax = figure.axes[0]
+    assert figure.get_suptitle() and "0-10" in ax.get_xlabel() and "%" in ax.get_ylabel()
+    assert [len(bars) for bars in ax.containers] == [11, 11]  # 11 scores x 2 models
+    first = sum(patch.get_height() for patch in ax.containers[0])
+    assert first == pytest.approx(1.0)
+
+
+def test_dashboard_directions(board):
+    table, figures = board.update()
+    assert list(table.columns) == ["baseline", "your policy", "difference"]
+    assert table.loc["Net Promoter Score", "difference"] == 0
+    base = table.loc["Net Promoter Score", "baseline"]
+    kind = board.update(support_courtesy=0.8)[0].loc["Net Promoter Score", "your policy"]
+    rude = board.update(support_courtesy=0.1)[0].loc["Net Promoter Score", "your policy"]
+    store = board.update(store_courtesy=0.9)[0].loc["Net Promoter Score", "your policy"]
+    assert rude < base - 3 < base + 3 < kind
+    assert store > base + 3
+    average = board.update(memory="average")[0].loc["Net Promoter Score", "your policy"]
+    assert average != base
+    assert len(figures) == 1 and figures[0].get_suptitle()
+
+
+def test_dashboard_rejects_values_outside_the_model(board):
+    with pytest.raises(ValueError):
+        board.update(support_courtesy=1.5)
+    with pytest.raises(ValueError):
+        board.update(memory="median")
+
+
+def test_check_peak_end(capsys):
+    assert lesson.check_peak_end(5.5)
+    assert not lesson.check_peak_end(6.4)  # the average, not the peak-end memory
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_check_better_fix(capsys):
+    gains = lesson._nps_gains(0, 5, 7)
+    best = max(gains, key=gains.get)
+    other = next(label for label in gains if label != best)
+    assert lesson.check_better_fix(best)
+    assert not lesson.check_better_fix(other)

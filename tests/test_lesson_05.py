@@ -1,0 +1,108 @@
+"""Lesson 05 (retention and revenue): tables, sweeps, figures, dashboard and checker."""
+
+from __future__ import annotations
+
+import pytest
+
+import cxsim
+from cxsim.lessons import retention as lesson
+
+
+@pytest.fixture(scope="module")
+def board():
+    return lesson.dashboard()
+
+
+@pytest.fixture(scope="module")
+def agents():
+    return lesson.staff_sweep(extra=(0, 1, 3), n=3, days=7)
+
+
+def test_extra_agent_policies_shift_the_whole_rota():
+    rota = cxsim.load_scenario("contact_centre").touchpoint("phone").hourly_staff
+    policies = lesson.extra_agent_policies([-1, 0, 2])
+    assert list(policies) == ["-1", "+0", "+2"]
+    assert policies["+2"]["touchpoints.phone.staff"] == [s + 2 for s in rota]
+    assert policies["-1"]["touchpoints.phone.staff"] == [max(0, s - 1) for s in rota]
+    assert min(policies["-1"]["touchpoints.phone.staff"]) == 0
+
+
+def test_leave_after_bad_near_the_calibration():
+    table = lesson.leave_after_bad_table(n=2, days=7)
+    leave = table.loc["Left after a bad journey", "mean"]
+    assert 0.15 <= leave <= 0.33
+    assert table.loc["Left after a bad journey", "CI low"] <= leave
+
+
+def test_leave_curve_figure():
+    figure = lesson.plot_leave_curve(0.26)
+    ax = figure.axes[0]
+    assert figure.get_suptitle() and "0-10" in ax.get_xlabel() and "%" in ax.get_ylabel()
+    curve = ax.lines[0].get_ydata()
+    assert curve[0] == pytest.approx(0.28, abs=0.005) and curve[-1] == pytest.approx(0.04,
+                                                                                     abs=0.005)
+
+
+def test_books_in_million_toman():
+    results = {p or "baseline": cxsim.simulate("contact_centre", policy=p, seed=0, days=7)
+               for p in (None, "courtesy_training")}
+    table = lesson.books_table(results)
+    assert table.index.name == "million toman"
+    kpis = results["baseline"].kpis()
+    assert table.loc["Profit", "baseline"] == round(kpis["profit"] / 1e6, 1)
+    assert table.loc["Training cost", "baseline"] == 0
+    assert table.loc["Training cost", "courtesy_training"] > 0
+
+
+def test_staff_sweep_profit_rises_then_falls(agents):
+    profit = agents[agents["kpi"] == "profit"].set_index("extra_agents")["mean"]
+    assert profit[1] > profit[0] and profit[1] > profit[3]
+    assert set(agents.columns) >= {"extra_agents", "kpi", "mean", "ci_low", "ci_high"}
+    figure = lesson.plot_profit_by_agents(agents)
+    ax = figure.axes[0]
+    assert list(ax.lines[0].get_xdata()) == [0, 1, 3]
+    assert "Extra agents" in ax.get_xlabel() and "toman" in ax.get_ylabel()
+    assert lesson.best_row(agents)["extra_agents"] == 1
+
+
+def test_training_sweep_table_and_plot():
+    table = lesson.training_sweep(levels=(0.0, 1.0), n=2, days=7)
+    profit = lesson.profit_table(table, "levers.training")
+    assert list(profit.index) == [0.0, 1.0]
+    figure = lesson.plot_profit_by_training(table)
+    assert figure.get_suptitle() and "training" in figure.axes[0].get_xlabel().lower()
+
+
+def test_dashboard_directions(board):
+    table, figures = board.update()
+    assert list(table.columns) == ["baseline", "your policy", "difference"]
+    assert (table["difference"] == 0).all()
+    more = board.update(extra_agents=1)[0]["your policy"]
+    fewer = board.update(extra_agents=-2)[0]["your policy"]
+    base = table["baseline"]
+    assert more["Staff cost (million toman)"] > base["Staff cost (million toman)"]
+    assert more["Abandonment rate"] < base["Abandonment rate"]
+    assert fewer["Profit (million toman)"] < base["Profit (million toman)"] - 50
+    trained = board.update(training=1.0)[0]["your policy"]
+    assert trained["Training cost (million toman)"] > 0
+    assert trained["CSAT (share satisfied)"] > base["CSAT (share satisfied)"] + 0.1
+    cheap = board.update(revenue_per_purchase=60000)[0]["your policy"]
+    assert cheap["Revenue (million toman)"] < base["Revenue (million toman)"] - 50
+    assert len(figures) == 1
+    ax = figures[0].axes[0]
+    assert len(ax.lines) == 2 and "people" in ax.get_ylabel()
+
+
+def test_dashboard_rejects_values_outside_the_model(board):
+    with pytest.raises(ValueError):
+        board.update(training=1.5)
+    with pytest.raises(ValueError):
+        board.update(extra_agents=9)
+
+
+def test_check_best_extra_agents(capsys):
+    table = lesson.staff_sweep()
+    best = int(lesson.best_row(table)["extra_agents"])
+    assert lesson.check_best_extra_agents(best)
+    assert not lesson.check_best_extra_agents(best + 2)
+    assert "Not yet" in capsys.readouterr().out
