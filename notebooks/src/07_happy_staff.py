@@ -1,0 +1,121 @@
+# %% [markdown]
+# # 07 · Happy staff, happy customers
+#
+# **What you will do** (20 minutes)
+#
+# 1. Read the two small formulas behind staff morale (3 min).
+# 2. Push more calls at the bank's phone line and watch morale and courtesy day by day (7 min).
+# 3. Use a dashboard to protect the team with extra agents or training (5 min).
+# 4. Exercises and discussion (5 min).
+#
+# Run every cell with **Shift + Enter**.
+
+# %%
+%matplotlib inline
+import cxsim
+from cxsim.lessons import staff as lesson
+
+# %% [markdown]
+# ## The idea
+#
+# The book on customer experience management claims that **happy employees create happy
+# customers: look after your internal customers first** (claim Q10). Researchers call this
+# the *service-profit chain* (Heskett et al. 1994). Oliva & Sterman (2001) add the mechanism:
+# a team that is **overloaded day after day** slowly loses heart and starts cutting corners.
+#
+# In the simulator every team has a **morale** between 0 and 1 (it starts at 0.75):
+#
+# - each evening the day's **load** (share of the shift spent busy) sets a **target**:
+#   a load above 0.8 pulls the target down, courtesy **training** lifts it;
+# - morale then moves about a fifth of the way towards the target (it takes days, not hours);
+# - morale moves the **courtesy** agents show, and courtesy moves every caller's score.
+#
+# The table applies the two formulas to a few loads, with no training (0) and full training (1):
+
+# %%
+lesson.morale_table()
+
+# %% [markdown]
+# **Read it.** At a load of 0.8 or less morale stays where it is. At 0.9 the target falls
+# to 0.55, but after one day morale has only slipped to 0.71: the damage builds up slowly,
+# and so does the repair.
+#
+# ## A busy fortnight
+#
+# Usually 15 new callers an hour ring the bank. Here **40 an hour** ring, for 14 days,
+# under three rotas: `lean` (one agent fewer at busy hours), the `baseline` rota, and
+# `generous` (two more). Same callers in all three (same seed). This takes a few seconds.
+
+# %%
+results = lesson.run_policies(demand=40, days=14, seed=1)
+lesson.daily_table(results, column="morale")
+
+# %% [markdown]
+# The table shows staff morale every third day. Now the key numbers of the fortnight,
+# with the lowest morale of any day on top (money in million toman):
+
+# %%
+lesson.kpi_comparison(results)
+
+# %% [markdown]
+# ## See it
+#
+# Top: the load climbs as customers come back for more (dashed line: the comfortable load
+# of 0.8). Middle: morale follows, a few days later. Bottom: courtesy follows morale.
+
+# %%
+lesson.plot_morale(results)
+
+# %% [markdown]
+# ## Reflect
+#
+# - Why does morale fall only after a few days, although the load is high from day 4?
+# - The `lean` team is not much unhappier than the baseline team. Look at the abandonment
+#   rate: who took the load off the lean team, and at what price?
+# - Which is the better deal for the bank here: `generous` staff cost more, but what happens
+#   to CSAT, retention and profit?
+#
+# ## Your turn: the dashboard
+#
+# Choose the demand, add agents at every hour, or train the team. Each move simulates
+# **10 days** (not 14, so the dashboard answers in well under a second) with the same
+# callers. First, the dashboard's starting point, printed so everyone sees the same numbers:
+
+# %%
+board = lesson.dashboard()
+table, figures = board.update()
+table
+
+# %% tags=nbval-ignore-output
+board
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** From the table at the top: at what load does the morale target of an untrained
+# team fall to **0.55**? Give a share between 0 and 1.
+
+# %%
+my_load = 0.5  # <- change this
+lesson.check_overload_load(my_load)
+
+# %% [markdown]
+# **2.** With the dashboard at **40 calls per hour** and no training: how many extra agents
+# at every hour keep the team's morale at **0.7 or above every day** of the 10 days?
+
+# %%
+my_agents = 0  # <- change this
+lesson.check_agents_for_morale(my_agents)
+
+# %% [markdown]
+# **3.** (Discussion) Try full training instead of extra agents. Does it keep morale up?
+# Does it fix the waiting? What does each cost?
+#
+# ## Key takeaways
+#
+# - Overload does not hurt morale at once: it erodes it **day by day**, and courtesy follows.
+# - Customers then meet a tired team: CSAT and NPS fall even when the queue is the same.
+# - Looking after the team (enough staff, training) is part of looking after customers
+#   (claim Q10), and here it also pays: compare the profit lines.
+#
+# **Next:** `08_follow_up` calls back customers after a bad experience.

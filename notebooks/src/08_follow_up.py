@@ -1,0 +1,118 @@
+# %% [markdown]
+# # 08 · Call them back: proactive follow-up
+#
+# **What you will do** (20 minutes)
+#
+# 1. Switch on follow-up calls after bad experiences and compare two weeks with and
+#    without them (7 min).
+# 2. Look inside: whose memory does a call change, and does it make them stay? (5 min)
+# 3. Use a dashboard to size the follow-up team (8 min, with the exercise).
+#
+# Run every cell with **Shift + Enter**.
+
+# %%
+%matplotlib inline
+import cxsim
+from cxsim.lessons import follow_up as lesson
+
+# %% [markdown]
+# ## The idea
+#
+# The source texts give two pieces of advice: **stay in touch; when a customer is unhappy,
+# call, visit, fix it: a call asking how things go "is worth a world"** (claim Q4), and
+# **do not wait for complaints: go to customers and ask** (claim Q15).
+#
+# In the simulator, follow-up works like this. Every evening the team calls up to
+# **10 customers** (the *capacity per day*) whose journey was **bad** (remembered below 5
+# of 10) and ended within the last **3 days** (the *window*), oldest first. A call lifts the
+# remembered score by **2.5 points** and costs **40,000 toman**.
+#
+# What a call does **not** do: it adds no extra loyalty beyond the better memory. A study
+# of service recovery (de Matos, Henrique & Rossi 2007) found that a well-handled complaint
+# can raise *satisfaction*, but not the wish to buy again beyond what satisfaction gives.
+#
+# ## Two weeks, with and without follow-up
+#
+# The bank's phone line for 14 days, the same callers twice (same seed): once as it is,
+# once with follow-up calls. Money is in million toman.
+
+# %%
+results = lesson.run_pair(days=14, seed=1)
+lesson.kpi_comparison(results)
+
+# %% [markdown]
+# **Read it.** The first row is the share of bad journeys the team reached. The last rows
+# are the bill: each call costs money. Did CSAT, retention or profit move much?
+#
+# ## Inside the bad journeys
+#
+# Bad journeys split into those the team called back and those it did not. For each group:
+# the score remembered before and after the call, how many are still bad, and, among the
+# customers who have already decided, the share who **left**, beside the share the
+# remembered score alone predicts.
+
+# %%
+lesson.recovery_table(results["follow_up"])
+
+# %% [markdown]
+# Left: bad journeys by the day they ended, and the few the team reached (dashed line: 10
+# calls a day). Right: the remembered score of the called-back journeys, before and after.
+
+# %%
+lesson.plot_follow_up(results["follow_up"])
+
+# %% [markdown]
+# ## Reflect
+#
+# - Most bad journeys score **0**: the caller hung up in the queue. Where does a 2.5-point
+#   call leave them? What would help those customers more?
+# - "Left" and "left, predicted from memory" are close. What does that say about the
+#   recovery paradox (de Matos et al. 2007)?
+# - Every day there are far more bad journeys than calls. Would a longer window help?
+#
+# ## How many calls a day?
+#
+# The same two weeks with 0, 10, 20 and 40 calls a day (a few seconds):
+
+# %%
+lesson.capacity_table((0, 10, 20, 40), days=14, seed=1)
+
+# %% [markdown]
+# ## Your turn: the dashboard
+#
+# Switch follow-up on or off, choose the calls a day (0 to 40), the window (1 to 7 days) and
+# the points a call adds. Each move simulates **one week** (7 days, so it answers in a
+# fraction of a second) beside the same week without follow-up. The starting point:
+
+# %%
+board = lesson.dashboard()
+table, figures = board.update()
+table
+
+# %% tags=nbval-ignore-output
+board
+
+# %% [markdown]
+# ## Exercise
+#
+# With the dashboard's week and a 3-day window: what is the **fewest calls a day** (a
+# multiple of 5, as on the slider) that reaches **at least half** of the bad journeys?
+
+# %%
+my_capacity = 0  # <- change this
+lesson.check_capacity_for_share(my_capacity)
+
+# %% [markdown]
+# **Discussion.** At that capacity, does follow-up pay for itself in this week? Try 5
+# recovery points instead of 2.5. Which would you rather buy: more calls back, or fewer
+# bad journeys in the first place (lessons 02 and 07)?
+#
+# ## Key takeaways
+#
+# - A follow-up call lifts a bad memory (Q4, Q15), and a better memory keeps a few more
+#   customers, but **no more than the memory itself explains** (de Matos et al. 2007).
+# - Follow-up is a capacity decision: with far more bad journeys than calls, most unhappy
+#   customers are never reached, whatever the window.
+# - It cannot rescue a hang-up: recovering after the fact is no substitute for answering.
+#
+# **Next:** `09_policy_challenge`: design your own policy under a budget.

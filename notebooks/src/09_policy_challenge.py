@@ -1,0 +1,148 @@
+# %% [markdown]
+# # 09 · The policy challenge
+#
+# **What you will do** (30 minutes, in teams)
+#
+# 1. Design your team's policy for the bank's phone line and check it against the budget (8 min).
+# 2. Try it on the dashboard, one week at a time (7 min).
+# 3. Compare it fairly with two rival policies over several replications and read the
+#    ranking with its confidence intervals (10 min).
+# 4. Discuss: is the winner really better, or just luckier? (5 min)
+#
+# Run every cell with **Shift + Enter**.
+
+# %%
+%matplotlib inline
+import cxsim
+from cxsim.lessons import challenge as lesson
+from cxsim.lessons.challenge import Policy
+#
+# ## The brief
+#
+# You run the bank's phone line (`contact_centre`). You may spend up to **30 million toman
+# a week** on top of today's costs. Your levers, each learnt in an earlier lesson:
+#
+# | lever | what it does | allowed |
+# |---|---|---|
+# | `extra_agents` | agents added at every hour from 08:00 to 18:00 (negative: fewer) | -2 to 5 |
+# | `training` | courtesy training (lesson 07) | 0 (none) to 1 (full) |
+# | `promise_min` | advertise "answered within ... minutes" (Q13) | 1 to 15, or `None` |
+# | `follow_up` | call back customers after a bad journey (lesson 08) | `True` / `False` |
+# | `follow_up_capacity` | follow-up calls a day | 0 to 40 |
+#
+# Remember the source texts: **survival, growth and profit**: a relationship where only the
+# customer wins and the firm loses money does not last (claim Q12). The winner is the
+# policy with the **highest profit**; CSAT and retention are shown beside it.
+
+# %% [markdown]
+# ## 1 · Your policy
+#
+# Change the numbers below (keep the commas). Then run the cell: it prices your policy
+# for one week. A value outside the allowed range gives a message naming the lever.
+
+# %%
+my_policy = Policy(extra_agents=2, training=0.0, promise_min=2,
+                   follow_up=False, follow_up_capacity=10)  # <- change these
+lesson.budget_check(my_policy)
+
+# %% [markdown]
+# How the price is computed: an extra agent costs 200,000 toman an hour (10 hours a day,
+# 7 days); full training costs 300,000 toman per agent and day; a follow-up call 40,000 toman
+# (counted as if every call is made); a promise costs nothing to print, but a broken one
+# costs customers' goodwill.
+#
+# ## 2 · Try it on the dashboard
+#
+# Set the same levers on the dashboard. Each move simulates **one week** (7 days) of your
+# policy beside the baseline (today's policy) with the same callers, and shows the budget
+# left. The starting point (no change yet):
+
+# %%
+board = lesson.dashboard()
+table, figures = board.update()
+table
+
+# %% tags=nbval-ignore-output
+board
+
+# %% [markdown]
+# One week is one draw of luck. Before you trust it, replicate.
+#
+# ## 3 · The fair comparison
+#
+# Your policy against today's baseline and two rival teams: `more_agents` (two extra agents)
+# and `charm_and_call` (full training and 20 follow-up calls a day). Every policy is run
+# **5 times for one week**; replication *i* of every policy meets the same callers (common
+# random numbers). About 2 seconds.
+
+# %%
+rivals = lesson.example_rivals()
+evaluation = lesson.evaluate({"baseline": Policy(), "our team": my_policy, **rivals},
+                             n=5, days=7, seed=0)
+evaluation.standings()
+
+# %% [markdown]
+# The standings rank the policies by mean profit over the replications (million toman for
+# the week), with a 95 % confidence interval for each. Profit against CSAT:
+
+# %%
+evaluation.plot()
+
+# %% [markdown]
+# ## 4 · Better, or luckier?
+#
+# The intervals above overlap a lot. But the policies met the same callers, so compare them
+# **pair by pair**: each policy's profit minus the baseline's, replication by replication.
+
+# %%
+evaluation.differences(against="baseline")
+
+# %% [markdown]
+# A difference is **distinguishable from 0** when its interval does not contain 0. Now the
+# same comparison with more evidence: 10 replications of **two weeks** (returning customers
+# have time to come back). About 8 seconds.
+
+# %%
+longer = lesson.evaluate({"baseline": Policy(), "our team": my_policy, **rivals},
+                         n=10, days=14, seed=0)
+longer.differences(against="our team")
+
+# %% [markdown]
+# ## Reflect
+#
+# - Which differences were distinguishable from zero after one week, and which after two?
+#   Why do paired differences give narrower intervals than the standings' intervals?
+# - Did the policy with the best CSAT also earn the most? When does generosity stop paying?
+# - If your policy ranks first by a hair and its interval against the second includes 0,
+#   what would you tell the bank's board?
+#
+# ## Exercises
+#
+# **1.** Without the computer first: what is the extra cost a week, in million toman, of two
+# extra agents **and** full training? (Training is paid for every agent on the rota,
+# extra ones included: today's rota has 57 staffed hours a day.)
+
+# %%
+my_cost = 0  # <- change this (million toman)
+lesson.check_weekly_cost(my_cost)
+
+# %% [markdown]
+# **2. The challenge.** Is your policy within budget, and does its two-week profit beat
+# `more_agents` with an interval that excludes 0?
+
+# %%
+lesson.check_challenge(longer, team="our team", rival="more_agents")
+
+# %% [markdown]
+# If not, change `my_policy` in section 1 and run the notebook again (menu *Run → Run All
+# Cells*). Then write your policy down as a dict, for the class standings:
+
+# %%
+my_policy.to_dict()
+#
+# ## Key takeaways
+#
+# - Every lever has a price: check the budget before you promise the world (Q12).
+# - One run is one draw of luck; replications with common random numbers and paired
+#   differences tell a real improvement from a lucky week.
+# - The best policy is the one that keeps customers **and** pays: CSAT alone does not decide.

@@ -1,0 +1,91 @@
+"""Lesson 07 (cxsim.lessons.staff): morale formulas, runs, plot, dashboard, checkers."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.figure import Figure
+
+from cxsim import behaviour
+from cxsim.lessons import staff as lesson
+
+LOW = "Lowest staff morale (0-1)"
+CSAT, WAIT = "CSAT (share satisfied)", "Mean wait (min)"
+
+
+@pytest.fixture(scope="module")
+def board():
+    return lesson.dashboard()
+
+
+@pytest.fixture(scope="module")
+def results():
+    return lesson.run_policies(("lean", "generous"), demand=40, days=10, seed=1)
+
+
+def test_morale_table_applies_the_pure_formulas():
+    table = lesson.morale_table(loads=(0.7, 0.9), trainings=(0.0, 1.0), after_days=(1, 5))
+    assert list(table.columns) == ["load", "training", "target", "after 1 days", "after 5 days"]
+    row = table[(table["load"] == 0.9) & (table["training"] == 0.0)].iloc[0]
+    assert row["target"] == pytest.approx(behaviour.morale_target(0.9, 0.0), abs=1e-3)
+    assert row["after 1 days"] == pytest.approx(behaviour.update_morale(0.75, 0.55), abs=1e-3)
+    calm = table[(table["load"] == 0.7) & (table["training"] == 0.0)].iloc[0]
+    assert calm["target"] == calm["after 5 days"] == 0.75   # no overload: no change
+    trained = table[(table["load"] == 0.9) & (table["training"] == 1.0)].iloc[0]
+    assert trained["target"] > row["target"]                # training lifts morale
+
+
+def test_generous_staff_keep_morale_courtesy_and_csat_higher(results):
+    lean, generous = results["lean"], results["generous"]
+    assert lesson.lowest_morale(generous) > lesson.lowest_morale(lean) + 0.02
+    assert generous.kpis()["csat"] > lean.kpis()["csat"] + 0.1
+    table = lesson.daily_table(results, every=1, column="courtesy")
+    assert (table["generous"] >= table["lean"] - 1e-9).all()
+    kpis = lesson.kpi_comparison(results)
+    assert list(kpis.columns) == ["lean", "generous"]
+    assert kpis.index[0] == LOW and "Profit (million toman)" in kpis.index
+
+
+def test_plot_morale_has_a_title_labels_and_one_line_per_policy(results):
+    figure = lesson.plot_morale(results)
+    assert isinstance(figure, Figure) and "morale" in figure.get_suptitle()
+    load, morale, courtesy = figure.axes
+    assert "Morale" in morale.get_ylabel() and "Courtesy" in courtesy.get_ylabel()
+    assert courtesy.get_xlabel().startswith("Day")
+    lines = [line for line in morale.get_lines() if line.get_label() in results]
+    assert [line.get_label() for line in lines] == ["lean", "generous"]
+    days = lesson.daily_table(results, every=1)
+    assert list(lines[0].get_ydata()) == pytest.approx(list(days["lean"]), abs=0.005)
+    with pytest.raises(ValueError):
+        lesson.plot_morale({})
+
+
+def test_dashboard_update_is_fast_enough_and_reacts_in_the_right_direction(board):
+    default, figures = board.update()
+    assert len(figures) == 1 and isinstance(figures[0], Figure)
+    more, _ = board.update(extra_agents=2)
+    busier, _ = board.update(demand=50)
+    trained, _ = board.update(training=1.0)
+    column = default.columns[0]
+    assert default.at[LOW, column] == pytest.approx(0.67, abs=0.02)
+    assert more.at[LOW, column] > default.at[LOW, column] > busier.at[LOW, column]
+    assert more.at[CSAT, column] > default.at[CSAT, column] > busier.at[CSAT, column]
+    assert more.at[WAIT, column] < default.at[WAIT, column]
+    assert trained.at[LOW, column] > default.at[LOW, column]
+    assert trained.at[CSAT, column] > default.at[CSAT, column]
+    with pytest.raises(ValueError, match="training"):
+        board.update(training=1.5)
+
+
+def test_check_overload_load(capsys):
+    assert lesson.check_overload_load(0.9)
+    assert not lesson.check_overload_load(0.8)
+    assert "Not yet" in capsys.readouterr().out
+    assert lesson.check_overload_load(0.95, target=0.6, training=1.0)
+
+
+def test_check_agents_for_morale_uses_the_model(capsys):
+    expected = lesson.agents_for_morale()
+    assert expected == 1
+    assert lesson.check_agents_for_morale(expected)
+    assert not lesson.check_agents_for_morale(0)
+    assert "Not yet" in capsys.readouterr().out
