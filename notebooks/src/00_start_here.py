@@ -83,6 +83,18 @@ cxsim.kpi_comparison({policy or "baseline": cxsim.simulate(scenario, policy=poli
                       for policy in [None, "lean", "generous"]})
 
 # %% [markdown]
+# ## Exercise
+#
+# From the table: by how many **percentage points** does the abandonment rate rise under
+# `lean` compared with the baseline? Write your answer (one decimal) and run the cell.
+
+# %%
+from cxsim.lessons import start_here as lesson
+
+my_answer = 0.0  # <- change this
+lesson.check_abandonment_rise(my_answer)
+
+# %% [markdown]
 # ## Your turn: a dashboard
 #
 # Move the sliders. Each change re-runs one simulated day (so it answers within a second) and
