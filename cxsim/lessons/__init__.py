@@ -12,9 +12,26 @@ experiments, plots, widgets); nothing in cxsim imports them.
 
 from __future__ import annotations
 
-from ..i18n import _
+import pandas as pd
 
-__all__ = ["check_answer"]
+from ..i18n import _
+from ..plots import MONEY_KPIS
+from ..results import kpi_label
+
+__all__ = ["check_answer", "in_millions"]
+
+
+def in_millions(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """Money rows of a KPI table (rows labelled by ``kpi_label``) in million toman,
+    rounded to ``digits``: easier to read than nine-digit amounts."""
+    table = table.copy()
+    money = {kpi_label(kpi) for kpi in MONEY_KPIS}
+    renamed = {}
+    for row in table.index:
+        if row in money:
+            table.loc[row] = (table.loc[row] / 1e6).round(digits)
+            renamed[row] = _("{label} (million toman)", label=row)
+    return table.rename(index=renamed)
 
 
 def check_answer(given: float | str, expected: float | str, *, tolerance: float = 0.0,

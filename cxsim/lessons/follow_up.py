@@ -32,12 +32,12 @@ from matplotlib.figure import Figure
 from .. import behaviour
 from ..catalog import load_scenario
 from ..i18n import _
-from ..plots import MONEY_KPIS, NotebookFigure, policy_colour, policy_label
+from ..plots import NotebookFigure, policy_colour, policy_label
 from ..results import Result, kpi_label
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer
+from . import check_answer, in_millions
 
 __all__ = [
     "DASHBOARD_DAYS",
@@ -107,22 +107,10 @@ def reached_share(result: Result) -> float:
     return float(result.journeys.loc[bad, "followed_up"].mean())
 
 
-def _in_millions(table: pd.DataFrame) -> pd.DataFrame:
-    """Money rows of a :func:`kpi_frame` table in million toman (easier to read)."""
-    table = table.copy()
-    labels = {kpi_label(kpi): kpi for kpi in MONEY_KPIS}
-    renamed = {}
-    for row in table.index:
-        if row in labels:
-            table.loc[row] = (table.loc[row] / 1e6).round(2)
-            renamed[row] = _("{label} (million toman)", label=row)
-    return table.rename(index=renamed)
-
-
 def kpi_comparison(results: Mapping[str, Result]) -> pd.DataFrame:
     """The lesson's KPIs per run (with a difference column for two runs), money in
     million toman, with the share of bad journeys called back on top."""
-    table = _in_millions(kpi_frame(dict(results), KPIS)) + 0.0  # no "-0.00"
+    table = in_millions(kpi_frame(dict(results), KPIS)) + 0.0  # no "-0.00"
     reached = [round(reached_share(result), 2) for result in results.values()]
     if len(results) == 2:
         reached.append(round(reached[1] - reached[0], 2))

@@ -29,12 +29,12 @@ from matplotlib.figure import Figure
 from .. import behaviour
 from ..catalog import load_scenario
 from ..i18n import _
-from ..plots import MONEY_KPIS, NotebookFigure, policy_colour, policy_label
-from ..results import Result, kpi_label
+from ..plots import NotebookFigure, policy_colour, policy_label
+from ..results import Result
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer
+from . import check_answer, in_millions
 
 __all__ = [
     "DASHBOARD_DAYS",
@@ -153,23 +153,11 @@ def daily_table(results: Mapping[str, Result], every: int = 3,
 
 def kpi_comparison(results: Mapping[str, Result]) -> pd.DataFrame:
     """The lesson's KPIs, one column per policy, with the lowest morale on top."""
-    table = _in_millions(kpi_frame(dict(results), KPIS).loc[:, list(results)])
+    table = in_millions(kpi_frame(dict(results), KPIS).loc[:, list(results)], digits=1)
     low = pd.DataFrame([[round(lowest_morale(r), 2) for r in results.values()]],
                        columns=list(results), index=[_("Lowest staff morale (0-1)")])
     low.index.name = table.index.name
     return pd.concat([low, table])
-
-
-def _in_millions(table: pd.DataFrame) -> pd.DataFrame:
-    """Money rows of a :func:`kpi_frame` table in million toman (easier to read)."""
-    table = table.copy()
-    labels = {kpi_label(kpi): kpi for kpi in MONEY_KPIS}
-    renamed = {}
-    for row in table.index:
-        if row in labels:
-            table.loc[row] = (table.loc[row] / 1e6).round(1)
-            renamed[row] = _("{label} (million toman)", label=row)
-    return table.rename(index=renamed)
 
 
 # --------------------------------------------------------------------------- plot
