@@ -473,8 +473,9 @@ class _FieldError(ValueError):
 
 def _unknown(kind: str, name: object, allowed: list[str]) -> str:
     hint = difflib.get_close_matches(str(name), allowed, n=1)
-    suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-    return f"unknown {kind} {name!r}{suggestion} allowed: {', '.join(allowed)}"
+    suggestion = _("; did you mean {hint!r}?", hint=hint[0]) if hint else ""
+    return _("unknown {kind} {name!r}{suggestion} allowed: {allowed}", kind=_(kind),
+             name=name, suggestion=suggestion, allowed=", ".join(allowed))
 
 
 def _check_unique(items: tuple[Any, ...], field: str) -> None:
@@ -544,31 +545,33 @@ def _describe(error: Mapping[str, Any]) -> str:
         allowed = [name for name in model.model_fields if name != "source"] if model else []
         return _unknown("field", loc[-1], allowed)
     if kind == "missing":
-        return "this field is required but missing"
+        return _("this field is required but missing")
+    if kind in ("less_than_equal", "less_than") and context.get("le", context.get("lt")) == 1:
+        return _("must be between 0 and 1, got {value!r}", value=value)
     if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
         bound = {"greater_than": "> {gt}", "greater_than_equal": ">= {ge}",
                  "less_than_equal": "<= {le}", "less_than": "< {lt}"}[kind].format(**context)
-        if "le" in context or "lt" in context:
-            return f"must be between 0 and 1, got {value!r}"
-        return f"must be {bound}, got {value!r}"
-    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        return f"unknown distribution {context.get('tag', value)!r}; allowed dist: " + ", ".join(
-            DIST_NAMES
-        )
-    if kind == "literal_error":
-        return f"got {value!r}; allowed: {context.get('expected')}"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"must be a whole number, got {value!r}"
-    if kind in ("float_parsing", "float_type", "finite_number"):
-        return f"must be a number, got {value!r}"
-    if kind in ("string_type",):
-        return f"must be text, got {value!r}"
-    if kind in ("tuple_type", "list_type"):
-        return f"must be a list, got {value!r}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be a mapping of fields, got {value!r}"
-    if kind == "too_short":
-        return "must not be empty"
+        return _("must be {bound}, got {value!r}", bound=bound, value=value)
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return _("unknown distribution {name!r}; allowed dist: {allowed}",
+                 name=context.get("tag", value), allowed=", ".join(DIST_NAMES))
+    templates = {
+        "literal_error": _("got {value!r}; allowed: {expected}", value=value,
+                           expected=context.get("expected")),
+        "int_parsing": _("must be a whole number, got {value!r}", value=value),
+        "float_parsing": _("must be a number, got {value!r}", value=value),
+        "string_type": _("must be text, got {value!r}", value=value),
+        "tuple_type": _("must be a list, got {value!r}", value=value),
+        "model_type": _("must be a mapping of fields, got {value!r}", value=value),
+        "too_short": _("must not be empty"),
+    }
+    aliases = {"int_type": "int_parsing", "int_from_float": "int_parsing",
+               "float_type": "float_parsing", "finite_number": "float_parsing",
+               "list_type": "tuple_type", "model_attributes_type": "model_type",
+               "dict_type": "model_type"}
+    kind = aliases.get(kind, kind)
+    if kind in templates:
+        return templates[kind]
     message = str(error.get("msg", kind))
     return message.removeprefix("Value error, ")
 

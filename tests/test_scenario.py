@@ -247,3 +247,28 @@ def test_empirical_with_a_wrong_column_names_the_columns(tmp_path):
 def test_simulate_rejects_a_nonsense_horizon():
     with pytest.raises(ScenarioError, match="days: must be a number > 0"):
         cxsim.simulate("erlang_check", days=-1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "path", "words"),
+    [
+        ({"behaviour": {"retension": {}}}, "behaviour.retension",
+         ["did you mean 'retention'"]),
+        ({"behaviour": {"retention": {"midpoint": 12}}}, "behaviour.retention.midpoint",
+         ["must be <= 10", "12"]),
+        ({"behaviour": {"memory": "peek"}}, "behaviour.memory", ["'peak_end'", "'average'"]),
+        ({"levers": {"training": 1.5}}, "levers.training", ["between 0 and 1"]),
+        ({"touchpoints": [{**yaml.safe_load(MINIMAL)["touchpoints"][0], "operator": "franchise"}]},
+         "touchpoints[0].operator", ["in_house", "agent"]),
+    ],
+    ids=["misspelled-section-field", "midpoint-over-10", "unknown-memory", "training-over-1",
+         "unknown-operator"],
+)
+def test_behaviour_sections_get_the_same_clear_errors(tmp_path, overrides, path, words):
+    data = {**base(), "behaviour": {}, **overrides}
+    if "behaviour" in overrides:
+        data["behaviour"] = overrides["behaviour"]
+    message = error_for(tmp_path, data)
+    assert f": {path}: " in message, message
+    for word in words:
+        assert word in message, message
