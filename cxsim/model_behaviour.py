@@ -131,6 +131,13 @@ class BehaviourMixin:
         expected_wait = bh.expected_wait(tolerance, self.levers.promise_min, credibility)
         expected_courtesy = self.expected_courtesy[segment]
         self_service = behaviour.self_service
+        # Locals for the per-contact loop (the hot path of a behavioural run).
+        courtesy_today, courtesy_sd = self.courtesy_today, self.courtesy_sd
+        courtesy_noise, resolution_draw = self.courtesy_noise, self.resolution_draw
+        resolution, score_contact = self.resolution, self.score_contact
+        wait_factor = behaviour.perceived_wait_factor
+        record_wait, record_outcome = visits.wait_min, visits.outcome
+        record_service, record_score = visits.service_min, visits.score
         scores: list[float] = []
         abandoned = False
         for step, (touchpoint, service, patience) in enumerate(needs):
@@ -157,26 +164,25 @@ class BehaviourMixin:
                             abandoned = True
                             break
                     queue.busy_minutes_today += service
-                visits.wait_min[row] = wait
-                visits.outcome[row] = IN_SERVICE
-                visits.service_min[row] = service
+                record_wait[row] = wait
+                record_outcome[row] = IN_SERVICE
+                record_service[row] = service
                 if queue is None:
                     resolved = True
                     score = self_service.score_mean + self_service.score_sd * \
-                        self.courtesy_noise[touchpoint]()
+                        courtesy_noise[touchpoint]()
                     score = min(10.0, max(0.0, score))
                 else:
-                    shown = self.courtesy_today[touchpoint] + \
-                        self.courtesy_sd[touchpoint] * self.courtesy_noise[touchpoint]()
+                    shown = courtesy_today[touchpoint] + \
+                        courtesy_sd[touchpoint] * courtesy_noise[touchpoint]()
                     shown = min(1.0, max(0.0, shown))
-                    resolved = self.resolution_draw[touchpoint]() < self.resolution[touchpoint]
-                    score = self.score_contact(
-                        bh.perceived_wait(wait, behaviour.perceived_wait_factor), expected_wait,
-                        shown, expected_courtesy, resolved)
+                    resolved = resolution_draw[touchpoint]() < resolution[touchpoint]
+                    score = score_contact(bh.perceived_wait(wait, wait_factor), expected_wait,
+                                          shown, expected_courtesy, resolved)
                     visits.courtesy[row] = shown
                 yield env.timeout(service)
-                visits.outcome[row] = SERVED
-                visits.score[row] = score
+                record_outcome[row] = SERVED
+                record_score[row] = score
                 scores.append(score)
                 if queue is not None:
                     queue.release()
