@@ -112,18 +112,16 @@ class BehaviourMixin:
         customer_id = self.next_customer_id
         self.next_customer_id += 1
         tolerance = self.tolerance[segment].transform(self.tolerance_draw[segment]())
-        self.start_journey(customer_id, segment, tolerance, now, referred)
-
-    def start_journey(self, customer_id: int, segment: int, tolerance: float, now: float,
-                      referred: bool) -> None:
         journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment], now,
                                         referred)
-        self.env.process(self.behaviour_journey(customer_id, journey_id, segment, tolerance,
-                                                self.draw_needs(segment), referred))
+        self.env.process(self.customer(customer_id, journey_id, segment, tolerance,
+                                       self.draw_needs(segment), referred))
 
-    def behaviour_journey(self, customer_id: int, journey_id: int, segment: int,
-                          tolerance: float, needs: list, referred: bool):
-        env, visits, queues = self.env, self.visits, self.queues
+    def customer(self, customer_id: int, journey_id: int, segment: int, tolerance: float,
+                 needs: list, referred: bool):
+        """One customer's life: a journey, then at the next purchase time come back for
+        another (same process, so a loyal customer costs no new process) or leave."""
+        env, visits, queues, journeys = self.env, self.visits, self.queues, self.journeys
         behaviour = self.behaviour
         priority = self.segment_priority[segment]
         journey = self.segment_journey[segment]
@@ -138,76 +136,101 @@ class BehaviourMixin:
         wait_factor = behaviour.perceived_wait_factor
         record_wait, record_outcome = visits.wait_min, visits.outcome
         record_service, record_score = visits.service_min, visits.score
-        scores: list[float] = []
-        abandoned = False
-        for step, (touchpoint, service, patience) in enumerate(needs):
-            tries = 0
-            while True:
-                row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
-                                  journey_id)
-                queue = queues[touchpoint]
-                wait = 0.0
-                if queue is not None:
-                    arrived = env.now
-                    ticket = queue.request(priority)
-                    if ticket is not None:
-                        if patience < math.inf:
-                            env.timeout(patience).callbacks.append(
-                                lambda _event, ticket=ticket, queue=queue: queue.abandon(ticket))
-                        served = yield ticket
-                        wait = env.now - arrived
-                        if not served:
-                            visits.wait_min[row] = wait
-                            visits.outcome[row] = ABANDONED
-                            visits.score[row] = bh.abandoned_score()
-                            scores.append(bh.abandoned_score())
-                            abandoned = True
-                            break
-                    queue.busy_minutes_today += service
-                record_wait[row] = wait
-                record_outcome[row] = IN_SERVICE
-                record_service[row] = service
-                if queue is None:
-                    resolved = True
-                    score = self_service.score_mean + self_service.score_sd * \
-                        courtesy_noise[touchpoint]()
-                    score = min(10.0, max(0.0, score))
-                else:
-                    shown = courtesy_today[touchpoint] + \
-                        courtesy_sd[touchpoint] * courtesy_noise[touchpoint]()
-                    shown = min(1.0, max(0.0, shown))
-                    resolved = resolution_draw[touchpoint]() < resolution[touchpoint]
-                    score = score_contact(bh.perceived_wait(wait, wait_factor), expected_wait,
-                                          shown, expected_courtesy, resolved)
-                    visits.courtesy[row] = shown
-                yield env.timeout(service)
-                record_outcome[row] = SERVED
-                record_score[row] = score
-                scores.append(score)
-                if queue is not None:
-                    queue.release()
-                # An unresolved problem brings the customer back once, or is left unsolved.
-                if resolved or tries >= 1 or \
-                        self.retry_draw() >= behaviour.unresolved.retry_probability:
+        unresolved, retention = behaviour.unresolved, behaviour.retention
+        inter_purchase = self.inter_purchase[segment]
+        inter_purchase_draw = self.inter_purchase_draw[segment]
+        while True:
+            scores: list[float] = []
+            abandoned = False
+            for step, (touchpoint, service, patience) in enumerate(needs):
+                tries = 0
+                while True:
+                    row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
+                                      journey_id)
+                    queue = queues[touchpoint]
+                    wait = 0.0
+                    if queue is not None:
+                        arrived = env.now
+                        ticket = queue.request(priority)
+                        if ticket is not None:
+                            if patience < math.inf:
+                                env.timeout(patience).callbacks.append(
+                                    lambda _event, ticket=ticket, queue=queue:
+                                    queue.abandon(ticket))
+                            served = yield ticket
+                            wait = env.now - arrived
+                            if not served:
+                                record_wait[row] = wait
+                                record_outcome[row] = ABANDONED
+                                record_score[row] = bh.abandoned_score()
+                                scores.append(bh.abandoned_score())
+                                abandoned = True
+                                break
+                        queue.busy_minutes_today += service
+                    record_wait[row] = wait
+                    record_outcome[row] = IN_SERVICE
+                    record_service[row] = service
+                    if queue is None:
+                        resolved = True
+                        score = self_service.score_mean + self_service.score_sd * \
+                            courtesy_noise[touchpoint]()
+                        score = min(10.0, max(0.0, score))
+                    else:
+                        shown = courtesy_today[touchpoint] + \
+                            courtesy_sd[touchpoint] * courtesy_noise[touchpoint]()
+                        shown = min(1.0, max(0.0, shown))
+                        resolved = resolution_draw[touchpoint]() < resolution[touchpoint]
+                        score = score_contact(bh.perceived_wait(wait, wait_factor),
+                                              expected_wait, shown, expected_courtesy, resolved)
+                        visits.courtesy[row] = shown
+                    yield env.timeout(service)
+                    record_outcome[row] = SERVED
+                    record_score[row] = score
+                    scores.append(score)
+                    if queue is not None:
+                        queue.release()
+                    # An unresolved problem brings the customer back once, or is left unsolved.
+                    if resolved or tries >= 1 or \
+                            self.retry_draw() >= unresolved.retry_probability:
+                        break
+                    tries += 1
+                    yield env.timeout(unresolved.retry_delay_min)
+                    service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
+                if abandoned:
                     break
-                tries += 1
-                yield env.timeout(behaviour.unresolved.retry_delay_min)
-                service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
-            if abandoned:
-                break
-        journeys = self.journeys
-        now = env.now
-        journeys.end_min[journey_id] = now
-        journeys.status[journey_id] = LEFT_QUEUE if abandoned else COMPLETED
-        if not abandoned:
-            journeys.revenue[journey_id] = self.revenue[segment]
-        memory = bh.remember_journey(scores, behaviour.memory) if scores else bh.NEUTRAL_SCORE
-        journeys.memory_score[journey_id] = memory
-        journeys.experienced_score[journey_id] = memory
-        self.spread_word(segment, memory, now)
-        if memory < behaviour.bad_memory_below and self.levers.follow_up.enabled:
-            self.follow_up_list.append(journey_id)
-        yield from self.decide(customer_id, journey_id, segment, tolerance, referred)
+            now = env.now
+            journeys.end_min[journey_id] = now
+            journeys.status[journey_id] = LEFT_QUEUE if abandoned else COMPLETED
+            if not abandoned:
+                journeys.revenue[journey_id] = self.revenue[segment]
+            memory = bh.remember_journey(scores, behaviour.memory) if scores \
+                else bh.NEUTRAL_SCORE
+            journeys.memory_score[journey_id] = memory
+            journeys.experienced_score[journey_id] = memory
+            self.spread_word(segment, memory, now)
+            if memory < behaviour.bad_memory_below and self.levers.follow_up.enabled:
+                self.follow_up_list.append(journey_id)
+
+            # At the next purchase time, the customer comes back or leaves (N2, Q5).
+            gap = inter_purchase.transform(inter_purchase_draw()) * MINUTES_PER_DAY
+            u = self.decision_draw()
+            if now + gap >= self.end_min:
+                journeys.outcome[journey_id] = UNDECIDED
+                return
+            yield env.timeout(gap)
+            now = env.now
+            journeys.decided_min[journey_id] = now
+            # Read at decision time: a follow-up call may have lifted the memory since.
+            leave = bh.leave_probability(journeys.memory_score[journey_id],
+                                         floor=retention.floor, ceiling=retention.ceiling,
+                                         midpoint=retention.midpoint,
+                                         steepness=retention.steepness)
+            if u < leave:
+                journeys.outcome[journey_id] = LEAVE
+                return
+            journeys.outcome[journey_id] = RETURN
+            journey_id = journeys.open(customer_id, segment, journey, now, referred)
+            needs = self.draw_needs(segment)
 
     def spread_word(self, segment: int, memory: float, now: float) -> None:
         """Promoters bring friends; detractors put prospects off (Q5, Q13, N8)."""
@@ -225,28 +248,6 @@ class BehaviourMixin:
     def referred_arrival(self, segment: int) -> None:
         self.counters["referrals"] += 1
         self.start_customer(segment, self.env.now, referred=True)
-
-    def decide(self, customer_id: int, journey_id: int, segment: int, tolerance: float,
-               referred: bool):
-        """At the next purchase time, the customer comes back or leaves (N2, Q5)."""
-        gap = self.inter_purchase[segment].transform(self.inter_purchase_draw[segment]()) * \
-            MINUTES_PER_DAY
-        u = self.decision_draw()
-        journeys = self.journeys
-        if self.env.now + gap >= self.end_min:
-            journeys.outcome[journey_id] = UNDECIDED
-            return
-        yield self.env.timeout(gap)
-        journeys.decided_min[journey_id] = self.env.now
-        retention = self.behaviour.retention
-        leave = bh.leave_probability(journeys.memory_score[journey_id], floor=retention.floor,
-                                     ceiling=retention.ceiling, midpoint=retention.midpoint,
-                                     steepness=retention.steepness)
-        if u < leave:
-            journeys.outcome[journey_id] = LEAVE
-            return
-        journeys.outcome[journey_id] = RETURN
-        self.start_journey(customer_id, segment, tolerance, self.env.now, referred)
 
     # -- the firm's days -----------------------------------------------------------
     def days(self):
