@@ -136,6 +136,10 @@ def remember_journey(scores: Sequence[float], memory: str = "peak_end") -> float
     """
     if not scores:
         raise ValueError("a journey needs at least one contact to remember")
+    if len(scores) == 1:  # most journeys: peak and end are the same moment
+        if memory not in ("peak_end", "average"):
+            raise ValueError(f"unknown memory model {memory!r}; allowed: peak_end, average")
+        return scores[0]
     if memory == "average":
         return sum(scores) / len(scores)
     if memory != "peak_end":

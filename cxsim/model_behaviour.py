@@ -174,11 +174,11 @@ class BehaviourMixin:
                         resolved = True
                         score = self_service.score_mean + self_service.score_sd * \
                             courtesy_noise[touchpoint]()
-                        score = min(10.0, max(0.0, score))
+                        score = 10.0 if score > 10.0 else (0.0 if score < 0.0 else score)
                     else:
                         shown = courtesy_today[touchpoint] + \
                             courtesy_sd[touchpoint] * courtesy_noise[touchpoint]()
-                        shown = min(1.0, max(0.0, shown))
+                        shown = 1.0 if shown > 1.0 else (0.0 if shown < 0.0 else shown)
                         resolved = resolution_draw[touchpoint]() < resolution[touchpoint]
                         score = score_contact(bh.perceived_wait(wait, wait_factor),
                                               expected_wait, shown, expected_courtesy, resolved)
