@@ -262,10 +262,12 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
                 raise SubmissionError(_("the body is not JSON; send a JSON object with the "
                                         "fields code, team, policy, token"),
                                       status=400) from None
-            given = body.get("code") if isinstance(body, dict) else None
+            if not isinstance(body, dict):
+                parse_submission(body)  # raises: a submission is a JSON object (400)
+            given = body.get("code")
             if not (isinstance(given, str) and hmac.compare_digest(
                     given.encode("utf-8"), code.encode("utf-8"))):
-                team = body.get("team") if isinstance(body, dict) else None
+                team = body.get("team")
                 log.warning("refused a submission from %s for team %r: wrong class code",
                             client, str(team)[:60])
                 raise SubmissionError(_("code: wrong class code; ask your instructor for "
