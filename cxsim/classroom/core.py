@@ -29,7 +29,7 @@ from ..experiments import SerialExecutor
 from ..i18n import _
 from ..lessons import challenge
 from ..lessons.challenge import WEEKLY_BUDGET, Policy, budget_check
-from ..plots import NotebookFigure
+from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
 from .store import Store, SubmissionError, digest
 
@@ -368,10 +368,6 @@ def _plain(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace("$", r"\$")
 
 
-_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-            "#F0E442")
-
-
 def plot_standings(rows: list[Mapping[str, Any]], *, n: int | None = None,
                    figure: Figure | None = None) -> Figure:
     """Profit against CSAT, one point per evaluated team with its 95% intervals,
@@ -379,12 +375,12 @@ def plot_standings(rows: list[Mapping[str, Any]], *, n: int | None = None,
     figure = figure or NotebookFigure(figsize=(8.0, 5.2), layout="constrained")
     ax = figure.subplots()
     done = [row for row in rows if row.get("status") == "done"]
-    for index, row in enumerate(done):
+    for row in done:
         x, y = row["csat"] * 100, row["profit"]
         xerr = [[x - (row["csat_low"] or row["csat"]) * 100],
                 [(row["csat_high"] or row["csat"]) * 100 - x]]
         yerr = [[y - (row["profit_low"] or y)], [(row["profit_high"] or y) - y]]
-        colour = _PALETTE[index % len(_PALETTE)]
+        colour = policy_colour(row["team"])  # a team keeps its colour as ranks move
         marker = "*" if row.get("rank") == 1 else "o"
         ax.errorbar([x], [y], xerr=np.abs(xerr), yerr=np.abs(yerr), fmt=marker,
                     markersize=12 if marker == "*" else 7, capsize=3, color=colour)

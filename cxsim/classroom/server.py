@@ -84,7 +84,11 @@ _SCRIPT = """\
   }
   function show(data) {
     const head = document.createElement("tr");
-    data.order.forEach(function (key) { head.appendChild(cell("th", data.columns[key])); });
+    data.order.forEach(function (key) {
+      const th = cell("th", data.columns[key]);
+      th.dataset.column = key;
+      head.appendChild(th);
+    });
     const body = document.createElement("tbody");
     data.teams.forEach(function (team) {
       const row = document.createElement("tr");
@@ -161,7 +165,8 @@ def _cell(key: str, row: dict[str, Any], statuses: dict[str, str]) -> str:
 def _page(data: dict[str, Any]) -> str:
     """The standings page, rendered on the server (the script then keeps it fresh)."""
     columns, statuses = data["columns"], data["statuses"]
-    head = "".join(f"<th>{html.escape(columns[key])}</th>" for key in _ORDER)
+    head = "".join(f'<th data-column="{key}">{html.escape(columns[key])}</th>'
+                   for key in _ORDER)
     rows = "".join(
         f'<tr class="status-{html.escape(row["status"])}">'
         + "".join(_cell(key, row, statuses) for key in _ORDER) + "</tr>"
@@ -183,6 +188,7 @@ table {{ border-collapse: collapse; font-size: 0.95rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: right; }}
 th {{ background: #f3f3f3; }}
 td[data-column="team"] {{ text-align: left; font-weight: 600; }}
+th[data-column="team"] {{ text-align: left; }}
 tr.status-evaluating td, tr.status-failed td {{ color: #888; font-style: italic; }}
 #plot {{ max-width: 100%; margin-top: 1rem; }}
 </style></head>
