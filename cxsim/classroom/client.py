@@ -28,8 +28,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..i18n import _
+from ..lessons import challenge
 from ..lessons.challenge import Policy
-from .core import ClassConfig, Classroom, plot_standings, standings_frame, team_key
+from .core import (
+    ClassConfig,
+    Classroom,
+    class_id,
+    plot_standings,
+    standings_frame,
+    team_key,
+)
 from .store import Store, SubmissionError
 
 __all__ = ["ClassClient", "LocalClass", "Receipt", "RemoteClass", "connect", "current", "local"]
@@ -51,10 +59,10 @@ class Receipt:
     def message(self) -> str:
         """One sentence for the team."""
         if self.status == "done":
-            text = _("Submitted: {team}'s policy (submission {count}) is in the standings.",
+            text = _("Submitted: team {team}'s policy (submission {count}) is in the standings.",
                      team=self.team, count=self.submissions)
         else:
-            text = _("Submitted: {team}'s policy (submission {count}) is being "
+            text = _("Submitted: team {team}'s policy (submission {count}) is being "
                      "re-simulated; it appears in the standings when done.",
                      team=self.team, count=self.submissions)
         if self.token:
@@ -87,6 +95,9 @@ class ClassClient:
         raise NotImplementedError
 
     def _rows(self) -> tuple[list[dict[str, Any]], int]:
+        raise NotImplementedError
+
+    def _config(self) -> ClassConfig:
         raise NotImplementedError
 
     def submit(self, team: str, policy: Policy | Mapping[str, Any],
@@ -135,6 +146,19 @@ class ClassClient:
         return pd.DataFrame([{_("team"): row["team"], **row["policy"]} for row in rows],
                             columns=[_("team"), *Policy().to_dict()]).set_index(_("team"))
 
+    def evaluation(self, top: int | None = None) -> challenge.Evaluation:
+        """The ``top`` teams' current policies (default: every evaluated team), best
+        first, re-simulated side by side on the class's configuration: the same
+        numbers as the standings, plus paired differences against the leader
+        (``.differences()``) to tell a real lead from luck."""
+        rows = [row for row in self.standings_rows() if row["status"] == "done"]
+        if not rows:
+            raise ValueError(_("no evaluated team yet"))
+        rows = rows if top is None else rows[:max(1, int(top))]
+        config = self._config()
+        return challenge.evaluate({row["team"]: row["policy"] for row in rows}, n=config.n,
+                                  days=config.days, seed=config.seed, budget=config.budget)
+
     def wait(self, timeout: float = 120.0, every: float = 0.5) -> pd.DataFrame:
         """Wait until no team is being evaluated (at most ``timeout`` seconds), then
         return :meth:`standings`."""
@@ -153,8 +177,8 @@ class LocalClass(ClassClient):
     """A class kept in a SQLite file (or any database URL) on this machine."""
 
     def __init__(self, db: str | Path | None = None, config: ClassConfig | None = None,
-                 tokens_file: str | Path | None = None) -> None:
-        self.classroom = Classroom(Store(db), config=config)
+                 tokens_file: str | Path | None = None, code: str | None = None) -> None:
+        self.classroom = Classroom(Store(db), class_id(code), config=config)
         super().__init__(tokens_file)
 
     def __repr__(self) -> str:
@@ -173,6 +197,9 @@ class LocalClass(ClassClient):
 
     def _rows(self) -> tuple[list[dict[str, Any]], int]:
         return self.classroom.standings(), self.classroom.config.n
+
+    def _config(self) -> ClassConfig:
+        return self.classroom.config
 
     def history(self) -> pd.DataFrame:
         """Every submission of the class, oldest first, with its levers."""
@@ -229,16 +256,21 @@ class RemoteClass(ClassClient):
         data = self._request("/api/standings")
         return data["teams"], int(data["config"]["n"])
 
+    def _config(self) -> ClassConfig:
+        return ClassConfig.from_dict(self._request("/api/standings")["config"])
+
 
 _current: ClassClient | None = None
 
 
 def local(db: str | Path | None = None, config: ClassConfig | None = None,
-          tokens_file: str | Path | None = None) -> LocalClass:
+          tokens_file: str | Path | None = None, *, code: str | None = None) -> LocalClass:
     """The class kept in ``db`` (default ``cxsim-classroom.sqlite`` in the working
     folder; or a SQLAlchemy URL), made with ``config`` if new (default: notebook
-    09's evaluation, 5 replications of one week, seed 0)."""
-    return LocalClass(db, config, tokens_file)
+    09's evaluation, 5 replications of one week, seed 0).  ``code``: read (or add
+    to) the class a service ran with that code in the same store, e.g. after the
+    workshop, with the service stopped."""
+    return LocalClass(db, config, tokens_file, code)
 
 
 def connect(url: str, code: str, *, tokens_file: str | Path | None =

@@ -356,10 +356,10 @@ def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def history_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
-    """Submissions as a table: id, team, time, then one column per lever."""
-    records = [{_("submission"): row["id"], _("team"): row["team"],
-                _("submitted at"): row["submitted_at"], **row["policy"]} for row in rows]
-    columns = [_("submission"), _("team"), _("submitted at"), *Policy().to_dict()]
+    """Submissions as a table: id, team, one column per lever, time (UTC)."""
+    records = [{_("submission"): row["id"], _("team"): row["team"], **row["policy"],
+                _("submitted at"): row["submitted_at"]} for row in rows]
+    columns = [_("submission"), _("team"), *Policy().to_dict(), _("submitted at")]
     return pd.DataFrame(records, columns=columns).set_index(_("submission"))
 
 
