@@ -12,7 +12,9 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from statistics import median
 
 from conftest import ARTIFACTS, free_port
@@ -49,26 +51,36 @@ def _get(url: str) -> tuple[float, bytes]:
     return time.perf_counter() - start, body
 
 
-def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
-    db = tmp_path / "load.sqlite"
+@contextmanager
+def served(tmp_path, db: str) -> Iterator[str]:
+    """``python -m cxsim classroom serve`` on a free loopback port, stopped after."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cxsim", "classroom", "serve", "--code", CODE, "--db", str(db),
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
-         "-n", str(CONFIG.n), "--days", str(CONFIG.days), "--seed", str(CONFIG.seed)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get(url + "/api/health")
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.2)
+    with (tmp_path / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "cxsim", "classroom", "serve", "--code", CODE, "--db", db,
+             "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+             "-n", str(CONFIG.n), "--days", str(CONFIG.days), "--seed", str(CONFIG.seed)],
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    _get(url + "/api/health")
+                    break
+                except OSError:
+                    assert server.poll() is None, (tmp_path / "server.log").read_text()
+                    assert time.monotonic() < deadline, "the service did not start"
+                    time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
+    db = tmp_path / "load.sqlite"
+    with served(tmp_path, str(db)) as url:
         printed = (tmp_path / "server.log").read_text()
         assert f'classroom.connect("{url}", code="{CODE}")' in printed
 
@@ -107,10 +119,6 @@ def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
         evaluated = time.perf_counter() - start
         stop.set()
         watcher.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
     # every submission in the store exactly once
     history = Store(db).history(class_id(CODE))
@@ -151,3 +159,23 @@ def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
     (ARTIFACTS / "classroom-load.json").write_text(json.dumps(figures, indent=1))
     print("\nclassroom load test:", json.dumps(figures))
     assert max(page_times) < 5.0, "the standings page blocked while teams submitted"
+
+
+def test_the_service_keeps_its_class_in_postgresql(tmp_path, postgres_url):
+    with served(tmp_path, postgres_url) as url:
+        def team(index: int) -> list[int]:
+            client = connect(url, CODE, tokens_file=None)
+            return [client.submit(f"PG {index}", policy).id for policy in _policies(index)[:2]]
+
+        with ThreadPoolExecutor(8) as pool:
+            ids = [i for items in pool.map(team, range(8)) for i in items]
+        table = connect(url, CODE, tokens_file=None).wait(timeout=120, every=0.25)
+    history = Store(postgres_url).history(class_id(CODE))
+    assert sorted(row["id"] for row in history) == sorted(ids) and len(ids) == 16
+    assert sorted(table["team"]) == [f"PG {i}" for i in range(8)]
+    final = {f"PG {i}": _policies(i)[1] for i in range(8)}
+    direct = challenge.evaluate(dict(sorted(final.items(), key=lambda kv: team_key(kv[0]))),
+                                n=CONFIG.n, days=CONFIG.days, seed=CONFIG.seed).standings()
+    assert list(table["team"]) == list(direct["policy"])
+    assert (table["profit (million toman)"].to_numpy()
+            == direct["profit (million toman)"].to_numpy()).all()

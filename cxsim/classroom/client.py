@@ -261,6 +261,8 @@ class RemoteClass(ClassClient):
 
 
 _current: ClassClient | None = None
+#: Where :func:`connect` and the Submit button keep team tokens (in the working folder).
+TOKENS_FILE = "cxsim-classroom-tokens.json"
 
 
 def local(db: str | Path | None = None, config: ClassConfig | None = None,
@@ -273,8 +275,8 @@ def local(db: str | Path | None = None, config: ClassConfig | None = None,
     return LocalClass(db, config, tokens_file, code)
 
 
-def connect(url: str, code: str, *, tokens_file: str | Path | None =
-            "cxsim-classroom-tokens.json", timeout: float = 60.0) -> RemoteClass:
+def connect(url: str, code: str, *, tokens_file: str | Path | None = TOKENS_FILE,
+            timeout: float = 60.0) -> RemoteClass:
     """Send this notebook's submissions to the instructor's service at ``url`` with
     the class ``code`` (both printed by ``python -m cxsim classroom serve``).  The
     Submit button uses it from now on.  Team tokens are kept in ``tokens_file``."""
@@ -288,5 +290,5 @@ def current() -> ClassClient:
     local SQLite file (made on first use)."""
     global _current
     if _current is None:
-        _current = local()
+        _current = local(tokens_file=TOKENS_FILE)
     return _current

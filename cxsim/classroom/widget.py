@@ -49,6 +49,8 @@ class SubmitWidget(widgets.VBox):
 
     def submit(self) -> None:
         """What a click does: submit the policy under the team name, report in ``status``."""
+        self.button.disabled = True
+        self.status.value = html.escape(_("Submitting..."))
         try:
             source = self.source() if isinstance(self.source, Callable) and not \
                 hasattr(self.source, "policy") else self.source
@@ -60,6 +62,8 @@ class SubmitWidget(widgets.VBox):
             self.status.value = ('<span style="color:#b00">'
                                  + html.escape(_("Not submitted: {message}", message=error))
                                  + "</span>")
+        finally:
+            self.button.disabled = False
 
 
 def submit_widget(source: Any, classroom: ClassClient | None = None) -> SubmitWidget:
