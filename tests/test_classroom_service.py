@@ -205,3 +205,46 @@ def test_the_submit_widget_reads_the_dashboards_levers(tmp_path):
     assert widget.receipt is not None
     assert widget.receipt.policy["extra_agents"] == 2
     assert widget.receipt.policy["training"] == 0.5
+
+
+def test_page_columns_and_errors_pass_through_the_translation_function(tmp_path):
+    from cxsim import i18n
+    from cxsim.classroom.server import _page, _payload
+
+    i18n._CATALOGUES["xx"] = {"Class standings": "XX standings", "team": "XX team",
+                              "evaluating": "XX evaluating",
+                              "code: wrong class code; ask your instructor for the class's "
+                              "code word": "XX wrong code"}
+    room = Classroom(Store(tmp_path / "i18n.sqlite"), class_id(CODE), SMALL,
+                     executor=ThreadPoolExecutor(1))
+    try:
+        i18n.set_language("xx")
+        room.submit("Cranes", {})
+        page = _page(_payload(room))
+        assert "<title>XX standings</title>" in page and ">XX team</th>" in page
+        assert "XX team" in room.standings_frame().columns
+        with ServiceThread(create_app(room, CODE)) as server:
+            status, answer = post(server.url, {**submission("X"), "code": "no"})
+        assert (status, answer["error"]) == (401, "XX wrong code")
+    finally:
+        i18n.set_language("en")
+        del i18n._CATALOGUES["xx"]
+        room.executor.shutdown(wait=True)
+
+
+def test_class_configuration_is_checked_naming_the_field():
+    for field, value in (("n", 1), ("days", 0), ("seed", -1), ("n", 2.5)):
+        with pytest.raises(ValueError, match=f"^{field}: .*allowed"):
+            ClassConfig(**{field: value})
+    assert ClassConfig() == ClassConfig(n=5, days=7, seed=0)  # notebook 09's evaluation
+
+
+def test_serve_refuses_a_missing_code_or_another_configuration(tmp_path, capsys):
+    from cxsim.cli import main
+
+    assert main(["classroom", "serve", "--code", " ", "--db", str(tmp_path / "c.sqlite")]) == 2
+    assert "--code" in capsys.readouterr().err
+    Classroom(Store(tmp_path / "c.sqlite"), class_id("oak"), SMALL)
+    assert main(["classroom", "serve", "--code", "oak", "--db", str(tmp_path / "c.sqlite"),
+                 "-n", "9"]) == 2
+    assert "another configuration" in capsys.readouterr().err

@@ -341,7 +341,11 @@ def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int 
     if not code or not code.strip():
         raise ValueError(_("--code: a class code word is needed, e.g. --code tulip"))
     pool = worker_pool(workers)
-    classroom = open_classroom(code, db, config, executor=pool)
+    try:
+        classroom = open_classroom(code, db, config, executor=pool)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     app = create_app(classroom, code, executor=pool)
     print(_("cxsim classroom: store {store}; each policy is re-simulated {n} times for "
             "{days:g} days (seed {seed}).", store=classroom.store, n=classroom.config.n,
