@@ -40,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..i18n import _
+from ..i18n import _, get_language
 from .core import (
     ClassConfig,
     Classroom,
@@ -127,6 +127,7 @@ _SCRIPT = """\
 })();
 """
 
+_RIGHT_TO_LEFT = {"fa", "ar", "he", "ur"}
 _ORDER = ("rank", "team", "profit", "profit_low", "profit_high", "csat", "retention",
           "mean_wait", "cost", "extra_cost", "within_budget", "submissions", "status")
 
@@ -177,8 +178,10 @@ def _page(data: dict[str, Any]) -> str:
                          "class's own seeds: only lever values are submitted."))
     alt = html.escape(_("Profit against CSAT per team"))
     version = html.escape(data["version"])
+    language = get_language()
+    direction = "rtl" if language.split("_")[0] in _RIGHT_TO_LEFT else "ltr"
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{html.escape(language)}" dir="{direction}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <noscript><meta http-equiv="refresh" content="{REFRESH_SECONDS * 3}"></noscript>
 <title>{title}</title>
