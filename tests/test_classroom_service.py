@@ -248,3 +248,17 @@ def test_serve_refuses_a_missing_code_or_another_configuration(tmp_path, capsys)
     assert main(["classroom", "serve", "--code", "oak", "--db", str(tmp_path / "c.sqlite"),
                  "-n", "9"]) == 2
     assert "another configuration" in capsys.readouterr().err
+
+
+def test_team_names_with_dollars_and_backslashes_plot_as_literal_text(tmp_path):
+    import io
+
+    from cxsim.classroom import plot_standings
+
+    here = local(tmp_path / "plot.sqlite", SMALL)
+    for team in ("$x^2$", "a$b", "back\\slash"):
+        here.submit(team, {})
+    figure = plot_standings(here.standings_rows(), n=SMALL.n)
+    figure.savefig(io.BytesIO(), format="svg")  # mathtext would fail on "a$b"
+    texts = sorted(t.get_text() for t in figure.axes[0].texts)
+    assert [t.split(". ", 1)[1] for t in texts] == [r"\$x^2\$", r"a\$b", "back\\\\slash"]
