@@ -134,3 +134,35 @@ def test_a_restarted_classroom_evaluates_what_was_left_pending(store):
     assert row["status"] == "done"
     assert row["profit"] == evaluate_policy(SMALL.to_dict(), {"extra_agents": 3})[
         "kpis"]["profit"]["mean"] / 1e6
+
+
+def test_a_killed_worker_loses_no_submission(tmp_path):
+    import os
+    import signal
+    import time
+
+    store = Store(tmp_path / "broken.sqlite")
+    pools = [ProcessPoolExecutor(1)]
+
+    def renew():
+        pools.append(ProcessPoolExecutor(1))
+        return pools[-1]
+
+    room = Classroom(store, new_class(), SMALL, executor=pools[0], renew=renew)
+    try:
+        worker = pools[0].submit(os.getpid).result()
+        room.submit("Before", {"extra_agents": 1})      # in flight when the worker dies
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while len(pools) == 1 or room.evaluating:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        room.submit("After", {"extra_agents": 2})       # on the new pool
+        while room.evaluating:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert {row["team"]: row["status"] for row in room.standings()} == {
+            "Before": "done", "After": "done"}
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -16,8 +16,8 @@ import logging
 import math
 import threading
 import unicodedata
-from collections.abc import Mapping
-from concurrent.futures import Executor, Future
+from collections.abc import Callable, Mapping
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -167,19 +167,24 @@ class Classroom:
     existing class keeps its own.  ``executor``: where evaluations run; ``None``
     evaluates each submission at once in this process (the notebook's local
     store), a process pool evaluates in the background (the web service).
+    ``renew``: makes a new executor when the pool breaks (a worker killed): the
+    evaluations it was running are queued again, once.
     """
 
     def __init__(self, store: Store, class_id: str = LOCAL_CLASS,
-                 config: ClassConfig | None = None, executor: Executor | None = None) -> None:
+                 config: ClassConfig | None = None, executor: Executor | None = None,
+                 renew: Callable[[], Executor] | None = None) -> None:
         self.store = store
         self.class_id = class_id
         stored = store.open_class(class_id, (config or ClassConfig()).to_dict(),
                                   strict=config is not None)
         self.config = ClassConfig.from_dict(stored)
         self.executor = executor
-        self._lock = threading.Lock()
+        self.renew = renew
+        self._lock = threading.RLock()  # a finished future's callback may run at once
         self._running: dict[str, Future] = {}
         self._failed: dict[str, str] = {}
+        self._retries: dict[str, int] = {}
         self.resume()
 
     def __repr__(self) -> str:
@@ -213,24 +218,44 @@ class Classroom:
         with self._lock:
             if key not in self._running:
                 self._failed.pop(key, None)
-                future = self.executor.submit(evaluate_policy, self.config.to_dict(), policy)
+                future = self._submit(policy)
                 self._running[key] = future
-                future.add_done_callback(lambda done, key=key: self._done(key, done))
+                future.add_done_callback(
+                    lambda done, key=key, policy=policy: self._done(key, policy, done))
         return "evaluating"
+
+    def _submit(self, policy: dict[str, Any]) -> Future:
+        try:
+            return self.executor.submit(evaluate_policy, self.config.to_dict(), policy)
+        except (BrokenExecutor, RuntimeError):  # broken, or shut down
+            if self.renew is None:
+                raise
+            log.warning("the evaluation pool is broken: starting a new one")
+            old, self.executor = self.executor, self.renew()
+            old.shutdown(wait=False, cancel_futures=True)
+            return self.executor.submit(evaluate_policy, self.config.to_dict(), policy)
 
     def _finish(self, key: str, result: Mapping[str, Any]) -> None:
         self.store.record_evaluation(self.class_id, key, result)
 
-    def _done(self, key: str, future: Future) -> None:
+    def _done(self, key: str, policy: dict[str, Any], future: Future) -> None:
+        retry = False
         try:
             self._finish(key, future.result())
         except Exception as error:  # a worker died, the store refused...: show it, go on
-            log.exception("evaluation of policy %s failed", key[:12])
             with self._lock:
-                self._failed[key] = str(error) or type(error).__name__
+                retry = (isinstance(error, BrokenExecutor) and self.renew is not None
+                         and self._retries.get(key, 0) < 1)
+                if retry:
+                    self._retries[key] = self._retries.get(key, 0) + 1
+                else:
+                    log.error("evaluation of policy %s failed: %r", key[:12], error)
+                    self._failed[key] = str(error) or type(error).__name__
         finally:
             with self._lock:
                 self._running.pop(key, None)
+        if retry:
+            self._schedule(key, policy)
 
     def resume(self) -> None:
         """Evaluate every stored policy that has no evaluation yet (after a restart)."""

@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import socket
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -295,6 +296,8 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
         yield
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+            if classroom.executor is not executor:  # renewed after a break
+                classroom.executor.shutdown(wait=False, cancel_futures=True)
 
     routes = [Route("/", page), Route("/standings.js", script),
               Route("/api/standings", standings), Route("/plot.svg", plot),
@@ -329,11 +332,12 @@ def addresses(host: str) -> list[str]:
 
 
 def open_classroom(code: str, db: str | None = None, config: ClassConfig | None = None,
-                   executor: Executor | None = None) -> Classroom:
+                   executor: Executor | None = None,
+                   renew: Callable[[], Executor] | None = None) -> Classroom:
     """The class with this code in store ``db`` (made with ``config`` if new)."""
     from .core import class_id
 
-    return Classroom(Store(db), class_id(code), config, executor=executor)
+    return Classroom(Store(db), class_id(code), config, executor=executor, renew=renew)
 
 
 def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int = 8765,
@@ -345,7 +349,8 @@ def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int 
         raise ValueError(_("--code: a class code word is needed, e.g. --code tulip"))
     pool = worker_pool(workers)
     try:
-        classroom = open_classroom(code, db, config, executor=pool)
+        classroom = open_classroom(code, db, config, executor=pool,
+                                   renew=lambda: worker_pool(workers))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
