@@ -29,6 +29,7 @@ import logging
 import multiprocessing
 import os
 import socket
+import subprocess
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -317,18 +318,25 @@ def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
 
 def addresses(host: str) -> list[str]:
     """The addresses trainees can type: ``host`` itself, or this machine's IPv4
-    addresses when it listens on all of them (``0.0.0.0``)."""
+    addresses on its networks when it listens on all of them (``0.0.0.0``), read
+    from ``ip`` or the host name (no packet is sent)."""
     if host not in ("0.0.0.0", "::", ""):
         return [host]
-    found = []
+    found: list[str] = []
+    try:
+        shown = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
+                               capture_output=True, text=True, timeout=5).stdout
+        found += [line.split()[3].split("/")[0] for line in shown.splitlines()
+                  if len(line.split()) > 3]
+    except (OSError, subprocess.SubprocessError):
+        pass
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if not address.startswith("127.") and address not in found:
-                found.append(address)
+            found.append(str(info[4][0]))
     except OSError:
         pass
-    return found or ["127.0.0.1"]
+    unique = [a for i, a in enumerate(found) if not a.startswith("127.") and a not in found[:i]]
+    return unique or ["127.0.0.1"]
 
 
 def open_classroom(code: str, db: str | None = None, config: ClassConfig | None = None,
@@ -364,6 +372,7 @@ def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int 
         print(_("In each team's notebook:"))
         print("    from cxsim import classroom")
         print(f"    classroom.connect({json.dumps(url)}, code={json.dumps(code)})")
-    print(_("Stop with Ctrl+C."), flush=True)
+    print(_("Teams' laptops must reach this machine on port {port} (open it in the firewall "
+            "if needed). Stop with Ctrl+C.", port=port), flush=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     uvicorn.run(app, host=host, port=port, log_level="warning")
