@@ -262,3 +262,15 @@ def test_team_names_with_dollars_and_backslashes_plot_as_literal_text(tmp_path):
     figure.savefig(io.BytesIO(), format="svg")  # mathtext would fail on "a$b"
     texts = sorted(t.get_text() for t in figure.axes[0].texts)
     assert [t.split(". ", 1)[1] for t in texts] == [r"\$x^2\$", r"a\$b", "back\\\\slash"]
+
+
+def test_guessing_the_class_code_is_slowed_down(tmp_path):
+    from cxsim.classroom.server import MAX_WRONG_CODES
+
+    room = Classroom(Store(tmp_path / "guess.sqlite"), class_id(CODE), SMALL)
+    with ServiceThread(create_app(room, CODE)) as server:
+        statuses = [post(server.url, {**submission("G"), "code": f"guess{i}"})[0]
+                    for i in range(MAX_WRONG_CODES + 2)]
+        assert statuses == [401] * MAX_WRONG_CODES + [429, 429]
+        status, answer = post(server.url, submission("G"))  # even the right code, for now
+        assert (status, answer["field"]) == (429, "code")

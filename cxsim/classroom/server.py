@@ -13,7 +13,8 @@
 
 Refusals are JSON ``{"error": message, "field": name}``: 400 (not JSON), 401
 (wrong class code, also logged), 403 (a team's name without its token), 413
-(body over :data:`MAX_BODY` bytes), 422 (a field out of range, unknown, missing).
+(body over :data:`MAX_BODY` bytes), 422 (a field out of range, unknown, missing),
+429 (more than :data:`MAX_WRONG_CODES` wrong codes a minute from one address).
 Every team name is shown as text: escaped in the HTML, set with ``textContent``
 in the page's script, and the page forbids inline scripts (Content-Security-Policy).
 """
@@ -31,6 +32,7 @@ import os
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -58,6 +60,8 @@ __all__ = ["MAX_BODY", "addresses", "create_app", "serve"]
 log = logging.getLogger("cxsim.classroom")
 #: Largest submission body accepted, in bytes (a policy is about 150).
 MAX_BODY = 8192
+#: Wrong class codes one address may send per minute before it is told to wait (429).
+MAX_WRONG_CODES = 10
 #: Seconds between two refreshes of the standings page.
 REFRESH_SECONDS = 3
 
@@ -233,6 +237,14 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
     submission).  ``executor`` (if given) is shut down with the app."""
     plot_cache: dict[str, bytes] = {}
     plot_lock = threading.Lock()
+    wrong_codes: dict[str, list[float]] = {}
+
+    def guessing(client: str) -> bool:
+        """Whether ``client`` sent too many wrong codes in the last minute (guessing)."""
+        now = time.monotonic()
+        recent = [t for t in wrong_codes.get(client, []) if now - t < 60]
+        wrong_codes[client] = recent
+        return len(recent) >= MAX_WRONG_CODES
 
     def plot_svg(data: dict[str, Any]) -> bytes:
         with plot_lock:
@@ -276,8 +288,12 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
             if not isinstance(body, dict):
                 parse_submission(body)  # raises: a submission is a JSON object (400)
             given = body.get("code")
+            if guessing(client):
+                raise SubmissionError(_("code: too many wrong class codes from this address; "
+                                        "wait a minute"), status=429, field="code")
             if not (isinstance(given, str) and hmac.compare_digest(
                     given.encode("utf-8"), code.encode("utf-8"))):
+                wrong_codes.setdefault(client, []).append(time.monotonic())
                 team = body.get("team")
                 log.warning("refused a submission from %s for team %r: wrong class code",
                             client, str(team)[:60])
