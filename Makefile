@@ -7,7 +7,7 @@ PORT   ?= 8888
 # Jupyter refuses to start as root without --allow-root (containers, CI machines).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test unit notebooks lint bench clean
+.PHONY: lab test unit notebooks lint bench clean system
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ test: $(STAMP) lint unit notebooks
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
 
-unit: $(STAMP)
+# Chromium and PostgreSQL for the classroom tests (installed if missing; see the script).
+system:
+	bash scripts/system_packages.sh
+
+unit: $(STAMP) system
 	$(BIN)/python -m pytest -q
 
 # nbval over every notebook; an empty notebooks/ folder is not a failure.

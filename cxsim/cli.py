@@ -1,4 +1,5 @@
-"""Command line: ``python -m cxsim list | validate FILE | run SCENARIO``.
+"""Command line: ``python -m cxsim list | validate FILE | run SCENARIO | sweep SCENARIO |
+classroom serve --code WORD``.
 
 Exit status 0 on success, 2 on a scenario error (printed on one line).
 """
@@ -53,6 +54,27 @@ def _parser() -> argparse.ArgumentParser:
     grid.add_argument("--runs-out", type=Path, default=None,
                       help=_("CSV file for every replication"))
     grid.add_argument("--no-progress", action="store_true", help=_("hide the progress bar"))
+    room = commands.add_parser("classroom", help=_("class standings for the policy challenge"))
+    room_commands = room.add_subparsers(dest="classroom_command", required=True)
+    serve = room_commands.add_parser(
+        "serve", help=_("serve the class standings: teams submit policies over the network"))
+    serve.add_argument("--code", required=True,
+                       help=_("the class code word teams send with each submission"))
+    serve.add_argument("--db", default=None,
+                       help=_("a SQLite file or a SQLAlchemy URL such as "
+                              "postgresql+psycopg://user@host/db (default "
+                              "cxsim-classroom.sqlite here)"))
+    serve.add_argument("--host", default="0.0.0.0",
+                       help=_("address to listen on (default 0.0.0.0: every network)"))
+    serve.add_argument("--port", type=int, default=8765, help=_("port (default 8765)"))
+    serve.add_argument("--workers", type=int, default=None,
+                       help=_("simulation worker processes (default: one per CPU)"))
+    serve.add_argument("-n", "--replications", type=int, default=None,
+                       help=_("replications per policy for a new class (default 5)"))
+    serve.add_argument("--days", type=float, default=None,
+                       help=_("days per replication for a new class (default 7)"))
+    serve.add_argument("--seed", type=int, default=None,
+                       help=_("base seed for a new class (default 0)"))
     return parser
 
 
@@ -74,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         elif args.command == "sweep":
             return _sweep(args)
+        elif args.command == "classroom":
+            return _classroom(args)
     except ScenarioError as error:
         print(_("error: {message}", message=error), file=sys.stderr)
         return 2
@@ -123,4 +147,24 @@ def _sweep(args: argparse.Namespace) -> int:
         args.runs_out.parent.mkdir(parents=True, exist_ok=True)
         result.runs.to_csv(args.runs_out, index=False)
         print(_("replications written to {file}", file=args.runs_out))
+    return 0
+
+
+def _classroom(args: argparse.Namespace) -> int:
+    # imported here: the classroom sits on top of the lessons, and needs SQLAlchemy
+    from .classroom.core import ClassConfig
+    from .classroom.server import serve
+
+    try:
+        settings = {key: value for key, value in
+                    (("n", args.replications), ("days", args.days), ("seed", args.seed))
+                    if value is not None}
+        config = ClassConfig(**settings) if settings else None
+        serve(args.code, db=args.db, host=args.host, port=args.port, workers=args.workers,
+              config=config)
+    except ValueError as error:
+        print(_("error: {message}", message=error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
     return 0

@@ -106,3 +106,12 @@ def test_every_number_in_a_bundled_scenario_names_its_source():
                     re.search(r"\b(mean|value|low|high|cv)\b", code):
                 context = "\n".join(lines[max(0, number - 4):number])
                 assert source.search(context), f"{path.name}:{number} has no source: {line!r}"
+
+
+def test_every_optional_dependency_is_pinned_exactly():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    for name, requirements in extras.items():
+        for requirement in requirements:
+            assert re.fullmatch(r"[A-Za-z0-9_.-]+(\[[a-z,]+\])?==[0-9][0-9A-Za-z.]*",
+                                requirement), (name, requirement)

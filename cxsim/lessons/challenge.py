@@ -27,6 +27,7 @@ import dataclasses
 import math
 import numbers
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -350,18 +351,20 @@ class Evaluation:
 
 def evaluate(policies: Mapping[str, Policy | Mapping[str, Any]], n: int = 5, *,
              days: float = 7, seed: int = 0, budget: float = WEEKLY_BUDGET,
-             progress: bool = False) -> Evaluation:
+             progress: bool = False, executor: Executor | None = None) -> Evaluation:
     """Replicate every policy ``n`` times for ``days`` days with common random
     numbers (replication ``i`` of every policy meets the same callers), via
     :func:`cxsim.compare`.  Policies are :class:`Policy` objects or dicts of
     levers; all are checked before anything runs.  The first one is the
-    reference of :meth:`Evaluation.differences`."""
+    reference of :meth:`Evaluation.differences`.  ``executor``: as for
+    :func:`cxsim.compare` (the numbers do not depend on it)."""
     if not isinstance(policies, Mapping) or not policies:
         raise ValueError(_("policies must be a dict name -> Policy with at least one policy"))
     checked = {str(name): _as_policy(policy) for name, policy in policies.items()}
     base = load_scenario(_SCENARIO)
     specs = {name: policy.overrides(base) for name, policy in checked.items()}
-    comparison = compare(base, specs, n, seed=seed, days=days, progress=progress)
+    comparison = compare(base, specs, n, seed=seed, days=days, progress=progress,
+                         executor=executor)
     return Evaluation(comparison=comparison, policies=checked, budget=budget)
 
 

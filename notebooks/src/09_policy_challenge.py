@@ -8,6 +8,7 @@
 # 3. Compare it fairly with two rival policies over several replications and read the
 #    ranking with its confidence intervals (10 min).
 # 4. Discuss: is the winner really better, or just luckier? (5 min)
+# 5. Submit your policy to the class standings (2 min).
 #
 # Run every cell with **Shift + Enter**.
 
@@ -16,7 +17,9 @@
 import cxsim
 from cxsim.lessons import challenge as lesson
 from cxsim.lessons.challenge import Policy
-#
+from cxsim import classroom
+
+# %% [markdown]
 # ## The brief
 #
 # You run the bank's phone line (`contact_centre`). You may spend up to **30 million toman
@@ -135,11 +138,31 @@ lesson.check_challenge(longer, team="our team", rival="more_agents")
 
 # %% [markdown]
 # If not, change `my_policy` in section 1 and run the notebook again (menu *Run → Run All
-# Cells*). Then write your policy down as a dict, for the class standings:
+# Cells*).
+#
+# ## 5 · Submit to the class standings
+#
+# Your policy as plain data (lever values, nothing else):
 
 # %%
 my_policy.to_dict()
+
+# %% [markdown]
+# Name your team and press **Submit**. Only these levers travel: the standings re-simulate
+# every team's policy themselves, on the same callers for every team (5 replications of one
+# week, seed 0, as in section 3), so no one can type a better number in. Submit again to
+# replace your entry: this notebook remembers your team's token (it was shown with your
+# first submission).
 #
+# In a classroom your instructor gives you one line to run first, for example
+# `classroom.connect("http://10.0.0.5:8765", code="tulip")`; then the button sends your policy
+# to the instructor's standings page. Without it, submissions go to the file
+# `cxsim-classroom.sqlite` in this folder, and `classroom.local().standings()` shows them.
+
+# %% tags=nbval-ignore-output
+classroom.submit_widget(my_policy)
+
+# %% [markdown]
 # ## Key takeaways
 #
 # - Every lever has a price: check the budget before you promise the world (Q12).

@@ -1,0 +1,52 @@
+"""Class standings for the policy challenge (notebook 09, debrief in notebook 10).
+
+Teams submit their :class:`~cxsim.lessons.challenge.Policy` (lever values only);
+the class re-simulates every submission on its own fixed scenario and seeds
+(:class:`ClassConfig`) and ranks the teams by profit with 95% confidence intervals.
+
+One machine (nothing to start)::
+
+    from cxsim import classroom
+    classroom.submit_widget(my_policy)           # a team name and a Submit button
+    classroom.local().standings()                 # cxsim-classroom.sqlite, here
+
+A classroom: the instructor runs ``python -m cxsim classroom serve --code WORD``
+and each team first types the line it prints::
+
+    classroom.connect("http://10.0.0.5:8765", code="WORD")
+
+The standings page is at the same address.  See ``notebooks/instructor/10_debrief.md``.
+
+``from cxsim import classroom`` needs SQLAlchemy; the service also needs Starlette
+and uvicorn (imported only when serving).
+"""
+
+from .client import ClassClient, LocalClass, Receipt, RemoteClass, connect, current, local
+from .core import ClassConfig, Classroom, evaluate_policy, plot_standings, standings_frame
+from .store import DEFAULT_DB, Store, SubmissionError
+
+__all__ = [
+    "DEFAULT_DB",
+    "ClassClient",
+    "ClassConfig",
+    "Classroom",
+    "LocalClass",
+    "Receipt",
+    "RemoteClass",
+    "Store",
+    "SubmissionError",
+    "connect",
+    "current",
+    "evaluate_policy",
+    "local",
+    "plot_standings",
+    "standings_frame",
+    "submit_widget",
+]
+
+
+def submit_widget(source, classroom=None):  # noqa: ANN001, ANN201 - see widget.submit_widget
+    """A team name and a Submit button for ``source`` (see :func:`.widget.submit_widget`)."""
+    from .widget import submit_widget as make
+
+    return make(source, classroom)

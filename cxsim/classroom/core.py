@@ -1,0 +1,426 @@
+"""The class standings' one code path: check a submission, store it, evaluate it, rank.
+
+A team submits a :class:`~cxsim.lessons.challenge.Policy` (lever values), never
+results.  :class:`Classroom` stores it (:class:`~cxsim.classroom.store.Store`) and
+re-simulates it on the class's fixed configuration (:class:`ClassConfig`: the
+scenario's replications, days and seeds, the same for every team, so replication
+``i`` of every team meets the same callers).  Evaluations run in this process or
+in a worker pool (any :class:`concurrent.futures.Executor`); identical policies
+share one evaluation.  The web service (:mod:`cxsim.classroom.server`) and the
+notebook's local store both call :meth:`Classroom.submit`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import unicodedata
+from collections.abc import Callable, Mapping
+from concurrent.futures import BrokenExecutor, Executor, Future
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..experiments import SerialExecutor
+from ..i18n import _
+from ..lessons import challenge
+from ..lessons.challenge import WEEKLY_BUDGET, Policy, budget_check
+from ..plots import NotebookFigure, policy_colour
+from ..results import kpi_label
+from .store import Store, SubmissionError, digest
+
+__all__ = ["ClassConfig", "Classroom", "FIELDS", "MAX_TEAM_NAME", "evaluate_policy",
+           "parse_submission", "plot_standings", "standings_frame"]
+
+log = logging.getLogger("cxsim.classroom")
+
+#: The fields a submission may carry.
+FIELDS = ("code", "team", "policy", "token")
+#: Longest team name, in characters.
+MAX_TEAM_NAME = 40
+#: The KPIs kept from each evaluation (mean and 95% interval).
+KPIS = ("profit", "csat", "retention_rate", "mean_wait_min", "cost")
+LOCAL_CLASS = "local"
+
+
+# --------------------------------------------------------------------------- configuration
+@dataclass(frozen=True)
+class ClassConfig:
+    """What every team's policy is evaluated on, fixed for the class: ``n``
+    replications of ``days`` days of the ``contact_centre`` scenario from base
+    ``seed`` (notebook 09's fair comparison: 5 replications of one week, seed 0),
+    priced against the weekly ``budget``."""
+
+    n: int = 5
+    days: float = 7.0
+    seed: int = 0
+    budget: float = float(WEEKLY_BUDGET)
+    scenario: str = "contact_centre"
+
+    def __post_init__(self) -> None:
+        checks = (("n", self.n, 2, 100, True), ("days", self.days, 0.25, 60, False),
+                  ("seed", self.seed, 0, 2**32 - 1, True),
+                  ("budget", self.budget, 0, 1e12, False))
+        for name, value, low, high, whole in checks:
+            if (isinstance(value, bool) or not isinstance(value, int | float)
+                    or not math.isfinite(value) or (whole and not float(value).is_integer())
+                    or not low <= value <= high):
+                kind = _("a whole number") if whole else _("a number")
+                raise ValueError(_("{field}: {value!r} is not allowed; allowed: {kind} "
+                                   "from {low} to {high}", field=name, value=value, kind=kind,
+                                   low=f"{low:g}", high=f"{high:g}"))
+            object.__setattr__(self, name, int(value) if whole else float(value))
+        if self.scenario != "contact_centre":
+            raise ValueError(_("scenario: {value!r} is not allowed; allowed: contact_centre",
+                               value=self.scenario))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as plain data (stored with the class)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ClassConfig:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**dict(data))
+
+
+def _finite(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def evaluate_policy(config: Mapping[str, Any], policy: Mapping[str, Any]) -> dict[str, Any]:
+    """Re-simulate one policy on the class configuration (a worker's unit of work):
+    mean and 95% interval of :data:`KPIS`, the extra weekly cost and whether it fits
+    the budget.  Plain data in, plain data out (picklable, JSON-ready)."""
+    cfg = ClassConfig.from_dict(config)
+    checked = Policy.from_dict(policy)
+    evaluation = challenge.evaluate({"team": checked}, n=cfg.n, days=cfg.days, seed=cfg.seed,
+                                    budget=cfg.budget, executor=SerialExecutor())
+    summary = evaluation.comparison.summary(0.95).set_index("kpi")
+    kpis = {kpi: {stat: _finite(summary.loc[kpi, stat])
+                  for stat in ("mean", "ci_low", "ci_high")} for kpi in KPIS}
+    check = budget_check(checked, cfg.budget)
+    return {"kpis": kpis, "extra_cost": float(check.total), "within_budget": check.within,
+            "n": cfg.n}
+
+
+# --------------------------------------------------------------------------- checks
+def team_key(name: str) -> str:
+    """One key per team however its name is spaced or cased."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def check_team(name: Any) -> str:
+    """The team name, trimmed; :class:`SubmissionError` naming ``team`` otherwise."""
+    allowed = _("text of 1 to {n} characters", n=MAX_TEAM_NAME)
+    if not isinstance(name, str):
+        raise SubmissionError(_("team: {value!r} is not text; allowed: {allowed}",
+                                value=name, allowed=allowed), field="team")
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    if not name or len(name) > MAX_TEAM_NAME or any(
+            unicodedata.category(ch) == "Cc" for ch in name):
+        raise SubmissionError(_("team: {length} characters is not a team name; allowed: "
+                                "{allowed} (no control characters)", length=len(name),
+                                allowed=allowed), field="team")
+    return name
+
+
+def parse_submission(body: Any) -> tuple[str, Policy, str | None, str | None]:
+    """``(team, policy, token, code)`` from a submission's JSON body, or
+    :class:`SubmissionError` (status 400/422) naming the field and what is allowed."""
+    if not isinstance(body, Mapping):
+        raise SubmissionError(_("a submission is a JSON object with the fields {fields}",
+                                fields=", ".join(FIELDS)), status=400)
+    unknown = [str(key) for key in body if key not in FIELDS]
+    if unknown:
+        raise SubmissionError(_("unknown field(s) {names}; allowed: {allowed}",
+                                names=", ".join(unknown), allowed=", ".join(FIELDS)),
+                              field=unknown[0])
+    for field in ("team", "policy"):
+        if field not in body:
+            raise SubmissionError(_("{field}: missing; a submission needs team and policy",
+                                    field=field), field=field)
+    team = check_team(body["team"])
+    try:
+        policy = Policy.from_dict(body["policy"])
+    except (TypeError, ValueError) as error:
+        raise SubmissionError(_("policy: {message}", message=error), field="policy") from None
+    token, code = body.get("token"), body.get("code")
+    for field, value in (("token", token), ("code", code)):
+        if value is not None and (not isinstance(value, str) or len(value) > 200):
+            raise SubmissionError(_("{field}: not allowed; allowed: text of at most 200 "
+                                    "characters", field=field), field=field)
+    return team, policy, token, code
+
+
+# --------------------------------------------------------------------------- the class
+class Classroom:
+    """A class: its store, its configuration and its evaluations.
+
+    ``class_id``: which class in the store (``"local"``, or a digest of the class
+    code: see :func:`class_id`).  ``config``: used when the class is new; an
+    existing class keeps its own.  ``executor``: where evaluations run; ``None``
+    evaluates each submission at once in this process (the notebook's local
+    store), a process pool evaluates in the background (the web service).
+    ``renew``: makes a new executor when the pool breaks (a worker killed): the
+    evaluations it was running are queued again, once.
+    """
+
+    def __init__(self, store: Store, class_id: str = LOCAL_CLASS,
+                 config: ClassConfig | None = None, executor: Executor | None = None,
+                 renew: Callable[[], Executor] | None = None) -> None:
+        self.store = store
+        self.class_id = class_id
+        stored = store.open_class(class_id, (config or ClassConfig()).to_dict(),
+                                  strict=config is not None)
+        self.config = ClassConfig.from_dict(stored)
+        self.executor = executor
+        self.renew = renew
+        self._lock = threading.RLock()  # a finished future's callback may run at once
+        self._running: dict[str, Future] = {}
+        self._failed: dict[str, str] = {}
+        self._retries: dict[str, int] = {}
+        self.resume()
+
+    def __repr__(self) -> str:
+        return f"Classroom({self.store!r}, class_id={self.class_id!r}, config={self.config})"
+
+    # -- submitting --------------------------------------------------------------------
+    def submit(self, team: str, policy: Policy | Mapping[str, Any], token: str | None = None
+               ) -> dict[str, Any]:
+        """Store a team's policy and start its evaluation.  Returns ``id``, ``team``,
+        ``status`` ("done" or "evaluating"), ``submissions`` and, for a new team,
+        ``token`` (needed to submit again under that name)."""
+        name = check_team(team)
+        try:
+            checked = Policy.from_dict(policy)
+        except (TypeError, ValueError) as error:
+            raise SubmissionError(_("policy: {message}", message=error),
+                                  field="policy") from None
+        receipt = self.store.submit(self.class_id, team_key(name), name, checked.to_dict(),
+                                    token)
+        status = self._schedule(receipt["policy_key"], checked.to_dict())
+        return {"id": receipt["id"], "team": name, "status": status,
+                "submissions": receipt["submissions"], "token": receipt["token"],
+                "policy": checked.to_dict()}
+
+    def _schedule(self, key: str, policy: dict[str, Any]) -> str:
+        if self.store.evaluation(self.class_id, key) is not None:
+            return "done"
+        if self.executor is None:
+            self._finish(key, evaluate_policy(self.config.to_dict(), policy))
+            return "done"
+        with self._lock:
+            if key not in self._running:
+                self._failed.pop(key, None)
+                future = self._submit(policy)
+                self._running[key] = future
+                future.add_done_callback(
+                    lambda done, key=key, policy=policy: self._done(key, policy, done))
+        return "evaluating"
+
+    def _submit(self, policy: dict[str, Any]) -> Future:
+        try:
+            return self.executor.submit(evaluate_policy, self.config.to_dict(), policy)
+        except (BrokenExecutor, RuntimeError):  # broken, or shut down
+            if self.renew is None:
+                raise
+            log.warning("the evaluation pool is broken: starting a new one")
+            old, self.executor = self.executor, self.renew()
+            old.shutdown(wait=False, cancel_futures=True)
+            return self.executor.submit(evaluate_policy, self.config.to_dict(), policy)
+
+    def _finish(self, key: str, result: Mapping[str, Any]) -> None:
+        self.store.record_evaluation(self.class_id, key, result)
+
+    def _done(self, key: str, policy: dict[str, Any], future: Future) -> None:
+        retry = False
+        try:
+            self._finish(key, future.result())
+        except Exception as error:  # a worker died, the store refused...: show it, go on
+            with self._lock:
+                retry = (isinstance(error, BrokenExecutor) and self.renew is not None
+                         and self._retries.get(key, 0) < 1)
+                if retry:
+                    self._retries[key] = self._retries.get(key, 0) + 1
+                else:
+                    log.error("evaluation of policy %s failed: %r", key[:12], error)
+                    self._failed[key] = str(error) or type(error).__name__
+        finally:
+            with self._lock:
+                self._running.pop(key, None)
+        if retry:
+            self._schedule(key, policy)
+
+    def resume(self) -> None:
+        """Evaluate every stored policy that has no evaluation yet (after a restart)."""
+        for key, policy in self.store.pending(self.class_id).items():
+            self._schedule(key, policy)
+
+    @property
+    def evaluating(self) -> int:
+        """Policies being evaluated now."""
+        with self._lock:
+            return len(self._running)
+
+    # -- reading ---------------------------------------------------------------------
+    def standings(self) -> list[dict[str, Any]]:
+        """Every team, best profit first (ties by name), then those still evaluating:
+        JSON-ready rows with the policy, the KPI means and intervals (money in million
+        toman, shares as fractions)."""
+        done, waiting = [], []
+        with self._lock:
+            failed = dict(self._failed)
+        for entry in self.store.entries(self.class_id):
+            result = entry["result"]
+            row: dict[str, Any] = {"team": entry["team"], "policy": entry["policy"],
+                                   "submissions": entry["submissions"],
+                                   "submission_id": entry["submission_id"]}
+            if result is None:
+                row["status"] = "failed" if entry["policy_key"] in failed else "evaluating"
+                row["rank"] = None
+                waiting.append(row)
+                continue
+            kpis = result["kpis"]
+            money = 1e6
+            row.update({
+                "status": "done",
+                "profit": kpis["profit"]["mean"] / money,
+                "profit_low": _scaled(kpis["profit"]["ci_low"], money),
+                "profit_high": _scaled(kpis["profit"]["ci_high"], money),
+                "csat": kpis["csat"]["mean"],
+                "csat_low": kpis["csat"]["ci_low"],
+                "csat_high": kpis["csat"]["ci_high"],
+                "retention": kpis["retention_rate"]["mean"],
+                "mean_wait": kpis["mean_wait_min"]["mean"],
+                "cost": kpis["cost"]["mean"] / money,
+                "extra_cost": result["extra_cost"] / money,
+                "within_budget": bool(result["within_budget"]),
+            })
+            done.append(row)
+        done.sort(key=lambda row: (-row["profit"], team_key(row["team"])))
+        for rank, row in enumerate(done, 1):
+            row["rank"] = rank
+        return done + waiting
+
+    def standings_frame(self) -> pd.DataFrame:
+        """:meth:`standings` as a table (labels as in :meth:`Evaluation.standings`)."""
+        return standings_frame(self.standings())
+
+    def plot(self) -> Figure:
+        """Every evaluated team's profit against CSAT, with 95% intervals."""
+        return plot_standings(self.standings(), n=self.config.n)
+
+    def history(self) -> pd.DataFrame:
+        """Every submission, oldest first, with its levers."""
+        return history_frame(self.store.history(self.class_id))
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else value / scale
+
+
+def class_id(code: str | None) -> str:
+    """The store's id of the class with this code (the code itself is never stored)."""
+    return LOCAL_CLASS if code is None else "code-" + digest("cxsim-class:" + code)[:40]
+
+
+# --------------------------------------------------------------------------- tables, plots
+def column_labels() -> dict[str, str]:
+    """Column key -> label in the current language (the page and the tables use these)."""
+    return {
+        "rank": _("rank"),
+        "team": _("team"),
+        "profit": _("profit (million toman)"),
+        "profit_low": _("profit CI low"),
+        "profit_high": _("profit CI high"),
+        "csat": kpi_label("csat"),
+        "retention": kpi_label("retention_rate"),
+        "mean_wait": kpi_label("mean_wait_min"),
+        "cost": _("{label} (million toman)", label=kpi_label("cost")),
+        "extra_cost": _("extra cost a week (million toman)"),
+        "within_budget": _("within budget"),
+        "submissions": _("submissions"),
+        "status": _("status"),
+    }
+
+
+def status_labels() -> dict[str, str]:
+    """Status key -> text shown."""
+    return {"done": _("evaluated"), "evaluating": _("evaluating"),
+            "failed": _("evaluation failed")}
+
+
+def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """Standings rows (from :meth:`Classroom.standings` or the service's JSON) as a
+    table: one row per team, rank as the index, numbers rounded to 2 digits."""
+    labels = column_labels()
+    statuses = status_labels()
+    records = []
+    for row in rows:
+        record = {}
+        for key, label in labels.items():
+            value = row.get(key)
+            if key == "within_budget" and value is not None:
+                value = _("yes") if value else _("no")
+            elif key == "status":
+                value = statuses.get(value, value)
+            record[label] = value
+        records.append(record)
+    table = pd.DataFrame(records, columns=list(labels.values()))
+    numeric = [labels[k] for k in ("profit", "profit_low", "profit_high", "csat", "retention",
+                                   "mean_wait", "cost", "extra_cost")]
+    table[numeric] = table[numeric].astype(float).round(2)
+    table[labels["rank"]] = table[labels["rank"]].astype("Int64")
+    return table.set_index(labels["rank"])
+
+
+def history_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """Submissions as a table: id, team, one column per lever, time (UTC)."""
+    records = [{_("submission"): row["id"], _("team"): row["team"], **row["policy"],
+                _("submitted at"): row["submitted_at"]} for row in rows]
+    columns = [_("submission"), _("team"), *Policy().to_dict(), _("submitted at")]
+    return pd.DataFrame(records, columns=columns).set_index(_("submission"))
+
+
+def _plain(text: str) -> str:
+    """A team name as literal plot text (no mathtext)."""
+    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+
+
+def plot_standings(rows: list[Mapping[str, Any]], *, n: int | None = None,
+                   figure: Figure | None = None) -> Figure:
+    """Profit against CSAT, one point per evaluated team with its 95% intervals,
+    the leader marked."""
+    figure = figure or NotebookFigure(figsize=(8.0, 5.2), layout="constrained")
+    ax = figure.subplots()
+    done = [row for row in rows if row.get("status") == "done"]
+    for row in done:
+        x, y = row["csat"] * 100, row["profit"]
+        xerr = [[x - (row["csat_low"] or row["csat"]) * 100],
+                [(row["csat_high"] or row["csat"]) * 100 - x]]
+        yerr = [[y - (row["profit_low"] or y)], [(row["profit_high"] or y) - y]]
+        colour = policy_colour(row["team"])  # a team keeps its colour as ranks move
+        marker = "*" if row.get("rank") == 1 else "o"
+        ax.errorbar([x], [y], xerr=np.abs(xerr), yerr=np.abs(yerr), fmt=marker,
+                    markersize=12 if marker == "*" else 7, capsize=3, color=colour)
+        ax.annotate(f"{row['rank']}. {_plain(row['team'])}", (x, y),
+                    textcoords="offset points", xytext=(6, 5), fontsize="small", color=colour)
+    if not done:
+        ax.text(0.5, 0.5, _("No evaluated policy yet"), transform=ax.transAxes,
+                ha="center", va="center", color="0.4")
+    ax.set_xlabel(_("CSAT (share satisfied, %)"))
+    ax.set_ylabel(_("Profit (million toman)"))
+    ax.grid(True, alpha=0.3, linewidth=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    title = _("Class standings: profit against CSAT per team")
+    if n is not None:
+        title += "\n" + _("(mean and 95% confidence interval over {n} replications)", n=n)
+    figure.suptitle(title)
+    return figure
