@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from .i18n import _
+from .i18n import N_, _, translate_name
 from .results import Result, kpi_label
 
 __all__ = [
@@ -99,16 +99,16 @@ _COUNT_KPIS = frozenset({
 })
 # Units of KPIs that are not shares ("%" for shares, "pp" for their differences).
 _KPI_UNITS = {
-    "customers": "people",
-    "interactions": "visits",
-    "referrals": "people",
-    "deterred": "people",
-    "follow_ups": "calls",
-    "staff_hours": "h",
-    "mean_wait_min": "min",
-    "mean_memory_score": "points, 0-10",
-    "nps": "points, -100 to 100",
-    **{kpi: "million toman" for kpi in MONEY_KPIS},
+    "customers": N_("people"),
+    "interactions": N_("visits"),
+    "referrals": N_("people"),
+    "deterred": N_("people"),
+    "follow_ups": N_("calls"),
+    "staff_hours": N_("h"),
+    "mean_wait_min": N_("min"),
+    "mean_memory_score": N_("points, 0-10"),
+    "nps": N_("points, -100 to 100"),
+    **{kpi: N_("million toman") for kpi in MONEY_KPIS},
 }
 # KPIs whose label already names the unit, e.g. "Mean wait (min)".
 _LABEL_HAS_UNIT = frozenset({"mean_wait_min", "mean_memory_score"})
@@ -116,11 +116,22 @@ _LABEL_HAS_UNIT = frozenset({"mean_wait_min", "mean_memory_score"})
 _WRAP = 34
 
 
+# Names of the bundled scenarios' policies and touchpoints, marked for the catalogue so
+# that legends and titles can show them in the reader's language (translate_name).
+_SCENARIO_NAMES = (
+    N_("lean"), N_("generous"), N_("courtesy_training"), N_("promise_2_min"), N_("follow_up"),
+    N_("more_lanes"), N_("courteous_staff"), N_("more_store_staff"), N_("better_support"),
+    N_("support_in_house"), N_("phone"), N_("check_in"), N_("security"), N_("boarding"),
+    N_("website"), N_("store"), N_("delivery"), N_("support"),
+)
+
+
 def policy_label(name: str | None) -> str:
-    """How a policy is named in legends: ``None`` is the translated "baseline"."""
+    """How a policy is named in legends: ``None`` is the translated "baseline", a bundled
+    policy its translated name, any other name itself."""
     if name is None or (isinstance(name, float) and math.isnan(name)):
         return _("baseline")
-    return str(name)
+    return translate_name(str(name))
 
 
 def _is_baseline(name: Any) -> bool:
@@ -148,7 +159,7 @@ def policy_colour(name: str | None) -> str:
     text = str(name)
     fixed = POLICY_COLOURS.get(text)
     if fixed is None:
-        fixed = {_(key): colour for key, colour in POLICY_COLOURS.items()}.get(text)
+        fixed = {translate_name(key): colour for key, colour in POLICY_COLOURS.items()}.get(text)
     if fixed is not None:
         return fixed
     digest = hashlib.sha256(text.encode("utf-8")).digest()
@@ -196,15 +207,15 @@ def _wrap(text: str, width: int = _WRAP) -> str:
 
 
 _PARAMETER_LABELS = {
-    "staff": "Agents on duty (people)",
-    "service_min.mean": "Mean handle time (min)",
-    "service_min.value": "Handle time (min)",
-    "patience_min.mean": "Mean patience (min)",
-    "rate_per_hour": "Arrivals (per hour)",
-    "target_wait_min": "Target wait (min)",
-    "horizon_days": "Simulated days (days)",
-    "share": "Share of customers (share 0-1)",
-    "probability": "Probability (0-1)",
+    "staff": N_("Agents on duty (people)"),
+    "service_min.mean": N_("Mean handle time (min)"),
+    "service_min.value": N_("Handle time (min)"),
+    "patience_min.mean": N_("Mean patience (min)"),
+    "rate_per_hour": N_("Arrivals (per hour)"),
+    "target_wait_min": N_("Target wait (min)"),
+    "horizon_days": N_("Simulated days (days)"),
+    "share": N_("Share of customers (share 0-1)"),
+    "probability": N_("Probability (0-1)"),
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from . import metrics
-from .i18n import _
+from .i18n import N_, _
 from .model import Records
 from .scenario import Scenario
 
@@ -16,32 +16,32 @@ __all__ = ["Result", "KPI_LABELS", "kpi_label", "format_kpi", "kpi_comparison"]
 
 # Machine names of KPIs and the (translatable) labels people read.
 KPI_LABELS = {
-    "customers": "Customers",
-    "interactions": "Touchpoint visits",
-    "mean_wait_min": "Mean wait (min)",
-    "p_wait": "Share who waited",
-    "service_level": "Service level (answered within target)",
-    "abandonment_rate": "Abandonment rate",
-    "utilisation": "Staff utilisation",
-    "completed_rate": "Journeys completed",
-    "staff_hours": "Staff hours",
-    "csat": "CSAT (share satisfied)",
-    "nps": "Net Promoter Score",
-    "mean_memory_score": "Remembered experience (0-10)",
-    "bad_journey_rate": "Journeys remembered as bad",
-    "retention_rate": "Retention (came back)",
-    "churn_rate": "Churn (left)",
-    "leave_after_bad": "Left after a bad journey",
-    "referrals": "Referred customers",
-    "deterred": "Prospects put off",
-    "follow_ups": "Follow-up calls",
-    "revenue": "Revenue",
-    "staff_cost": "Staff cost",
-    "training_cost": "Training cost",
-    "follow_up_cost": "Follow-up cost",
-    "cost": "Total cost",
-    "profit": "Profit",
-    "clv": "Customer lifetime value",
+    "customers": N_("Customers"),
+    "interactions": N_("Touchpoint visits"),
+    "mean_wait_min": N_("Mean wait (min)"),
+    "p_wait": N_("Share who waited"),
+    "service_level": N_("Service level (answered within target)"),
+    "abandonment_rate": N_("Abandonment rate"),
+    "utilisation": N_("Staff utilisation"),
+    "completed_rate": N_("Journeys completed"),
+    "staff_hours": N_("Staff hours"),
+    "csat": N_("CSAT (share satisfied)"),
+    "nps": N_("Net Promoter Score"),
+    "mean_memory_score": N_("Remembered experience (0-10)"),
+    "bad_journey_rate": N_("Journeys remembered as bad"),
+    "retention_rate": N_("Retention (came back)"),
+    "churn_rate": N_("Churn (left)"),
+    "leave_after_bad": N_("Left after a bad journey"),
+    "referrals": N_("Referred customers"),
+    "deterred": N_("Prospects put off"),
+    "follow_ups": N_("Follow-up calls"),
+    "revenue": N_("Revenue"),
+    "staff_cost": N_("Staff cost"),
+    "training_cost": N_("Training cost"),
+    "follow_up_cost": N_("Follow-up cost"),
+    "cost": N_("Total cost"),
+    "profit": N_("Profit"),
+    "clv": N_("Customer lifetime value"),
 }
 
 
