@@ -166,15 +166,19 @@ def format_number(value: float, spec: str = "") -> str:
     return text.translate(_LATIN_TO_PERSIAN) if _persian_digits else text
 
 
-def localise_digits(text: str) -> str:
+def localise_digits(text: str, *, persian: bool | None = None) -> str:
     """Numbers inside ``text`` in the current digits (Latin text is left alone).
 
     Digits that belong to a Latin word or name (``promise_2_min``) stay Latin.
+    ``persian``: force Persian (True) or Latin (False) digits instead of the
+    current setting.
 
     >>> localise_digits("83.1% of 8,660 calls")
     '83.1% of 8,660 calls'
+    >>> localise_digits("83.1% of 8,660 calls (promise_2_min)", persian=True)
+    '۸۳٫۱٪ of ۸٬۶۶۰ calls (promise_2_min)'
     """
-    if not _persian_digits:
+    if not (_persian_digits if persian is None else persian):
         return text
     return _NUMBER_IN_TEXT.sub(lambda match: match.group(0).translate(_LATIN_TO_PERSIAN), text)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from . import metrics
-from .i18n import N_, _
+from .i18n import N_, _, currency_name, localise_digits
 from .model import Records
 from .scenario import Scenario
 
@@ -59,6 +59,10 @@ MONEY_KPIS = {"revenue", "staff_cost", "training_cost", "follow_up_cost", "cost"
 def format_kpi(name: str, value: float, currency: str = "toman") -> str:
     """One KPI as people read it: shares in %, counts whole, money with its currency.
 
+    ``currency`` is the scenario's ``economics.currency`` (``"toman"`` or
+    ``"rial"``), named in the current language.  In Persian with Persian digits
+    on, numbers read ``۸۳٫۱٪``, ``۸٬۶۶۰``, ``۱٬۷۵۲٬۰۰۰٬۰۰۰ تومان``.
+
     >>> format_kpi("service_level", 0.8312), format_kpi("customers", 8660)
     ('83.1%', '8,660')
     >>> format_kpi("profit", 1_752_000_000.0), format_kpi("mean_wait_min", 0.6123)
@@ -66,15 +70,19 @@ def format_kpi(name: str, value: float, currency: str = "toman") -> str:
     """
     if value is None or (isinstance(value, float) and value != value):
         return "-"
+    # the English text is built first and only its digits change, so that English
+    # output stays exactly as it always was
     if name in SHARE_KPIS:
-        return f"{100 * value:.1f}%"
-    if name in COUNT_KPIS:
-        return f"{value:,.0f}"
-    if name in MONEY_KPIS:
-        return f"{value:,.0f} {_(currency)}"
-    if name == "nps":
-        return f"{value:+.1f}"
-    return f"{value:.2f}"
+        text = f"{100 * value:.1f}%"
+    elif name in COUNT_KPIS:
+        text = f"{value:,.0f}"
+    elif name in MONEY_KPIS:
+        text = f"{value:,.0f} {currency_name(currency)}"
+    elif name == "nps":
+        text = f"{value:+.1f}"
+    else:
+        text = f"{value:.2f}"
+    return localise_digits(text)
 
 
 def kpi_comparison(results: dict[str, Result]) -> pd.DataFrame:
