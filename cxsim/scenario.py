@@ -474,14 +474,16 @@ class _FieldError(ValueError):
 
 
 # What _unknown() can call a name, marked for the catalogue.
-_KINDS = {"journey": N_("journey"), "touchpoint": N_("touchpoint"), "field": N_("field")}
+_KINDS = {"journey": N_("journey"), "touchpoint": N_("touchpoint"), "field": N_("field"),
+          "segment": N_("segment")}
 
 
 def _unknown(kind: str, name: object, allowed: list[str]) -> str:
     hint = difflib.get_close_matches(str(name), allowed, n=1)
     suggestion = _("; did you mean {hint!r}?", hint=hint[0]) if hint else ""
-    return _("unknown {kind} {name!r}{suggestion} allowed: {allowed}", kind=_(_KINDS[kind]),
-             name=name, suggestion=suggestion, allowed=", ".join(allowed))
+    return _("unknown {kind} {name!r}{suggestion} allowed: {allowed}",
+             kind=_(_KINDS.get(kind, kind)), name=name, suggestion=suggestion,
+             allowed=", ".join(allowed))
 
 
 def _check_unique(items: tuple[Any, ...], field: str) -> None:
@@ -736,7 +738,7 @@ def _merge(base: dict[str, Any], overrides: Mapping[str, Any], source: str, path
                     raise ScenarioError(source, f"{here}.{name}", _unknown(singular, name,
                                                                            list(by_name)))
                 if not isinstance(item_overrides, Mapping):
-                    raise ScenarioError(source, f"{here}.{name}", "must be a mapping of fields")
+                    raise ScenarioError(source, f"{here}.{name}", _("must be a mapping of fields"))
                 _merge(by_name[name], item_overrides, source, f"{here}.{name}")
         elif isinstance(current, dict) and isinstance(value, Mapping) and key != "policies":
             _merge(current, value, source, here)
