@@ -42,6 +42,7 @@ __all__ = [
     "format_number",
     "get_language",
     "localise_digits",
+    "localise_table",
     "missing",
     "persian_digits",
     "reset_missing",
@@ -181,6 +182,38 @@ def localise_digits(text: str, *, persian: bool | None = None) -> str:
     if not (_persian_digits if persian is None else persian):
         return text
     return _NUMBER_IN_TEXT.sub(lambda match: match.group(0).translate(_LATIN_TO_PERSIAN), text)
+
+
+def localise_table(table: Any, float_format: str = ",.2f") -> Any:
+    """A DataFrame for reading, its numbers written in the current digits.
+
+    With Persian digits on, every number becomes text (floats with
+    ``float_format``, whole numbers with thousands separators) in Persian
+    digits, and so do numbers in the index and column labels; otherwise the
+    table is returned unchanged.  For showing a table in a Persian notebook,
+    not for computing with it.
+    """
+    if not _persian_digits:
+        return table
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return localise_digits(value) if isinstance(value, str) else value
+        if value != value:  # NaN
+            return "-"
+        if isinstance(value, numbers.Integral) or (float(value).is_integer()
+                                                   and abs(value) >= 1e3):
+            return format_number(value, ",.0f")
+        return format_number(value, float_format)
+
+    def label(value: Any) -> Any:
+        return localise_digits(str(value)) if isinstance(value, str | numbers.Real) else value
+
+    shown = table.map(cell)
+    shown.index = shown.index.map(label)
+    if hasattr(shown, "columns"):
+        shown.columns = shown.columns.map(label)
+    return shown
 
 
 class _LocalFormatter(string.Formatter):

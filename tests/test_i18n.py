@@ -333,3 +333,13 @@ def test_misses_are_recorded_in_persian_only():
     assert i18n.missing() == ["no such message {n}"]
     i18n.reset_missing()
     assert i18n.missing() == []
+
+
+def test_localise_table_writes_a_table_in_persian_digits_only_when_on():
+    table = pd.DataFrame({"mean": [1.5, 2000.0, float("nan")], "n": [3, 4000, 5]},
+                         index=["9 agents", "10 agents", "lean"])
+    assert i18n.localise_table(table) is table  # English: untouched
+    cxsim.set_language("fa")
+    shown = i18n.localise_table(table)
+    assert shown.to_dict() == {"mean": {"۹ agents": "۱٫۵۰", "۱۰ agents": "۲٬۰۰۰", "lean": "-"},
+                               "n": {"۹ agents": "۳", "۱۰ agents": "۴٬۰۰۰", "lean": "۵"}}
