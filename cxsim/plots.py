@@ -638,6 +638,20 @@ def _kpi_long_table(function: str, table: Any) -> pd.DataFrame:
     return frame
 
 
+def _currency_of(results: Any) -> str:
+    """The currency of the runs being plotted (``economics.currency``), "toman" if unknown."""
+    if isinstance(results, Result):
+        found = [results]
+    elif isinstance(results, Mapping):
+        found = [value for value in results.values() if isinstance(value, Result)]
+    elif isinstance(results, Sequence) and not isinstance(results, str | bytes):
+        found = [value for value in results if isinstance(value, Result)]
+    else:
+        found = []
+    economics = found[0].scenario.economics if found else None
+    return economics.currency if economics is not None else "toman"
+
+
 def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure:
     """Bar chart of KPIs by policy: one panel per KPI, one bar per policy.
 
@@ -650,6 +664,7 @@ def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure
     abandonment and utilisation (those present).
     """
     function = "plot_kpi_comparison"
+    currency = _currency_of(table)
     frame = _kpi_long_table(function, table)
     chosen = _select_kpis(function, frame["kpi"].astype(str).tolist(), kpis, DEFAULT_KPIS)
     policies = list(dict.fromkeys(frame["policy"]))
@@ -670,7 +685,7 @@ def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure
                capsize=4, error_kw={"ecolor": "#222222", "linewidth": 1.0}, width=0.7)
         ax.set_xticks(positions, policies, rotation=20 if len(policies) > 3 else 0)
         ax.set_xlabel(_("Policy"))
-        ax.set_ylabel(_wrap(kpi_axis_label(kpi)))
+        ax.set_ylabel(_wrap(kpi_axis_label(kpi, currency=currency)))
         ax.set_title(_wrap(kpi_label(kpi)), fontsize="medium")
         ax.grid(False, axis="x")
         _format_axis(ax, kpi)

@@ -183,3 +183,16 @@ def test_font_and_catalogue_are_package_data():
     assert PERSIAN_FONT_FILE.is_file() and (PERSIAN_FONT_FILE.parent / "OFL.txt").is_file()
     assert "SIL Open Font License, Version 1.1" in (
         PERSIAN_FONT_FILE.parent / "OFL.txt").read_text(encoding="utf-8")
+
+
+def test_money_axis_names_the_scenario_currency():
+    scenario = cxsim.load_scenario("contact_centre").with_overrides(
+        {"economics.currency": "rial"})
+    result = cxsim.simulate(scenario, seed=0, days=0.5)
+    figure = plots.plot_kpi_comparison({"a": result}, ["profit"])
+    assert figure.axes[0].get_ylabel() == "Profit (million rial)"
+    assert result.kpi_table()["Profit"].endswith(" rial")
+    cxsim.set_language("fa")
+    figure = plots.plot_kpi_comparison({"a": result}, ["profit"])
+    assert figure.axes[0].get_ylabel() == "سود (میلیون ریال)"
+    assert result.kpi_table()["سود"].endswith(" ریال")
