@@ -315,18 +315,29 @@ RTL_CSS = """
   text-align: right;
   font-family: Vazirmatn, Vazir, "Noto Sans Arabic", Tahoma, sans-serif;
 }
-.cxsim-rtl .widget-label, .cxsim-rtl .widget-label-basic,
-.cxsim-rtl .widget-html-content, .cxsim-rtl .jp-OutputArea-output,
+.cxsim-rtl .jupyter-widget-inline-hbox .jupyter-widget-label,
+.cxsim-rtl .widget-inline-hbox .widget-label {
+  text-align: left;
+  margin-right: 0;
+  margin-left: calc(var(--jp-widgets-inline-margin) * 2);
+}
+.cxsim-rtl .jupyter-widget-html-content, .cxsim-rtl .widget-html-content,
+.cxsim-rtl .jp-OutputArea-output, .cxsim-rtl .jupyter-widget-dropdown > select,
 .cxsim-rtl .widget-dropdown > select {
   direction: rtl;
   text-align: right;
 }
-.cxsim-rtl .widget-hslider .slider-container, .cxsim-rtl .widget-hslider .slider,
-.cxsim-rtl .noUi-target, .cxsim-rtl .widget-readout, .cxsim-rtl input[type="number"] {
+.cxsim-rtl .jupyter-widget-hslider .slider-container, .cxsim-rtl .widget-hslider .slider-container,
+.cxsim-rtl .noUi-target {
   direction: ltr;
 }
-.cxsim-rtl .widget-readout { text-align: left; unicode-bidi: isolate; }
-.cxsim-rtl .widget-button .fa { margin-left: 0.4em; margin-right: 0; }
+.cxsim-rtl .jupyter-widget-inline-hbox .jupyter-widget-readout,
+.cxsim-rtl .widget-inline-hbox .widget-readout {
+  direction: ltr;
+  unicode-bidi: isolate;
+  margin-left: 0;
+  margin-right: var(--jp-widgets-inline-margin);
+}
 .cxsim-rtl table.cxsim-kpis { direction: rtl; }
 .cxsim-rtl table.cxsim-kpis th, .cxsim-rtl table.cxsim-kpis td { text-align: right; }
 .cxsim-rtl table.cxsim-kpis td { unicode-bidi: isolate; }
