@@ -338,6 +338,10 @@ RTL_CSS = """
   margin-left: 0;
   margin-right: var(--jp-widgets-inline-margin);
 }
+.cxsim-rtl .jupyter-widget-button i, .cxsim-rtl .widget-button i {
+  margin-right: 0;
+  margin-left: 0.4em;
+}
 .cxsim-rtl table.cxsim-kpis { direction: rtl; }
 .cxsim-rtl table.cxsim-kpis th, .cxsim-rtl table.cxsim-kpis td { text-align: right; }
 .cxsim-rtl table.cxsim-kpis td { unicode-bidi: isolate; }
