@@ -362,6 +362,13 @@ def localise_figure(figure: Figure, *, digits: bool | None = None) -> Figure:
                 text.set_text(localised)
         text.set_fontfamily(family)
     for ax in figure.get_axes():
+        # a panel title set at the left (where English starts) moves to the right
+        left, right = getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)
+        if left is not None and right is not None and left.get_text() and not right.get_text():
+            right.set_text(left.get_text())
+            right.set_fontproperties(left.get_fontproperties())
+            right.set_color(left.get_color())
+            left.set_text("")
         ax.tick_params(which="both", labelfontfamily=family)
         if digits:
             for axis in (ax.xaxis, ax.yaxis):

@@ -122,6 +122,9 @@ def test_latin_digits_when_switched_off(runs):
     assert [label.get_text() for label in ax.get_xticklabels()][:3] == ["0", "3", "6"]
     assert ax.get_xlabel() == "\u200fساعت روز (ساعت)"
     assert figure._suptitle.get_text().startswith("\u200fتلفن: ")
+    # panel titles move from the left (where English starts) to the right
+    assert figure.axes[0].get_title("right") == "\u200fمشتریان ورودی"
+    assert figure.axes[0].get_title("left") == ""
     assert Path(findfont(ax.get_xticklabels()[0].get_fontproperties())) == PERSIAN_FONT_FILE
 
 
