@@ -245,7 +245,7 @@ def _parameter_label(path: str) -> str:
             parts = path[: -len(suffix)].strip(".").split(".")
             owner = parts[-1] if len(parts) >= 2 else ""
             text = _(label)
-            return f"{owner}: {text}" if owner else text
+            return f"{translate_name(owner)}: {text}" if owner else text
     return path
 
 

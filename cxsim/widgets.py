@@ -235,7 +235,7 @@ def _is_real(value: Any) -> bool:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return localise_digits(f"{value:g}" if isinstance(value, float) else str(value))
 
 
 def _value_at(scenario: Scenario, path: str) -> Any:
