@@ -58,8 +58,10 @@ def compiled(po_path: Path) -> bytes:
 
 
 def _po_bytes(catalogue: Catalog, **kwargs: bool) -> bytes:
+    # Locations name the file but not the line: moving code around must not make the
+    # catalogues stale, only adding, changing or removing a message does.
     buffer = io.BytesIO()
-    write_po(buffer, catalogue, width=100, **kwargs)
+    write_po(buffer, catalogue, width=100, include_lineno=False, **kwargs)
     return buffer.getvalue()
 
 
