@@ -114,7 +114,7 @@ class Result:
 
     def __repr__(self) -> str:
         return (f"<Result {self.scenario.name!r} policy={self.policy!r} seed={self.seed} "
-                f"customers={len(self.records.customers)}>")
+                f"customers={len(self.customers)}>")
 
     # -- tables ------------------------------------------------------------
     @property

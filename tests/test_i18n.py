@@ -139,6 +139,7 @@ def test_format_kpi_in_persian_with_toman_and_rial():
 
 def test_kpi_table_in_persian_and_english_is_unchanged():
     result = cxsim.simulate("contact_centre", seed=1, days=0.5)
+    assert repr(result).startswith("<Result 'contact_centre' policy=None seed=1 customers=")
     english = result.kpi_table()
     cxsim.set_language("fa")
     persian = result.kpi_table()
