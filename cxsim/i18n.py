@@ -84,6 +84,9 @@ class _MissRecorder(gettext.NullTranslations):
 
 _recorder = _MissRecorder()
 _catalogues: dict[str, gettext.NullTranslations] = {}
+#: In-memory catalogues ``{language: {message id: translation}}``, looked up before
+#: the compiled ones: for tests and for trying a translation without compiling it.
+_CATALOGUES: dict[str, dict[str, str]] = {"en": {}}
 _current_language = "en"
 _persian_digits = False
 
@@ -98,11 +101,27 @@ def available_languages() -> list[str]:
     """The language codes :func:`set_language` accepts."""
     shipped = [lang for lang in _SHIPPED
                if (LOCALE_DIR / lang / "LC_MESSAGES" / f"{_DOMAIN}.mo").is_file()]
-    return sorted({"en", *shipped})
+    return sorted({"en", *shipped, *_CATALOGUES})
+
+
+class _DictTranslations(gettext.NullTranslations):
+    """An in-memory catalogue (see ``_CATALOGUES``) with the miss recorder behind it."""
+
+    def __init__(self, messages: dict[str, str]):
+        super().__init__()
+        self._catalog = messages
+        self.add_fallback(_recorder)
+
+    def gettext(self, message: str) -> str:
+        if message in self._catalog:
+            return self._catalog[message]
+        return super().gettext(message)
 
 
 def _catalogue(language: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``language``, loaded once, with the miss recorder behind it."""
+    if language in _CATALOGUES:
+        return _DictTranslations(_CATALOGUES[language])
     if language not in _catalogues:
         with open(LOCALE_DIR / language / "LC_MESSAGES" / f"{_DOMAIN}.mo", "rb") as file:
             catalogue = gettext.GNUTranslations(file)
