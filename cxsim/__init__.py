@@ -9,6 +9,10 @@ satisfaction, retention and profit.
 >>> sorted(result.kpis())[:3]
 ['abandonment_rate', 'completed_rate', 'customers']
 
+``cxsim.set_language("fa")`` switches every label, table, figure and message
+to Persian, with Persian digits (``persian_digits=False`` keeps Latin ones);
+``cxsim.set_language("en")`` switches back.
+
 ``import cxsim`` stays light: plots and widgets are imported on their own
 (``from cxsim import plots, widgets``).
 """
@@ -16,12 +20,13 @@ satisfaction, retention and profit.
 from . import theory
 from .catalog import data_dir, list_scenarios, load_scenario
 from .experiments import Comparison, Replications, Sweep, compare, replicate, sweep
-from .i18n import _, get_language, set_language
+from .i18n import _, available_languages, get_language, set_language
 from .results import Result, format_kpi, kpi_comparison
 from .scenario import Scenario, ScenarioError
 from .simulation import simulate
 
 __all__ = [
+    "available_languages",
     "Comparison",
     "Replications",
     "Sweep",

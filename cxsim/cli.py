@@ -1,12 +1,15 @@
-"""Command line: ``python -m cxsim list | validate FILE | run SCENARIO | sweep SCENARIO |
-classroom serve --code WORD``.
+"""Command line: ``python -m cxsim [--language fa] list | validate FILE | run SCENARIO |
+sweep SCENARIO | classroom serve --code WORD``.
 
-Exit status 0 on success, 2 on a scenario error (printed on one line).
+Exit status 0 on success, 2 on a scenario error (printed on one line).  The
+language of the output is ``--language`` (``en`` or ``fa``), else the
+environment variable ``CXSIM_LANG``, else English.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +17,14 @@ import pandas as pd
 
 from .catalog import list_scenarios, load_scenario
 from .experiments import parse_grid, parse_level, sweep
-from .i18n import _
+from .i18n import (
+    _,
+    available_languages,
+    get_language,
+    localise_digits,
+    persian_digits,
+    set_language,
+)
 from .results import kpi_label
 from .scenario import ScenarioError
 from .simulation import simulate
@@ -22,9 +32,26 @@ from .simulation import simulate
 __all__ = ["main"]
 
 
+def _language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--language", choices=available_languages(), default=None,
+                        help=_("language of the output (default: $CXSIM_LANG, else en)"))
+
+
+def _requested_language(argv: list[str] | None) -> str | None:
+    """``--language`` if given (read before the full parser, whose help it translates)."""
+    early = argparse.ArgumentParser(add_help=False)
+    _language_option(early)
+    known, _rest = early.parse_known_args(argv)
+    if known.language is None:
+        wanted = os.environ.get("CXSIM_LANG", "").strip().lower()
+        return wanted if wanted in available_languages() else None
+    return known.language
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cxsim",
                                      description=_("Customer experience, simulated."))
+    _language_option(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help=_("list the bundled scenarios"))
     validate = commands.add_parser("validate", help=_("check a scenario file"))
@@ -79,6 +106,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    The language is set for the run and restored afterwards, so calling
+    ``main`` from Python leaves the session's language as it was.
+    """
+    previous = (get_language(), persian_digits())
+    language = _requested_language(argv)
+    if language is not None:
+        set_language(language)
+    try:
+        return _main(argv)
+    finally:
+        set_language(previous[0], persian_digits=previous[1])
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "list":
@@ -111,7 +154,7 @@ def _run(args: argparse.Namespace) -> int:
     print(_("{scenario} (policy: {policy}, seed {seed})", scenario=result.scenario.name,
             policy=args.policy or _("baseline"), seed=args.seed))
     for name, value in kpis.items():
-        shown = f"{value:,.0f}" if isinstance(value, int) else f"{value:.3f}"
+        shown = localise_digits(f"{value:,.0f}" if isinstance(value, int) else f"{value:.3f}")
         print(f"  {kpi_label(name):<{width}}  {shown:>12}")
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -3,35 +3,149 @@
 Widget labels, KPI names, plot titles and error messages all pass through
 :func:`_` so that a Persian edition can swap the catalogue without touching
 the code that produces the text.  English is the source language: a message
-id *is* its English text, in the gettext tradition.
+id *is* its English text, in the gettext tradition.  Other languages are
+standard gettext catalogues, ``cxsim/locale/<lang>/LC_MESSAGES/cxsim.mo``
+(compiled from the ``.po`` beside it; see ``cxsim/locale/README.md``).
 
 >>> _("Mean wait (min)")
 'Mean wait (min)'
 >>> _("{n} customers", n=3)
 '3 customers'
+
+In Persian, numbers filled into a message are written with Persian digits
+(unless switched off), and every miss of the catalogue is recorded:
+
+>>> set_language("fa")
+>>> _("{n} agents", n=3)
+'۳ کارشناس'
+>>> format_number(1234.5, ",.1f")
+'۱٬۲۳۴٫۵'
+>>> set_language("en")
 """
 
 from __future__ import annotations
 
-__all__ = ["_", "get_language", "set_language", "available_languages"]
+import gettext
+import numbers
+import os
+import re
+import string
+from pathlib import Path
+from typing import Any
 
-# Filled by catalogue loaders for languages other than English.
+__all__ = [
+    "_",
+    "N_",
+    "LOCALE_DIR",
+    "available_languages",
+    "currency_name",
+    "format_number",
+    "get_language",
+    "localise_digits",
+    "localise_table",
+    "missing",
+    "persian_digits",
+    "reset_missing",
+    "set_language",
+    "text_direction",
+    "translate_name",
+]
+
+#: Where the catalogues live: ``<LOCALE_DIR>/<lang>/LC_MESSAGES/cxsim.mo``.
+LOCALE_DIR = Path(__file__).with_name("locale")
+_DOMAIN = "cxsim"
+#: Languages written right to left.
+_RTL = frozenset({"fa"})
+#: Languages cxsim ships a catalogue for, besides English (the source).
+_SHIPPED = ("fa",)
+
+_LATIN_TO_PERSIAN = str.maketrans({
+    **{str(d): chr(0x06F0 + d) for d in range(10)},
+    ",": "\u066c",  # ARABIC THOUSANDS SEPARATOR ٬
+    ".": "\u066b",  # ARABIC DECIMAL SEPARATOR ٫
+    "%": "\u066a",  # ARABIC PERCENT SIGN ٪
+})
+# A number inside free text: digits with their separators and sign, not part of a
+# Latin identifier such as "promise_2_min" or "Vazirmatn-Regular".
+_NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z_\d.=<>\[/\\])[-+]?\d[\d,]*(?:\.\d+)?%?(?![A-Za-z_\d])")
+
+
+class _MissRecorder(gettext.NullTranslations):
+    """The last fallback of a catalogue: notes every message id it had no translation for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.misses: dict[str, None] = {}  # ordered set
+
+    def gettext(self, message: str) -> str:
+        self.misses[message] = None
+        return message
+
+
+_recorder = _MissRecorder()
+_catalogues: dict[str, gettext.NullTranslations] = {}
+#: In-memory catalogues ``{language: {message id: translation}}``, looked up before
+#: the compiled ones: for tests and for trying a translation without compiling it.
 _CATALOGUES: dict[str, dict[str, str]] = {"en": {}}
 _current_language = "en"
+_persian_digits = False
+
+
+def _environment_language() -> str:
+    """``CXSIM_LANG`` if it names a language cxsim has, else English."""
+    wanted = os.environ.get("CXSIM_LANG", "en").strip().lower()
+    return wanted if wanted in available_languages() else "en"
 
 
 def available_languages() -> list[str]:
     """The language codes :func:`set_language` accepts."""
-    return sorted(_CATALOGUES)
+    shipped = [lang for lang in _SHIPPED
+               if (LOCALE_DIR / lang / "LC_MESSAGES" / f"{_DOMAIN}.mo").is_file()]
+    return sorted({"en", *shipped, *_CATALOGUES})
 
 
-def set_language(language: str) -> None:
-    """Switch every string cxsim produces to ``language`` (``"en"`` by default)."""
-    global _current_language
-    if language not in _CATALOGUES:
+class _DictTranslations(gettext.NullTranslations):
+    """An in-memory catalogue (see ``_CATALOGUES``) with the miss recorder behind it."""
+
+    def __init__(self, messages: dict[str, str]):
+        super().__init__()
+        self._catalog = messages
+        self.add_fallback(_recorder)
+
+    def gettext(self, message: str) -> str:
+        if message in self._catalog:
+            return self._catalog[message]
+        return super().gettext(message)
+
+
+def _catalogue(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language``, loaded once, with the miss recorder behind it."""
+    if language in _CATALOGUES:
+        return _DictTranslations(_CATALOGUES[language])
+    if language not in _catalogues:
+        with open(LOCALE_DIR / language / "LC_MESSAGES" / f"{_DOMAIN}.mo", "rb") as file:
+            catalogue = gettext.GNUTranslations(file)
+        catalogue.add_fallback(_recorder)
+        _catalogues[language] = catalogue
+    return _catalogues[language]
+
+
+def set_language(language: str, *, persian_digits: bool | None = None) -> None:
+    """Switch every string cxsim produces to ``language`` (``"en"`` by default).
+
+    ``"fa"`` is Persian; its numbers are written with Persian digits (۰-۹, "٫"
+    for the decimal point, "٬" between thousands, "٪") unless
+    ``persian_digits=False``.  ``persian_digits=None`` takes the language's
+    default: on for Persian, off for English.
+    """
+    global _current_language, _persian_digits
+    if language not in available_languages():
         allowed = ", ".join(available_languages())
         raise ValueError(f"unknown language {language!r}; allowed: {allowed}")
+    if language != "en":
+        _catalogue(language)  # fail here, not at the first message, if it is unreadable
     _current_language = language
+    _persian_digits = (language == "fa") if persian_digits is None else bool(persian_digits)
 
 
 def get_language() -> str:
@@ -39,7 +153,172 @@ def get_language() -> str:
     return _current_language
 
 
+def persian_digits() -> bool:
+    """Whether numbers are written with Persian digits now."""
+    return _persian_digits
+
+
+def text_direction() -> str:
+    """``"rtl"`` for a language written right to left (Persian), else ``"ltr"``."""
+    return "rtl" if _current_language in _RTL else "ltr"
+
+
+def missing() -> list[str]:
+    """Message ids looked up since :func:`reset_missing` that the catalogue lacked.
+
+    Only languages other than English record misses (English needs no catalogue).
+    """
+    return list(_recorder.misses)
+
+
+def reset_missing() -> None:
+    """Forget the recorded misses."""
+    _recorder.misses.clear()
+
+
+def format_number(value: float, spec: str = "") -> str:
+    """``format(value, spec)`` in the current digits: Persian digits and separators if on.
+
+    >>> format_number(0.125, ".1%")
+    '12.5%'
+    """
+    text = format(value, spec)
+    return text.translate(_LATIN_TO_PERSIAN) if _persian_digits else text
+
+
+def localise_digits(text: str, *, persian: bool | None = None) -> str:
+    """Numbers inside ``text`` in the current digits (Latin text is left alone).
+
+    Digits that belong to a Latin word or name (``promise_2_min``) stay Latin.
+    ``persian``: force Persian (True) or Latin (False) digits instead of the
+    current setting.
+
+    >>> localise_digits("83.1% of 8,660 calls")
+    '83.1% of 8,660 calls'
+    >>> localise_digits("83.1% of 8,660 calls (promise_2_min)", persian=True)
+    '۸۳٫۱٪ of ۸٬۶۶۰ calls (promise_2_min)'
+    """
+    if not (_persian_digits if persian is None else persian):
+        return text
+    return _NUMBER_IN_TEXT.sub(lambda match: match.group(0).translate(_LATIN_TO_PERSIAN), text)
+
+
+def localise_table(table: Any, float_format: str = ",.2f") -> Any:
+    """A DataFrame for reading, its numbers written in the current digits.
+
+    With Persian digits on, every number becomes text (floats with
+    ``float_format``, whole numbers with thousands separators) in Persian
+    digits, and so do numbers in the index and column labels; otherwise the
+    table is returned unchanged.  For showing a table in a Persian notebook,
+    not for computing with it.
+    """
+    if not _persian_digits:
+        return table
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return localise_digits(value) if isinstance(value, str) else value
+        if value != value:  # NaN
+            return "-"
+        if isinstance(value, numbers.Integral) or (float(value).is_integer()
+                                                   and abs(value) >= 1e3):
+            return format_number(value, ",.0f")
+        return format_number(value, float_format)
+
+    def label(value: Any) -> Any:
+        return localise_digits(str(value)) if isinstance(value, str | numbers.Real) else value
+
+    shown = table.map(cell)
+    shown.index = shown.index.map(label)
+    if hasattr(shown, "columns"):
+        shown.columns = shown.columns.map(label)
+    return shown
+
+
+class _LocalFormatter(string.Formatter):
+    """``str.format`` that writes the numbers it fills in with the current digits.
+
+    Only numeric values change; strings (file names, field paths) and ``!r``
+    conversions are inserted exactly as given.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return text.translate(_LATIN_TO_PERSIAN)
+        return text
+
+
+_local_formatter = _LocalFormatter()
+
+
+def N_(message: str, /) -> str:  # noqa: N802 - the gettext name for "mark, translate later"
+    """Mark ``message`` for the catalogue without translating it now (tables of labels)."""
+    return message
+
+
+def _localise_template(text: str, formatted: bool) -> str:
+    """The numbers written in a message's own text in the current digits.
+
+    Catalogues write numbers with Latin digits ("0 to 10"), so that one
+    catalogue serves both digit settings.  In a template only the literal
+    parts change, never a ``{placeholder:.2f}``.
+    """
+    key = (text, formatted)
+    if key not in _templates:
+        if not formatted:
+            _templates[key] = localise_digits(text)
+        else:
+            parts = []
+            for literal, field, spec, conversion in _local_formatter.parse(text):
+                parts.append(localise_digits(literal).replace("{", "{{").replace("}", "}}"))
+                if field is not None:
+                    parts.append("{" + field + (f"!{conversion}" if conversion else "")
+                                 + (f":{spec}" if spec else "") + "}")
+            _templates[key] = "".join(parts)
+    return _templates[key]
+
+
+_templates: dict[tuple[str, bool], str] = {}
+
+
 def _(message: str, /, **values: object) -> str:
-    """Translate ``message`` into the current language, then fill ``{placeholders}``."""
-    text = _CATALOGUES[_current_language].get(message, message)
-    return text.format(**values) if values else text
+    """Translate ``message`` into the current language, then fill ``{placeholders}``.
+
+    Numbers filled in, and numbers in the translated text, are written in the
+    current digits (see :func:`set_language`).
+    """
+    if _current_language == "en" or not message:
+        text = message
+    else:
+        text = _catalogue(_current_language).gettext(message)
+    if not _persian_digits:
+        return text.format(**values) if values else text
+    text = _localise_template(text, bool(values))
+    return _local_formatter.format(text, **values) if values else text
+
+
+def translate_name(name: str) -> str:
+    """A name from a scenario (a policy, a touchpoint) in the current language.
+
+    Bundled names have a translation in the catalogue; any other name (a
+    trainee's own policy) is shown as it is, and is not recorded as missing.
+    """
+    if _current_language == "en" or not isinstance(name, str) or not name:
+        return name
+    catalogue = _catalogue(_current_language)
+    # a catalogue lookup that bypasses the miss recorder, which is the fallback
+    translated = catalogue._catalog.get(name)  # type: ignore[attr-defined]
+    return translated if isinstance(translated, str) else name
+
+
+_CURRENCIES = {"toman": N_("toman"), "rial": N_("rial")}
+
+
+def currency_name(code: str) -> str:
+    """The name of a currency (``"toman"``, ``"rial"``) in the current language."""
+    return _(_CURRENCIES.get(code, code))
+
+
+if (_start := _environment_language()) != "en":
+    set_language(_start)

@@ -26,28 +26,43 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, PercentFormatter
 
-from .i18n import _
+from .i18n import (
+    N_,
+    _,
+    currency_name,
+    get_language,
+    localise_digits,
+    persian_digits,
+    translate_name,
+)
 from .results import Result, kpi_label
 
 __all__ = [
     "BASELINE_COLOUR",
     "MONEY_KPIS",
     "NotebookFigure",
+    "PERSIAN_FONT_FILE",
     "POLICY_COLOURS",
     "SHARE_KPIS",
     "kpi_axis_label",
     "kpi_unit",
+    "localise_figure",
+    "persian_font",
     "plot_differences",
     "plot_hourly",
     "plot_kpi_comparison",
@@ -99,16 +114,16 @@ _COUNT_KPIS = frozenset({
 })
 # Units of KPIs that are not shares ("%" for shares, "pp" for their differences).
 _KPI_UNITS = {
-    "customers": "people",
-    "interactions": "visits",
-    "referrals": "people",
-    "deterred": "people",
-    "follow_ups": "calls",
-    "staff_hours": "h",
-    "mean_wait_min": "min",
-    "mean_memory_score": "points, 0-10",
-    "nps": "points, -100 to 100",
-    **{kpi: "million toman" for kpi in MONEY_KPIS},
+    "customers": N_("people"),
+    "interactions": N_("visits"),
+    "referrals": N_("people"),
+    "deterred": N_("people"),
+    "follow_ups": N_("calls"),
+    "staff_hours": N_("h"),
+    "mean_wait_min": N_("min"),
+    "mean_memory_score": N_("points, 0-10"),
+    "nps": N_("points, -100 to 100"),
+    **{kpi: N_("million toman") for kpi in MONEY_KPIS},
 }
 # KPIs whose label already names the unit, e.g. "Mean wait (min)".
 _LABEL_HAS_UNIT = frozenset({"mean_wait_min", "mean_memory_score"})
@@ -116,11 +131,22 @@ _LABEL_HAS_UNIT = frozenset({"mean_wait_min", "mean_memory_score"})
 _WRAP = 34
 
 
+# Names of the bundled scenarios' policies and touchpoints, marked for the catalogue so
+# that legends and titles can show them in the reader's language (translate_name).
+_SCENARIO_NAMES = (
+    N_("lean"), N_("generous"), N_("courtesy_training"), N_("promise_2_min"), N_("follow_up"),
+    N_("more_lanes"), N_("courteous_staff"), N_("more_store_staff"), N_("better_support"),
+    N_("support_in_house"), N_("phone"), N_("check_in"), N_("security"), N_("boarding"),
+    N_("website"), N_("store"), N_("delivery"), N_("support"),
+)
+
+
 def policy_label(name: str | None) -> str:
-    """How a policy is named in legends: ``None`` is the translated "baseline"."""
+    """How a policy is named in legends: ``None`` is the translated "baseline", a bundled
+    policy its translated name, any other name itself."""
     if name is None or (isinstance(name, float) and math.isnan(name)):
         return _("baseline")
-    return str(name)
+    return translate_name(str(name))
 
 
 def _is_baseline(name: Any) -> bool:
@@ -148,7 +174,7 @@ def policy_colour(name: str | None) -> str:
     text = str(name)
     fixed = POLICY_COLOURS.get(text)
     if fixed is None:
-        fixed = {_(key): colour for key, colour in POLICY_COLOURS.items()}.get(text)
+        fixed = {translate_name(key): colour for key, colour in POLICY_COLOURS.items()}.get(text)
     if fixed is not None:
         return fixed
     digest = hashlib.sha256(text.encode("utf-8")).digest()
@@ -156,20 +182,24 @@ def policy_colour(name: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- labels and style
-def kpi_unit(kpi: str, *, difference: bool = False) -> str | None:
+def kpi_unit(kpi: str, *, difference: bool = False, currency: str = "toman") -> str | None:
     """The unit of a KPI: ``"%"`` for shares (``"pp"`` for their differences), else its own.
+
+    Money is in millions of ``currency`` (a scenario's ``economics.currency``).
 
     >>> kpi_unit("service_level"), kpi_unit("service_level", difference=True)
     ('%', 'pp')
-    >>> kpi_unit("mean_wait_min")
-    'min'
+    >>> kpi_unit("mean_wait_min"), kpi_unit("profit", currency="rial")
+    ('min', 'million rial')
     """
     if kpi in SHARE_KPIS:
         return _("pp") if difference else "%"
+    if kpi in MONEY_KPIS and currency != "toman":
+        return _("million {currency}", currency=currency_name(currency))
     return _(_KPI_UNITS[kpi]) if kpi in _KPI_UNITS else None
 
 
-def kpi_axis_label(kpi: str, *, difference: bool = False) -> str:
+def kpi_axis_label(kpi: str, *, difference: bool = False, currency: str = "toman") -> str:
     """An axis label for a KPI with its unit, e.g. ``"Abandonment rate (%)"``.
 
     With ``difference=True``: ``"Difference (pp)"``, for a panel whose title
@@ -182,7 +212,7 @@ def kpi_axis_label(kpi: str, *, difference: bool = False) -> str:
     >>> kpi_axis_label("mean_wait_min", difference=True)
     'Difference (min)'
     """
-    unit = kpi_unit(kpi, difference=difference)
+    unit = kpi_unit(kpi, difference=difference, currency=currency)
     if difference:
         return _("Difference ({unit})", unit=unit) if unit else _("Difference")
     label = kpi_label(kpi)
@@ -196,15 +226,15 @@ def _wrap(text: str, width: int = _WRAP) -> str:
 
 
 _PARAMETER_LABELS = {
-    "staff": "Agents on duty (people)",
-    "service_min.mean": "Mean handle time (min)",
-    "service_min.value": "Handle time (min)",
-    "patience_min.mean": "Mean patience (min)",
-    "rate_per_hour": "Arrivals (per hour)",
-    "target_wait_min": "Target wait (min)",
-    "horizon_days": "Simulated days (days)",
-    "share": "Share of customers (share 0-1)",
-    "probability": "Probability (0-1)",
+    "staff": N_("Agents on duty (people)"),
+    "service_min.mean": N_("Mean handle time (min)"),
+    "service_min.value": N_("Handle time (min)"),
+    "patience_min.mean": N_("Mean patience (min)"),
+    "rate_per_hour": N_("Arrivals (per hour)"),
+    "target_wait_min": N_("Target wait (min)"),
+    "horizon_days": N_("Simulated days (days)"),
+    "share": N_("Share of customers (share 0-1)"),
+    "probability": N_("Probability (0-1)"),
 }
 
 
@@ -215,7 +245,7 @@ def _parameter_label(path: str) -> str:
             parts = path[: -len(suffix)].strip(".").split(".")
             owner = parts[-1] if len(parts) >= 2 else ""
             text = _(label)
-            return f"{owner}: {text}" if owner else text
+            return f"{translate_name(owner)}: {text}" if owner else text
     return path
 
 
@@ -239,9 +269,134 @@ def _style(ax: Axes) -> None:
         ax.spines[side].set_visible(False)
 
 
+# --------------------------------------------------------------------------- Persian figures
+#: The Persian typeface bundled with cxsim (SIL OFL 1.1; see cxsim/fonts/README.md).
+PERSIAN_FONT_FILE = Path(__file__).with_name("fonts") / "Vazirmatn-Regular.ttf"
+_PERSIAN_FAMILY = "Vazirmatn"
+_RLM = "\u200f"  # RIGHT-TO-LEFT MARK: makes a line a right-to-left paragraph
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
+
+
+def persian_font() -> str:
+    """Register the bundled Vazirmatn with matplotlib (once) and return its family name.
+
+    Any figure can then use it: ``ax.set_title("...", fontfamily=persian_font())``.
+    """
+    if PERSIAN_FONT_FILE.name not in _registered_fonts:
+        font_manager.fontManager.addfont(str(PERSIAN_FONT_FILE))
+        _registered_fonts.add(PERSIAN_FONT_FILE.name)
+    return _PERSIAN_FAMILY
+
+
+_registered_fonts: set[str] = set()
+
+
+def _right_to_left(text: str) -> str:
+    """Each line with Persian letters as a right-to-left paragraph.
+
+    matplotlib (libraqm) takes a line's direction from its first strong
+    character, so "phone: ..." or "lean: ..." would read left to right; a
+    leading RIGHT-TO-LEFT MARK makes the whole line read right to left.
+    """
+    return "\n".join(_RLM + line if _ARABIC_SCRIPT.search(line) and not line.startswith(_RLM)
+                     else line for line in text.split("\n"))
+
+
+def _persian_percent(text: str) -> str:
+    """"%" as the Persian percent sign "٪" in lines written in Persian ("(%)" of a unit)."""
+    return "\n".join(line.replace("%", "\u066a") if _ARABIC_SCRIPT.search(line) else line
+                     for line in text.split("\n"))
+
+
+class _LocalDigitsFormatter(Formatter):
+    """Another tick formatter's labels with Persian digits ("۰٫۵", "۸۰٪", "۱٬۰۰۰")."""
+
+    def __init__(self, inner: Formatter):
+        self.inner = inner
+
+    @staticmethod
+    def _local(text: str) -> str:
+        # mathtext ("$10^{2}$", log axes) is left as it is: its parser wants Latin digits
+        return text if "$" in text else localise_digits(text, persian=True)
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._local(self.inner(x, pos))
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [self._local(text) for text in self.inner.format_ticks(values)]
+
+    def format_data(self, value: float) -> str:
+        return self._local(self.inner.format_data(value))
+
+    def format_data_short(self, value: float) -> str:
+        return self._local(self.inner.format_data_short(value))
+
+    def get_offset(self) -> str:
+        return self._local(self.inner.get_offset())
+
+
+def localise_figure(figure: Figure, *, digits: bool | None = None) -> Figure:
+    """Make a figure read in Persian: the bundled font for every text, each Persian line
+    right to left, and (if ``digits``, default: the current setting) Persian digits in
+    titles, labels, legends, annotations and tick labels.
+
+    cxsim's own figures (:class:`NotebookFigure`) do this by themselves when they
+    were made in Persian; call it for a figure built by hand.  Doing it twice
+    changes nothing.
+    """
+    family = persian_font()
+    digits = persian_digits() if digits is None else digits
+    for text in figure.findobj(Text):
+        content = text.get_text()
+        if content and "$" not in content:
+            localised = localise_digits(content, persian=digits)
+            localised = _right_to_left(_persian_percent(localised) if digits else localised)
+            if localised != content:
+                text.set_text(localised)
+        text.set_fontfamily(family)
+    for ax in figure.get_axes():
+        # a panel title set at the left (where English starts) moves to the right
+        left, right = getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)
+        if left is not None and right is not None and left.get_text() and not right.get_text():
+            right.set_text(left.get_text())
+            right.set_fontproperties(left.get_fontproperties())
+            right.set_color(left.get_color())
+            left.set_text("")
+        ax.tick_params(which="both", labelfontfamily=family)
+        if digits:
+            for axis in (ax.xaxis, ax.yaxis):
+                if not isinstance(axis.get_major_formatter(), _LocalDigitsFormatter):
+                    axis.set_major_formatter(_LocalDigitsFormatter(axis.get_major_formatter()))
+                if not isinstance(axis.get_minor_formatter(), _LocalDigitsFormatter):
+                    axis.set_minor_formatter(_LocalDigitsFormatter(axis.get_minor_formatter()))
+    return figure
+
+
 class NotebookFigure(Figure):
     """A :class:`~matplotlib.figure.Figure` that shows itself as a PNG in a notebook,
-    with or without ``%matplotlib inline`` (no pyplot involved)."""
+    with or without ``%matplotlib inline`` (no pyplot involved).
+
+    A figure made while the language is Persian draws in Persian
+    (:func:`localise_figure`): the language it was made in is kept, so switching
+    language later does not half-translate it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.cxsim_language = get_language()
+        self.cxsim_persian_digits = persian_digits()
+
+    def draw(self, renderer: Any) -> None:
+        if self.cxsim_language == "fa":
+            localise_figure(self, digits=self.cxsim_persian_digits)
+        super().draw(renderer)
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
@@ -380,7 +535,8 @@ def plot_hourly(result_or_results: Any, touchpoint: str | None = None) -> Figure
     axes[-1].set_xticks(range(0, 25, 3))
     axes[-1].set_xlabel(_("Hour of day (h)"))
     axes[0].legend(title=_("Policy"), loc="upper left", fontsize="small")
-    title = _("{touchpoint}: demand, staff and queue by hour of day", touchpoint=where)
+    title = _("{touchpoint}: demand, staff and queue by hour of day",
+              touchpoint=translate_name(where))
     if days > 1.0 + 1e-9:
         title += " " + _("(mean over {days:g} days)", days=round(days, 2))
     figure.suptitle(title)
@@ -441,7 +597,8 @@ def plot_wait_distribution(results: Any, touchpoint: str | None = None,
     ax.set_xlabel(_("Wait (min)"))
     ax.set_ylabel(_("Answered within this wait (% of calls)"))
     ax.legend(loc="lower right", fontsize="small")
-    figure.suptitle(_("{touchpoint}: how long customers waited", touchpoint=where))
+    figure.suptitle(_("{touchpoint}: how long customers waited",
+                      touchpoint=translate_name(where)))
     return figure
 
 
@@ -488,6 +645,20 @@ def _kpi_long_table(function: str, table: Any) -> pd.DataFrame:
     return frame
 
 
+def _currency_of(results: Any) -> str:
+    """The currency of the runs being plotted (``economics.currency``), "toman" if unknown."""
+    if isinstance(results, Result):
+        found = [results]
+    elif isinstance(results, Mapping):
+        found = [value for value in results.values() if isinstance(value, Result)]
+    elif isinstance(results, Sequence) and not isinstance(results, str | bytes):
+        found = [value for value in results if isinstance(value, Result)]
+    else:
+        found = []
+    economics = found[0].scenario.economics if found else None
+    return economics.currency if economics is not None else "toman"
+
+
 def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure:
     """Bar chart of KPIs by policy: one panel per KPI, one bar per policy.
 
@@ -500,6 +671,7 @@ def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure
     abandonment and utilisation (those present).
     """
     function = "plot_kpi_comparison"
+    currency = _currency_of(table)
     frame = _kpi_long_table(function, table)
     chosen = _select_kpis(function, frame["kpi"].astype(str).tolist(), kpis, DEFAULT_KPIS)
     policies = list(dict.fromkeys(frame["policy"]))
@@ -520,7 +692,7 @@ def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure
                capsize=4, error_kw={"ecolor": "#222222", "linewidth": 1.0}, width=0.7)
         ax.set_xticks(positions, policies, rotation=20 if len(policies) > 3 else 0)
         ax.set_xlabel(_("Policy"))
-        ax.set_ylabel(_wrap(kpi_axis_label(kpi)))
+        ax.set_ylabel(_wrap(kpi_axis_label(kpi, currency=currency)))
         ax.set_title(_wrap(kpi_label(kpi)), fontsize="medium")
         ax.grid(False, axis="x")
         _format_axis(ax, kpi)

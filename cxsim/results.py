@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from . import metrics
-from .i18n import _
+from .i18n import N_, _, currency_name, localise_digits
 from .model import Records
 from .scenario import Scenario
 
@@ -16,32 +16,32 @@ __all__ = ["Result", "KPI_LABELS", "kpi_label", "format_kpi", "kpi_comparison"]
 
 # Machine names of KPIs and the (translatable) labels people read.
 KPI_LABELS = {
-    "customers": "Customers",
-    "interactions": "Touchpoint visits",
-    "mean_wait_min": "Mean wait (min)",
-    "p_wait": "Share who waited",
-    "service_level": "Service level (answered within target)",
-    "abandonment_rate": "Abandonment rate",
-    "utilisation": "Staff utilisation",
-    "completed_rate": "Journeys completed",
-    "staff_hours": "Staff hours",
-    "csat": "CSAT (share satisfied)",
-    "nps": "Net Promoter Score",
-    "mean_memory_score": "Remembered experience (0-10)",
-    "bad_journey_rate": "Journeys remembered as bad",
-    "retention_rate": "Retention (came back)",
-    "churn_rate": "Churn (left)",
-    "leave_after_bad": "Left after a bad journey",
-    "referrals": "Referred customers",
-    "deterred": "Prospects put off",
-    "follow_ups": "Follow-up calls",
-    "revenue": "Revenue",
-    "staff_cost": "Staff cost",
-    "training_cost": "Training cost",
-    "follow_up_cost": "Follow-up cost",
-    "cost": "Total cost",
-    "profit": "Profit",
-    "clv": "Customer lifetime value",
+    "customers": N_("Customers"),
+    "interactions": N_("Touchpoint visits"),
+    "mean_wait_min": N_("Mean wait (min)"),
+    "p_wait": N_("Share who waited"),
+    "service_level": N_("Service level (answered within target)"),
+    "abandonment_rate": N_("Abandonment rate"),
+    "utilisation": N_("Staff utilisation"),
+    "completed_rate": N_("Journeys completed"),
+    "staff_hours": N_("Staff hours"),
+    "csat": N_("CSAT (share satisfied)"),
+    "nps": N_("Net Promoter Score"),
+    "mean_memory_score": N_("Remembered experience (0-10)"),
+    "bad_journey_rate": N_("Journeys remembered as bad"),
+    "retention_rate": N_("Retention (came back)"),
+    "churn_rate": N_("Churn (left)"),
+    "leave_after_bad": N_("Left after a bad journey"),
+    "referrals": N_("Referred customers"),
+    "deterred": N_("Prospects put off"),
+    "follow_ups": N_("Follow-up calls"),
+    "revenue": N_("Revenue"),
+    "staff_cost": N_("Staff cost"),
+    "training_cost": N_("Training cost"),
+    "follow_up_cost": N_("Follow-up cost"),
+    "cost": N_("Total cost"),
+    "profit": N_("Profit"),
+    "clv": N_("Customer lifetime value"),
 }
 
 
@@ -59,6 +59,10 @@ MONEY_KPIS = {"revenue", "staff_cost", "training_cost", "follow_up_cost", "cost"
 def format_kpi(name: str, value: float, currency: str = "toman") -> str:
     """One KPI as people read it: shares in %, counts whole, money with its currency.
 
+    ``currency`` is the scenario's ``economics.currency`` (``"toman"`` or
+    ``"rial"``), named in the current language.  In Persian with Persian digits
+    on, numbers read ``۸۳٫۱٪``, ``۸٬۶۶۰``, ``۱٬۷۵۲٬۰۰۰٬۰۰۰ تومان``.
+
     >>> format_kpi("service_level", 0.8312), format_kpi("customers", 8660)
     ('83.1%', '8,660')
     >>> format_kpi("profit", 1_752_000_000.0), format_kpi("mean_wait_min", 0.6123)
@@ -66,15 +70,19 @@ def format_kpi(name: str, value: float, currency: str = "toman") -> str:
     """
     if value is None or (isinstance(value, float) and value != value):
         return "-"
+    # the English text is built first and only its digits change, so that English
+    # output stays exactly as it always was
     if name in SHARE_KPIS:
-        return f"{100 * value:.1f}%"
-    if name in COUNT_KPIS:
-        return f"{value:,.0f}"
-    if name in MONEY_KPIS:
-        return f"{value:,.0f} {_(currency)}"
-    if name == "nps":
-        return f"{value:+.1f}"
-    return f"{value:.2f}"
+        text = f"{100 * value:.1f}%"
+    elif name in COUNT_KPIS:
+        text = f"{value:,.0f}"
+    elif name in MONEY_KPIS:
+        text = f"{value:,.0f} {currency_name(currency)}"
+    elif name == "nps":
+        text = f"{value:+.1f}"
+    else:
+        text = f"{value:.2f}"
+    return localise_digits(text)
 
 
 def kpi_comparison(results: dict[str, Result]) -> pd.DataFrame:
@@ -106,7 +114,7 @@ class Result:
 
     def __repr__(self) -> str:
         return (f"<Result {self.scenario.name!r} policy={self.policy!r} seed={self.seed} "
-                f"customers={len(self.records.customers)}>")
+                f"customers={len(self.customers)}>")
 
     # -- tables ------------------------------------------------------------
     @property

@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from . import distributions as dists
-from .i18n import _
+from .i18n import N_, _
 
 __all__ = [
     "ScenarioError",
@@ -391,7 +391,8 @@ class Scenario(_Model):
         total = sum(segment.share for segment in self.segments)
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             shares = " + ".join(f"{segment.share:g}" for segment in self.segments)
-            raise _FieldError("segments", f"shares must sum to 1, got {shares} = {total:g}")
+            raise _FieldError("segments", _("shares must sum to 1, got {shares} = {total:g}",
+                                              shares=shares, total=total))
         journey_names = [journey.name for journey in self.journeys]
         for index, segment in enumerate(self.segments):
             if segment.journey not in journey_names:
@@ -414,8 +415,9 @@ class Scenario(_Model):
         if expected > MAX_EXPECTED_ARRIVALS:
             raise _FieldError(
                 "arrivals.rate_per_hour",
-                f"about {expected:,.0f} arrivals over {self.total_days:g} days is more than the "
-                f"{MAX_EXPECTED_ARRIVALS:,} a run allows; lower the rate or the horizon",
+                _("about {expected:,.0f} arrivals over {days:g} days is more than the "
+                  "{limit:,} a run allows; lower the rate or the horizon", expected=expected,
+                  days=self.total_days, limit=MAX_EXPECTED_ARRIVALS),
             )
         return self
 
@@ -471,18 +473,25 @@ class _FieldError(ValueError):
         self.path, self.problem = path, problem
 
 
+# What _unknown() can call a name, marked for the catalogue.
+_KINDS = {"journey": N_("journey"), "touchpoint": N_("touchpoint"), "field": N_("field"),
+          "segment": N_("segment")}
+
+
 def _unknown(kind: str, name: object, allowed: list[str]) -> str:
     hint = difflib.get_close_matches(str(name), allowed, n=1)
     suggestion = _("; did you mean {hint!r}?", hint=hint[0]) if hint else ""
-    return _("unknown {kind} {name!r}{suggestion} allowed: {allowed}", kind=_(kind),
-             name=name, suggestion=suggestion, allowed=", ".join(allowed))
+    return _("unknown {kind} {name!r}{suggestion} allowed: {allowed}",
+             kind=_(_KINDS.get(kind, kind)), name=name, suggestion=suggestion,
+             allowed=", ".join(allowed))
 
 
 def _check_unique(items: tuple[Any, ...], field: str) -> None:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.name in seen:
-            raise _FieldError(f"{field}[{index}].name", f"duplicate name {item.name!r}")
+            raise _FieldError(f"{field}[{index}].name", _("duplicate name {name!r}",
+                                                            name=item.name))
         seen.add(item.name)
 
 
@@ -584,10 +593,12 @@ def validate_scenario(
     Raises :class:`ScenarioError` for the first problem found.
     """
     if data is None:
-        raise ScenarioError(source, "", "the scenario is empty; expected a mapping with fields "
-                            "name, horizon_days, arrivals, segments, touchpoints, journeys")
+        raise ScenarioError(source, "", _("the scenario is empty; expected a mapping with "
+                                          "fields name, horizon_days, arrivals, segments, "
+                                          "touchpoints, journeys"))
     if not isinstance(data, Mapping):
-        raise ScenarioError(source, "", f"expected a mapping of fields, got {type(data).__name__}")
+        raise ScenarioError(source, "", _("expected a mapping of fields, got {kind}",
+                                          kind=type(data).__name__))
     context = {"data_dir": data_dir or _default_data_dir()}
     data = _with_defaults(data, source)
     try:
@@ -727,7 +738,7 @@ def _merge(base: dict[str, Any], overrides: Mapping[str, Any], source: str, path
                     raise ScenarioError(source, f"{here}.{name}", _unknown(singular, name,
                                                                            list(by_name)))
                 if not isinstance(item_overrides, Mapping):
-                    raise ScenarioError(source, f"{here}.{name}", "must be a mapping of fields")
+                    raise ScenarioError(source, f"{here}.{name}", _("must be a mapping of fields"))
                 _merge(by_name[name], item_overrides, source, f"{here}.{name}")
         elif isinstance(current, dict) and isinstance(value, Mapping) and key != "policies":
             _merge(current, value, source, here)

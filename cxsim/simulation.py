@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .catalog import load_scenario
+from .i18n import _
 from .model import run_model
 from .results import Result
 from .scenario import Scenario, ScenarioError
@@ -35,6 +36,7 @@ def simulate(
     loaded = load_scenario(scenario).with_policy(policy)
     if days is not None:
         if not isinstance(days, int | float) or isinstance(days, bool) or not days > 0:
-            raise ScenarioError(loaded.source, "days", f"must be a number > 0, got {days!r}")
+            raise ScenarioError(loaded.source, "days", _("must be a number > 0, got {days!r}",
+                                                          days=days))
         loaded = loaded.with_overrides({"horizon_days": days}, path="days")
     return Result(loaded, run_model(loaded, seed), policy=policy, seed=seed)

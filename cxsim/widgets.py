@@ -48,7 +48,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .catalog import load_scenario
-from .i18n import _
+from .i18n import _, localise_digits, text_direction, translate_name
 from .plots import plot_hourly, policy_label
 from .results import Result, kpi_label
 from .scenario import Scenario
@@ -56,7 +56,10 @@ from .simulation import simulate
 
 __all__ = [
     "CONTROL_KINDS",
+    "DASHBOARD_CLASS",
     "LEVERS",
+    "RTL_CLASS",
+    "RTL_CSS",
     "Control",
     "Dashboard",
     "DashboardUI",
@@ -232,7 +235,7 @@ def _is_real(value: Any) -> bool:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return localise_digits(f"{value:g}" if isinstance(value, float) else str(value))
 
 
 def _value_at(scenario: Scenario, path: str) -> Any:
@@ -289,9 +292,69 @@ def _table_html(table: pd.DataFrame) -> str:
     def number(value: float) -> str:
         if not math.isfinite(value):
             return "–"
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+        return localise_digits(f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}")
 
     return table.to_html(float_format=number, border=0, classes="cxsim-kpis")
+
+
+# --------------------------------------------------------------------------- right to left
+#: CSS class of every dashboard box, and the one added when the language is written
+#: right to left (Persian).
+DASHBOARD_CLASS = "cxsim-dashboard"
+RTL_CLASS = "cxsim-rtl"
+
+# Shipped inside each dashboard (an HTML widget holding a <style> block), so a dashboard
+# reads right to left in JupyterLab, Notebook and Voila without any per-notebook CSS.
+# ipywidgets 8 lays a control out as a flex row (label, then slider, then readout):
+# under direction: rtl the row starts at the right, so the label sits on the right.
+# A slider's track, its handle and the numeric readout keep direction: ltr, so dragging
+# to the right still increases the value and numbers read as numbers.
+RTL_CSS = """
+.cxsim-dashboard.cxsim-rtl {
+  direction: rtl;
+  text-align: right;
+  font-family: Vazirmatn, Vazir, "Noto Sans Arabic", Tahoma, sans-serif;
+}
+.cxsim-rtl .jupyter-widget-inline-hbox .jupyter-widget-label,
+.cxsim-rtl .widget-inline-hbox .widget-label {
+  text-align: left;
+  margin-right: 0;
+  margin-left: calc(var(--jp-widgets-inline-margin) * 2);
+}
+.cxsim-rtl .jupyter-widget-html-content, .cxsim-rtl .widget-html-content,
+.cxsim-rtl .jp-OutputArea-output, .cxsim-rtl .jupyter-widget-dropdown > select,
+.cxsim-rtl .widget-dropdown > select {
+  direction: rtl;
+  text-align: right;
+}
+.cxsim-rtl .jupyter-widget-hslider .slider-container, .cxsim-rtl .widget-hslider .slider-container,
+.cxsim-rtl .noUi-target {
+  direction: ltr;
+}
+.cxsim-rtl .jupyter-widget-inline-hbox .jupyter-widget-readout,
+.cxsim-rtl .widget-inline-hbox .widget-readout {
+  direction: ltr;
+  unicode-bidi: isolate;
+  margin-left: 0;
+  margin-right: var(--jp-widgets-inline-margin);
+}
+.cxsim-rtl .jupyter-widget-button i, .cxsim-rtl .widget-button i {
+  margin-right: 0;
+  margin-left: 0.4em;
+}
+.cxsim-rtl table.cxsim-kpis { direction: rtl; }
+.cxsim-rtl table.cxsim-kpis th, .cxsim-rtl table.cxsim-kpis td { text-align: right; }
+.cxsim-rtl table.cxsim-kpis td { unicode-bidi: isolate; }
+"""
+
+
+def _style_widget() -> w.HTML | None:
+    """The right-to-left stylesheet as a widget, or None for a left-to-right language."""
+    if text_direction() != "rtl":
+        return None
+    style = w.HTML(f"<style>{RTL_CSS}</style>")
+    style.add_class("cxsim-style")
+    return style
 
 
 # --------------------------------------------------------------------------- the dashboard
@@ -516,7 +579,11 @@ class Dashboard:
     def widget(self) -> w.VBox:
         """The ipywidgets dashboard: controls, a status line, the KPI table, the figures.
 
-        Built parts are kept in :attr:`ui`.  The first update runs at once.
+        Built parts are kept in :attr:`ui`.  The first update runs at once.  The
+        box has the CSS class ``cxsim-dashboard``; in a right-to-left language
+        (Persian) also ``cxsim-rtl``, with its stylesheet (:data:`RTL_CSS`) as
+        the box's first child, so labels sit on the right and text reads right
+        to left while sliders still grow to the right.
         """
         inputs = {control.key: _make_input(control) for control in self.controls}
         status = w.Label(value="")
@@ -566,8 +633,13 @@ class Dashboard:
             box.observe(refresh, names="value")
         reset.on_click(reset_all)
         header = [w.HTML(f"<h3>{html.escape(self.title)}</h3>")] if self.title else []
-        box = w.VBox([*header, w.VBox(list(inputs.values())), w.HBox([reset, status]),
+        style = _style_widget()
+        box = w.VBox([*([style] if style is not None else []), *header,
+                      w.VBox(list(inputs.values())), w.HBox([reset, status]),
                       table_out, figure_out])
+        box.add_class(DASHBOARD_CLASS)
+        if style is not None:
+            box.add_class(RTL_CLASS)
         self.ui = DashboardUI(box=box, inputs=inputs, status=status, reset=reset,
                               table=table_out, figures=figure_out)
         refresh()
@@ -664,4 +736,5 @@ def staffing_dashboard(scenario: str | Scenario = "contact_centre", touchpoint: 
         return kpi_frame(results, STAFFING_KPIS), [plot_hourly(results, touchpoint)]
 
     return Dashboard(loaded, controls, view, reference=reference, seed=seed, days=days,
-                     title=_("Staffing the {touchpoint} line", touchpoint=touchpoint))
+                     title=_("Staffing the {touchpoint} line",
+                             touchpoint=translate_name(touchpoint)))

@@ -2,9 +2,13 @@
 or ``# %%`` (the "percent" format many editors know), tags as ``# %% tags=a,b``.
 
     .venv/bin/python scripts/make_notebook.py notebooks/src/00_start_here.py
+    .venv/bin/python scripts/make_notebook.py notebooks/src/fa/00_start_here.py
 
-The source files under ``notebooks/src/`` are what authors edit; the ``.ipynb``
-beside them is generated, then executed by ``scripts/run_notebooks.py``.
+The source files under ``notebooks/src/`` are what authors edit; the ``.ipynb`` is
+generated (``src/X.py`` -> ``X.ipynb``, ``src/fa/X.py`` -> ``fa/X.ipynb``), then
+executed by ``scripts/run_notebooks.py``.  Cell ids are the lesson number and the
+cell's index, prefixed by the sub-folder for an edition (``fa-00-03``), so they are
+stable across rebuilds and differ between editions.
 """
 
 from __future__ import annotations
@@ -50,20 +54,40 @@ def parse(text: str) -> list[nbformat.NotebookNode]:
     return cells
 
 
+def edition(source: Path) -> str:
+    """The sub-folder of ``src/`` a source sits in (``"fa"``), or ``""`` for English."""
+    parents = [parent.name for parent in source.resolve().parents]
+    if "src" not in parents:
+        return ""
+    return "/".join(reversed(parents[:parents.index("src")]))
+
+
+def target_for(source: Path) -> Path:
+    """``notebooks/src/X.py`` -> ``notebooks/X.ipynb``; ``src/fa/X.py`` -> ``fa/X.ipynb``."""
+    sub = edition(source)
+    base = source.parent
+    for _ in range(sub.count("/") + 1 if sub else 0):
+        base = base.parent
+    return base.parent / sub / f"{source.stem}.ipynb"
+
+
 def build(source: Path, target: Path) -> None:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = KERNELSPEC
     notebook.metadata["language_info"] = {"name": "python"}
     notebook.cells = parse(source.read_text(encoding="utf-8"))
+    prefix = edition(source).replace("/", "-")
+    prefix = f"{prefix}-" if prefix else ""
     for index, cell in enumerate(notebook.cells):
-        cell["id"] = f"{source.stem[:2]}-{index:02d}"
+        cell["id"] = f"{prefix}{source.stem[:2]}-{index:02d}"
+    target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
 
 
 def main(argv: list[str]) -> None:
     for name in argv:
         source = Path(name)
-        target = source.parent.parent / f"{source.stem}.ipynb"
+        target = target_for(source)
         build(source, target)
         print(f"{source} -> {target}")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import _, localise_digits
 from ..plots import MONEY_KPIS
 from ..results import kpi_label
 
@@ -55,7 +55,7 @@ def check_answer(given: float | str, expected: float | str, *, tolerance: float 
             right = abs(float(given) - float(expected)) <= tolerance
         except (TypeError, ValueError):
             right = False
-    shown = f"{given}{unit}"
+    shown = localise_digits(f"{given}{unit}")
     if right:
         print(_("Correct: {answer}.", answer=shown))
     else:

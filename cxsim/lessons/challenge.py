@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 
 from ..catalog import load_scenario
 from ..experiments import Comparison, compare, confidence_interval
-from ..i18n import _
+from ..i18n import N_, _
 from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
 from ..scenario import Scenario
@@ -77,12 +77,17 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
 _DAYS_PER_WEEK = 7
 _HOURS_PER_SHIFT = 8
 _LEVER_LABELS = {
-    "extra_agents": "Extra agents, 08:00-18:00",
-    "training": "Courtesy training (0 none, 1 full)",
-    "promise_min": "Promised answer time (min)",
-    "follow_up": "Follow-up calls on",
-    "follow_up_capacity": "Follow-up calls a day",
+    "extra_agents": N_("Extra agents, 08:00-18:00"),
+    "training": N_("Courtesy training (0 none, 1 full)"),
+    "promise_min": N_("Promised answer time (min)"),
+    "follow_up": N_("Follow-up calls on"),
+    "follow_up_capacity": N_("Follow-up calls a day"),
 }
+
+
+def _lever_label(lever: str) -> str:
+    # a function, so that message extraction sees no literal inside _(...)
+    return _(_LEVER_LABELS[lever])
 
 
 def _number(value: float) -> str:
@@ -411,16 +416,17 @@ def dashboard(*, seed: int = 0, days: float = 7, budget: float = WEEKLY_BUDGET) 
     promises = [(_("no promise"), None)] + [
         (_("{minutes} min", minutes=m), float(m)) for m in (1, 2, 3, 5, 10)
         if promise_low <= m <= promise_high]
+    label = _lever_label
     controls = [
-        Control(f"touchpoints.{_TOUCHPOINT}.staff", _(_LEVER_LABELS["extra_agents"]),
+        Control(f"touchpoints.{_TOUCHPOINT}.staff", label("extra_agents"),
                 "staff_shift", min=int(low), max=int(high), step=1, key="extra_agents"),
-        Control("levers.training", _(_LEVER_LABELS["training"]), "float", min=0.0, max=1.0,
+        Control("levers.training", label("training"), "float", min=0.0, max=1.0,
                 step=0.25, default=0.0, key="training"),
-        Control("levers.promise_min", _(_LEVER_LABELS["promise_min"]), "dropdown",
+        Control("levers.promise_min", label("promise_min"), "dropdown",
                 options=tuple(promises), default=None, key="promise_min"),
-        Control("levers.follow_up.enabled", _(_LEVER_LABELS["follow_up"]), "toggle",
+        Control("levers.follow_up.enabled", label("follow_up"), "toggle",
                 default=False, key="follow_up"),
-        Control("levers.follow_up.capacity_per_day", _(_LEVER_LABELS["follow_up_capacity"]),
+        Control("levers.follow_up.capacity_per_day", label("follow_up_capacity"),
                 "int", min=int(cap_low), max=int(cap_high), step=5, default=10,
                 key="follow_up_capacity"),
     ]

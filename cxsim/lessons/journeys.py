@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from ..catalog import load_scenario
 from ..experiments import replication_seed
-from ..i18n import _
+from ..i18n import N_, _
 from ..plots import BASELINE_COLOUR, NotebookFigure
 from ..results import Result, kpi_label
 from ..simulation import simulate
@@ -42,9 +42,9 @@ __all__ = [
 SCENARIO = "retail_journey"
 SATISFIED_FROM = 7.0  # a score of 7 or more counts as satisfied (the CSAT of docs/model.md)
 #: The journey-level rows of :func:`touchpoint_vs_journey`, after one row per touchpoint.
-ROWS = ("all contacts", "journey: average of its steps", "journey: step by step",
-        "journey as remembered (peak-end)")
-_COLUMNS = ("count", "mean score (0-10)", "satisfied (7+)", "bad (below 5)")
+ROWS = (N_("all contacts"), N_("journey: average of its steps"), N_("journey: step by step"),
+        N_("journey as remembered (peak-end)"))
+_COLUMNS = (N_("count"), N_("mean score (0-10)"), N_("satisfied (7+)"), N_("bad (below 5)"))
 _JOURNEY_COLOUR = "#D55E00"  # vermillion: the journey, against blue touchpoints
 
 

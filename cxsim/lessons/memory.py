@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from .. import behaviour
 from ..catalog import load_scenario
 from ..experiments import SerialExecutor, compare
-from ..i18n import _
+from ..i18n import N_, _, translate_name
 from ..plots import BASELINE_COLOUR, NotebookFigure, policy_colour
 from ..results import Result
 from ..scenario import Scenario
@@ -54,12 +54,14 @@ SCENARIO = "retail_journey"
 #: The two ways a customer can sum up a journey.
 MEMORY_MODELS = ("peak_end", "average")
 #: Journeys made by hand: the scores (0-10) of each contact, in order.
+#: Names are marked for the catalogue: figures show them in the reader's language,
+#: tables keep them as they are (so ``table.loc["one bad step"]`` works in every language).
 EXAMPLE_JOURNEYS: dict[str, tuple[float, ...]] = {
-    "smooth": (7.0, 7.0, 7.0, 7.0),
-    "one bad step": (8.0, 1.0, 8.0, 8.0),
-    "a good last step": (6.0, 6.0, 10.0),
-    "bad start, good end": (2.0, 7.0, 7.0, 9.0),
-    "good start, bad end": (9.0, 7.0, 7.0, 2.0),
+    N_("smooth"): (7.0, 7.0, 7.0, 7.0),
+    N_("one bad step"): (8.0, 1.0, 8.0, 8.0),
+    N_("a good last step"): (6.0, 6.0, 10.0),
+    N_("bad start, good end"): (2.0, 7.0, 7.0, 9.0),
+    N_("good start, bad end"): (9.0, 7.0, 7.0, 2.0),
 }
 #: The journey of the hand-calculation exercise.
 EXERCISE_JOURNEY: tuple[float, ...] = (8.0, 6.0, 2.0, 7.0, 9.0)
@@ -110,7 +112,7 @@ def plot_hand_made(journeys: Mapping[str, Sequence[float]] | None = None) -> Fig
            color=_colour("peak_end"))
     ax.axhline(behaviour.NEUTRAL_SCORE, color="#555555", linestyle="--", linewidth=1,
                label=_("neutral contact (7)"))
-    ax.set_xticks(positions, list(table.index), rotation=15)
+    ax.set_xticks(positions, [translate_name(str(name)) for name in table.index], rotation=15)
     ax.set_ylim(0, 10.5)
     ax.set_xlabel(_("Journey"))
     ax.set_ylabel(_("Remembered score (points, 0-10)"))

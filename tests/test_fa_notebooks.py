@@ -1,0 +1,176 @@
+"""The Persian edition mirrors the English one, lesson by lesson.
+
+Pairs are found by file name: every English notebook ``notebooks/NN_*.ipynb`` has a
+Persian twin ``notebooks/fa/NN_*.ipynb`` built from ``notebooks/src/fa/NN_*.py``, and
+every English instructor page ``notebooks/instructor/*.md`` has a Persian page in
+``notebooks/instructor/fa/``.  The twin runs the same code (plus one line that switches
+cxsim to Persian), in the same cells with the same tags; only the prose is Persian,
+wrapped for right-to-left display.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+PERSIAN = NOTEBOOKS / "fa"
+SOURCES = NOTEBOOKS / "src" / "fa"
+GUIDE = NOTEBOOKS / "instructor"
+
+SWITCH = 'cxsim.set_language("fa")'
+RTL_OPEN, RTL_CLOSE = '<div dir="rtl">', "</div>"
+
+ENGLISH_LESSONS = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+ENGLISH_PAGES = sorted(path.name for path in GUIDE.glob("*.md"))
+
+
+def _make_notebook():
+    spec = importlib.util.spec_from_file_location(
+        "make_notebook", ROOT / "scripts" / "make_notebook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    if not path.is_file():
+        pytest.fail(f"missing: {path.relative_to(ROOT)}")
+    return nbformat.read(path, as_version=4)
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _is_arabic_script(char: str) -> bool:
+    code = ord(char)
+    return (0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F
+            or 0x08A0 <= code <= 0x08FF or 0xFB50 <= code <= 0xFDFF
+            or 0xFE70 <= code <= 0xFEFF)
+
+
+def persian_share(markdown: str) -> float:
+    """Share of letters in Arabic script, ignoring code, URLs, link targets and HTML tags."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"<[^>\n]+>", " ", text)
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return 1.0
+    return sum(map(_is_arabic_script, letters)) / len(letters)
+
+
+def assert_rtl_and_persian(text: str, where: str) -> None:
+    stripped = text.strip()
+    assert stripped.startswith(RTL_OPEN + "\n\n"), f"{where}: open with {RTL_OPEN}, blank line"
+    assert stripped.endswith("\n\n" + RTL_CLOSE), f"{where}: close with blank line, {RTL_CLOSE}"
+    share = persian_share(stripped)
+    assert share > 0.5, f"{where}: only {share:.0%} of its letters are Persian"
+
+
+def test_the_english_edition_is_found():
+    assert len(ENGLISH_LESSONS) >= 10
+    assert "README.md" in ENGLISH_PAGES and len(ENGLISH_PAGES) >= 11
+
+
+def test_persian_share_ignores_code_and_counts_letters():
+    assert persian_share("سلام `import cxsim` و `set_language`") == 1.0
+    assert persian_share("hello world سلام") < 0.5
+    assert persian_share('<div dir="rtl">\n\n**N1**: سه‌چهارم مشتریان\n\n</div>') > 0.7
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_every_english_lesson_has_a_persian_source_and_notebook(name):
+    assert (PERSIAN / name).is_file(), f"missing notebooks/fa/{name}"
+    assert (SOURCES / name.replace(".ipynb", ".py")).is_file(), f"missing notebooks/src/fa/{name}"
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_same_cells_and_same_code_except_the_language_switch(name):
+    english, persian = _read(NOTEBOOKS / name), _read(PERSIAN / name)
+    assert [c.cell_type for c in persian.cells] == [c.cell_type for c in english.cells]
+    assert [_tags(c) for c in persian.cells] == [_tags(c) for c in english.cells]
+
+    english_code = [c.source for c in english.cells if c.cell_type == "code"]
+    persian_code = [c.source for c in persian.cells if c.cell_type == "code"]
+    first = persian_code[0].split("\n")
+    assert sum(source.count(SWITCH) for source in persian_code) == 1
+    assert SWITCH in first, "the language switch belongs in the first code cell"
+    position = first.index(SWITCH)
+    assert position > 0 and first[position - 1] == "import cxsim", \
+        "the language switch comes right after `import cxsim`"
+    del first[position]
+    assert ["\n".join(first), *persian_code[1:]] == english_code
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_every_markdown_cell_is_right_to_left_and_persian(name):
+    for index, cell in enumerate(_read(PERSIAN / name).cells):
+        if cell.cell_type == "markdown":
+            assert_rtl_and_persian(cell.source, f"fa/{name} cell {index}")
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_notebook_was_rebuilt_from_its_persian_source(name):
+    make_notebook = _make_notebook()
+    source = SOURCES / name.replace(".ipynb", ".py")
+    assert make_notebook.target_for(source) == PERSIAN / name
+    expected = make_notebook.parse(source.read_text(encoding="utf-8"))
+    cells = _read(PERSIAN / name).cells
+    assert len(cells) == len(expected), "rebuild with scripts/make_notebook.py"
+    for index, (cell, want) in enumerate(zip(cells, expected, strict=True)):
+        assert (cell.cell_type, cell.source, _tags(cell)) == \
+            (want.cell_type, want.source, _tags(want)), \
+            f"fa/{name} cell {index} differs from its source: rebuild with scripts/make_notebook.py"
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_cell_ids_are_stable_and_differ_from_the_english_ones(name):
+    english, persian = _read(NOTEBOOKS / name), _read(PERSIAN / name)
+    ids = [cell.get("id") for cell in persian.cells]
+    assert ids == [f"fa-{name[:2]}-{index:02d}" for index in range(len(ids))]
+    assert not set(ids) & {cell.get("id") for cell in english.cells}
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_persian_notebook_is_executed_like_its_english_twin(name):
+    """Strict nbval only checks cells with stored outputs: store them as English does."""
+    english, persian = _read(NOTEBOOKS / name), _read(PERSIAN / name)
+    pairs = [(e, p) for e, p in zip(english.cells, persian.cells, strict=True)
+             if e.cell_type == "code"]
+    for index, (english_cell, persian_cell) in enumerate(pairs):
+        assert bool(persian_cell.outputs) == bool(english_cell.outputs), \
+            f"fa/{name} code cell {index}: run scripts/run_notebooks.py"
+        assert not [out for out in persian_cell.outputs if out.output_type == "error"], \
+            f"fa/{name} code cell {index} stored an error"
+
+
+def test_persian_lesson_index_lists_every_lesson():
+    index = PERSIAN / "README.md"
+    assert index.is_file()
+    text = index.read_text(encoding="utf-8")
+    assert_rtl_and_persian(text, "notebooks/fa/README.md")
+    for name in ENGLISH_LESSONS:
+        assert f"({name})" in text, f"notebooks/fa/README.md does not link {name}"
+
+
+@pytest.mark.parametrize("name", ENGLISH_PAGES)
+def test_every_instructor_page_has_a_persian_twin(name):
+    page = GUIDE / "fa" / name
+    assert page.is_file(), f"missing notebooks/instructor/fa/{name}"
+    assert_rtl_and_persian(page.read_text(encoding="utf-8"), f"instructor/fa/{name}")
+
+
+def test_persian_instructor_index_links_every_page():
+    text = (GUIDE / "fa" / "README.md").read_text(encoding="utf-8")
+    for name in ENGLISH_PAGES:
+        if name != "README.md":
+            assert f"({name})" in text, f"instructor/fa/README.md does not link {name}"
