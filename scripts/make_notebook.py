@@ -3,8 +3,10 @@ or ``# %%`` (the "percent" format many editors know), tags as ``# %% tags=a,b``.
 
     .venv/bin/python scripts/make_notebook.py notebooks/src/00_start_here.py
 
-The source files under ``notebooks/src/`` are what authors edit; the ``.ipynb``
-beside them is generated, then executed by ``scripts/run_notebooks.py``.
+The source files under ``notebooks/src/`` are what authors edit; the ``.ipynb`` is
+generated at the same place without the ``src`` folder (``notebooks/src/03_courtesy.py``
+-> ``notebooks/03_courtesy.ipynb``, ``notebooks/src/app/03_courtesy.py`` ->
+``notebooks/app/03_courtesy.ipynb``), then executed by ``scripts/run_notebooks.py``.
 """
 
 from __future__ import annotations
@@ -60,10 +62,22 @@ def build(source: Path, target: Path) -> None:
     nbformat.write(notebook, target)
 
 
+def target_of(source: Path) -> Path:
+    """Where the notebook built from ``source`` goes: its path without the last ``src``.
+
+    >>> target_of(Path("notebooks/src/app/03_courtesy.py")).as_posix()
+    'notebooks/app/03_courtesy.ipynb'
+    """
+    parts = list(source.with_suffix(".ipynb").parts)
+    index = len(parts) - 1 - parts[::-1].index("src")
+    return Path(*parts[:index], *parts[index + 1:])
+
+
 def main(argv: list[str]) -> None:
     for name in argv:
         source = Path(name)
-        target = source.parent.parent / f"{source.stem}.ipynb"
+        target = target_of(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
         build(source, target)
         print(f"{source} -> {target}")
 
