@@ -15,8 +15,18 @@ Fixtures (see each docstring):
 - ``lab``: :class:`Lab`, opens a notebook in ``lab_server`` and runs all its cells.
 - ``voila_server`` (session): Voila in tree mode on a copy of ``notebooks/app/``
   (what ``make app`` serves), code hidden.
+- ``start_voila`` (session): ``start_voila(folder_or_notebook)``, Voila for any other path.
 - ``start_server`` (session): starts any other server (a command and a readiness
   path) and stops it by PID at the end of the session.
+- ``dashboard_view``: :class:`DashboardView`, ``dashboard_view(page, title)``.
+
+A later test needs only what it asks for, e.g. a web service of its own::
+
+    def test_standings_page(page, start_server, screenshot):
+        server = start_server("standings", [sys.executable, "-m", "myservice",
+                              "--port", "{port}"], ready_path="/health")
+        page.goto(server.url)
+        screenshot(page, "standings_page")
 
 :class:`DashboardView` reads a :class:`cxsim.widgets.Dashboard` on a page: its
 sliders, its status line and its KPI table as numbers.
@@ -180,18 +190,21 @@ def _copy_notebooks(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Server]]:
-    """``start_server(name, command, ready_path=..., port=..., env=..., cwd=...)``.
+    """``start_server(name, command, ready_path=..., port=None, env=None, cwd=None)``.
 
     Starts a server (see :func:`launch`; its log goes to a temporary folder) and
-    stops it by PID at the end of the session.  Use :func:`free_port` for ``port``
-    and put it in ``command``.
+    stops it by PID at the end of the session.  Without ``port``, a free port
+    replaces ``{port}`` in ``command``; ``server.url`` is ``http://127.0.0.1:PORT/``.
     """
     started: list[Server] = []
     logs = tmp_path_factory.mktemp("server-logs")
 
-    def start(name: str, command: Sequence[str], *, ready_path: str, port: int,
+    def start(name: str, command: Sequence[str], *, ready_path: str, port: int | None = None,
               env: dict[str, str] | None = None, cwd: Path | None = None,
               timeout: float = START_TIMEOUT_S) -> Server:
+        if port is None:
+            port = free_port()
+            command = [part.replace("{port}", str(port)) for part in command]
         server = launch(name, command, ready_path=ready_path, port=port,
                         log=logs / f"{name}.log", env=env, cwd=cwd, timeout=timeout)
         started.append(server)
@@ -228,23 +241,43 @@ def lab_server(start_server: Callable[..., Server],
 
 
 @pytest.fixture(scope="session")
-def voila_server(start_server: Callable[..., Server],
-                 tmp_path_factory: pytest.TempPathFactory) -> Server:
-    """Voila on a free port of 127.0.0.1 in tree mode over a copy of ``notebooks/app/``.
+def start_voila(start_server: Callable[..., Server],
+                tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Server]:
+    """``start_voila(path)``: Voila on a free port of 127.0.0.1 for a copy of ``path``.
 
-    The same options as ``make app`` (sources stripped).  ``/`` lists the dashboards;
-    ``voila/render/NAME.ipynb`` runs one (about 5-10 s: the notebook executes on the
-    server before the page arrives).
+    ``path`` is a folder (tree mode: ``/`` lists its notebooks, ``voila/render/NAME.ipynb``
+    runs one) or one notebook (``/`` runs it).  The options are ``make app``'s
+    (sources stripped).  A page takes about 5-10 s: the notebook executes on the
+    server before the page arrives.  The same path twice gives the same server.
     """
-    base = tmp_path_factory.mktemp("voila")
-    root = _copy_notebooks(ROOT / "notebooks" / "app", base / "app")
-    port = free_port()
-    command = [sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--strip_sources=True"]
-    server = start_server("voila", command, ready_path="/api/kernels", port=port,
-                          env=jupyter_env(base / "state"), cwd=root)
-    server.root = root
-    return server
+    servers: dict[Path, Server] = {}
+
+    def start(path: Path) -> Server:
+        path = Path(path).resolve()
+        if path in servers:
+            return servers[path]
+        base = tmp_path_factory.mktemp("voila")
+        if path.is_dir():
+            root = served = _copy_notebooks(path, base / path.name)
+        else:
+            root = base
+            served = Path(shutil.copy2(path, base / path.name))
+        port = free_port()
+        command = [sys.executable, "-m", "voila", str(served), "--no-browser",
+                   f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True"]
+        server = start_server(f"voila-{path.stem}", command, ready_path="/api/kernels",
+                              port=port, env=jupyter_env(base / "state"), cwd=root)
+        server.root = root
+        servers[path] = server
+        return server
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def voila_server(start_voila: Callable[[Path], Server]) -> Server:
+    """Voila in tree mode over a copy of ``notebooks/app/``: what ``make app`` serves."""
+    return start_voila(ROOT / "notebooks" / "app")
 
 
 # --------------------------------------------------------------------------- the browser
