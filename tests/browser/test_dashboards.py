@@ -57,7 +57,8 @@ def test_lab_courtesy_slider_moves_csat(page: Any, lab: Any, dashboard_view: Any
     assert seconds < 180
     board = dashboard_view(page, TITLE)
     board.wait_ready()
-    board.root.scroll_into_view_if_needed()
+    cell = page.locator(".jp-CodeCell").filter(has=board.root)
+    cell.evaluate("cell => cell.scrollIntoView({block: 'start'})")  # code and dashboard
     screenshot(page, "lab_03_courtesy_ran_all")
     before = board.kpis()
     assert board.slider_value(COURTESY) == 0.5
