@@ -4,10 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
+APP_PORT ?= 8866
 # Jupyter refuses to start as root without --allow-root (containers, CI machines).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# A screen: an X or Wayland display, or a Mac. Without one, servers print their address
+# instead of trying to open a browser.
+HAS_SCREEN := $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s)))
 
-.PHONY: lab test unit notebooks lint bench clean system
+.PHONY: lab app test unit notebooks lint bench clean system
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +21,13 @@ $(STAMP): pyproject.toml
 
 lab: $(STAMP)
 	$(BIN)/python -m jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
+
+# The dashboards alone, code hidden (Voila), for trainees who should not see code:
+# one page per lesson dashboard, listed at the address printed below.
+app: $(STAMP)
+	@echo "cxsim dashboards: open http://localhost:$(APP_PORT)/ in a browser (Ctrl+C stops)"
+	$(BIN)/python -m voila notebooks/app --port=$(APP_PORT) --strip_sources=True \
+	  $(if $(HAS_SCREEN),,--no-browser)
 
 test: $(STAMP) lint unit notebooks
 

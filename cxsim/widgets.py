@@ -360,7 +360,12 @@ def _style_widget() -> w.HTML | None:
 # --------------------------------------------------------------------------- the dashboard
 @dataclass
 class DashboardUI:
-    """The parts of a built dashboard, for notebooks that rearrange them and for tests."""
+    """The parts of a built dashboard, for notebooks that rearrange them and for tests.
+
+    A drop-down's ``value`` is the position of the chosen option, not the option's
+    value: ipywidgets cannot keep an option worth ``None`` ("no promise",
+    "baseline") selected, it shows an empty box instead.
+    """
 
     box: w.VBox
     inputs: dict[str, w.ValueWidget]
@@ -601,7 +606,8 @@ class Dashboard:
             status.value = _("Simulating…")
             started = time.perf_counter()
             try:
-                values = {key: box.value for key, box in inputs.items()}
+                values = {control.key: _read_input(control, inputs[control.key])
+                          for control in self.controls}
                 table, figures = self.update(**values)
                 table_out.outputs = (_html_output(_table_html(table), table.to_string()),)
                 figure_out.outputs = tuple(_figure_output(figure) for figure in figures)
@@ -624,7 +630,7 @@ class Dashboard:
             state["busy"] = True
             try:
                 for control in self.controls:
-                    inputs[control.key].value = control.default
+                    inputs[control.key].value = _input_value(control, control.default)
             finally:
                 state["busy"] = False
             refresh()
@@ -677,7 +683,24 @@ def _make_input(control: Control) -> w.ValueWidget:
                              readout_format=f".{min(decimals, 3)}f", **common)
     if control.kind == "toggle":
         return w.Checkbox(value=control.default, indent=False, **common)
-    return w.Dropdown(options=control.choices(), value=control.default, **common)
+    options = [(label, index) for index, (label, _value) in enumerate(control.choices())]
+    return w.Dropdown(options=options, value=_input_value(control, control.default), **common)
+
+
+def _input_value(control: Control, value: Any) -> Any:
+    """What the control's widget holds for ``value``: a drop-down, the option's position."""
+    if control.kind != "dropdown":
+        return value
+    values = [option for _label, option in control.choices()]
+    return next(index for index, option in enumerate(values)
+                if option is value or (option is not None and option == value))
+
+
+def _read_input(control: Control, box: w.ValueWidget) -> Any:
+    """The control's value that its widget shows (the inverse of :func:`_input_value`)."""
+    if control.kind != "dropdown":
+        return box.value
+    return control.choices()[box.value][1]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -6,7 +6,8 @@ or ``# %%`` (the "percent" format many editors know), tags as ``# %% tags=a,b``.
 
 The source files under ``notebooks/src/`` are what authors edit; the ``.ipynb`` is
 generated (``src/X.py`` -> ``X.ipynb``, ``src/fa/X.py`` -> ``fa/X.ipynb``), then
-executed by ``scripts/run_notebooks.py``.  Cell ids are the lesson number and the
+executed by ``scripts/run_notebooks.py``; ``src/app/X.py`` -> ``app/X.ipynb``
+likewise.  Cell ids are the lesson number and the
 cell's index, prefixed by the sub-folder for an edition (``fa-00-03``), so they are
 stable across rebuilds and differ between editions.
 """
@@ -82,6 +83,17 @@ def build(source: Path, target: Path) -> None:
         cell["id"] = f"{prefix}{source.stem[:2]}-{index:02d}"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
+
+
+def target_of(source: Path) -> Path:
+    """Where the notebook built from ``source`` goes: its path without the last ``src``.
+
+    >>> target_of(Path("notebooks/src/app/03_courtesy.py")).as_posix()
+    'notebooks/app/03_courtesy.ipynb'
+    """
+    parts = list(source.with_suffix(".ipynb").parts)
+    index = len(parts) - 1 - parts[::-1].index("src")
+    return Path(*parts[:index], *parts[index + 1:])
 
 
 def main(argv: list[str]) -> None:

@@ -253,6 +253,24 @@ def test_moving_a_slider_runs_an_update_and_changes_the_output():
     assert ui.inputs["extra_agents"].value == 0 and _html(ui.table) == before
 
 
+def test_a_dropdown_option_worth_none_is_shown_selected_and_reset_to():
+    control = Control("levers.promise_min", "Promise", "dropdown",
+                      options=(("no promise", None), ("2 min", 2.0), ("5 min", 5.0)))
+    dashboard = Dashboard("contact_centre", [control], _kpis_view, days=1)
+    dashboard.widget()
+    box = dashboard.ui.inputs["levers.promise_min"]
+    assert (box.index, box.label) == (0, "no promise")
+    before = _html(dashboard.ui.table)
+    box.label = "2 min"
+    expected, _figures = dashboard.update(**{"levers.promise_min": 2.0})
+    assert dashboard.ui.table.outputs[0]["data"]["text/plain"] == expected.to_string()
+    box.label = "no promise"  # chosen again: still shown (a None value would blank it)
+    assert (box.index, box.label) == (0, "no promise") and _html(dashboard.ui.table) == before
+    box.index = 2
+    dashboard.ui.reset.click()
+    assert (box.index, box.label) == (0, "no promise") and _html(dashboard.ui.table) == before
+
+
 def test_controls_are_disabled_and_a_label_shows_while_simulating():
     seen = {}
 

@@ -1,0 +1,17 @@
+# %% [markdown]
+# # 07 · Staff morale under load
+#
+# A contact centre's team: choose the **new calls per hour**, add **agents at every hour**
+# or **train** the team. Each move re-runs ten days with the same callers; the table shows
+# the KPIs and the lowest morale, the figure the load, morale and courtesy day by day.
+#
+# **Try:** raise the demand until morale breaks. Which brings it back faster: more agents
+# or training?
+
+# %% tags=nbval-ignore-output
+from cxsim.lessons import staff
+
+staff.dashboard()
+
+# %% [markdown]
+# The lesson behind this dashboard: `07_happy_staff` in the workbook.

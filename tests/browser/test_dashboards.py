@@ -1,0 +1,114 @@
+"""Lesson 03's dashboard in a real browser: JupyterLab and Voila (``make app``).
+
+A slider moved in the browser must re-run the model in the kernel and show a new
+KPI table; the numbers shown must be exactly those of
+``cxsim.lessons.courtesy.dashboard().update(...)`` (same seed), and more courtesy
+must lift CSAT and NPS.  Screenshots of each step go to ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from cxsim.lessons import courtesy
+from cxsim.results import kpi_label
+
+TITLE = "Airport security: courtesy or shorter queues?"
+COURTESY = "Courtesy of security staff (0-1)"
+CSAT, NPS, WAIT = kpi_label("csat"), kpi_label("nps"), kpi_label("mean_wait_min")
+BASE, YOURS, DIFF = "baseline", "your policy", "difference"
+APP = Path(__file__).resolve().parents[2] / "notebooks" / "app"
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[float, pd.DataFrame]:
+    """The KPI tables the dashboard must show, computed here, for the courtesy levels used."""
+    board = courtesy.dashboard()
+    return {level: board.update(courtesy=level)[0] for level in (0.5, 0.75, 0.9)}
+
+
+def assert_shows(shown: dict[str, dict[str, float]], table: pd.DataFrame) -> None:
+    """Every cell of ``table`` as the page shows it (2 decimals, whole numbers from 100)."""
+    assert list(shown) == list(table.index)
+    for row in table.index:
+        for column in table.columns:
+            want, got = float(table.at[row, column]), shown[row][column]
+            tolerance = 0.5 if abs(want) >= 100 else 0.0051
+            assert abs(got - want) <= tolerance, (row, column, got, want)
+
+
+def assert_more_courtesy_pleases(before: dict[str, dict[str, float]],
+                                 after: dict[str, dict[str, float]]) -> None:
+    assert before[CSAT][DIFF] == 0 and before[NPS][DIFF] == 0  # the defaults are the baseline
+    assert after[CSAT][BASE] == before[CSAT][BASE]  # the baseline does not move
+    assert after[CSAT][YOURS] > before[CSAT][YOURS] + 0.1  # CSAT up by over 10 points
+    assert after[NPS][YOURS] > before[NPS][YOURS] + 10
+    assert after[CSAT][DIFF] > 0.1 and after[NPS][DIFF] > 10
+
+
+def test_lab_courtesy_slider_moves_csat(page: Any, lab: Any, dashboard_view: Any,
+                                        screenshot: Any, expected: dict) -> None:
+    lab.open(page, "03_courtesy.ipynb")
+    seconds = lab.run_all(page)
+    assert seconds < 180
+    board = dashboard_view(page, TITLE)
+    board.wait_ready()
+    cell = page.locator(".jp-CodeCell").filter(has=board.root)
+    cell.evaluate("cell => cell.scrollIntoView({block: 'start'})")  # code and dashboard
+    screenshot(page, "lab_03_courtesy_ran_all")
+    before = board.kpis()
+    assert board.slider_value(COURTESY) == 0.5
+    assert_shows(before, expected[0.5])
+    screenshot(board.root, "lab_03_courtesy_before")
+
+    text = board.table_text()
+    board.press_on_slider(COURTESY, "PageUp")  # five steps of 0.05
+    board.wait_for_new_table(text)
+    after = board.kpis()
+    screenshot(board.root, "lab_03_courtesy_after")
+
+    assert board.slider_value(COURTESY) == 0.75
+    assert_shows(after, expected[0.75])
+    assert_more_courtesy_pleases(before, after)
+    assert page.errors == []
+
+
+def test_voila_lists_one_page_per_dashboard(page: Any, voila_server: Any,
+                                            screenshot: Any) -> None:
+    page.goto(voila_server.url)
+    names = sorted(path.name for path in APP.glob("*.ipynb"))
+    assert len(names) == 10
+    for name in names:
+        page.get_by_text(name).first.wait_for()
+    screenshot(page, "voila_tree")
+    assert page.errors == []
+
+
+def test_voila_courtesy_slider_moves_csat_with_code_hidden(
+        page: Any, voila_server: Any, dashboard_view: Any, screenshot: Any,
+        expected: dict) -> None:
+    page.goto(f"{voila_server.url}voila/render/03_courtesy.ipynb", timeout=120_000)
+    board = dashboard_view(page, TITLE)
+    board.wait_ready()
+    html = page.content()
+    assert "courtesy.dashboard()" not in html and "from cxsim" not in html
+    assert page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count() == 0
+    assert page.get_by_text("Try:").count() == 1  # the prose is shown
+    before = board.kpis()
+    assert_shows(before, expected[0.5])
+    screenshot(page, "voila_03_courtesy_before")
+
+    text = board.table_text()
+    board.type_in_slider(COURTESY, "0.9")
+    board.wait_for_new_table(text)
+    after = board.kpis()
+    screenshot(board.root, "voila_03_courtesy_after")
+
+    assert board.slider_value(COURTESY) == 0.9
+    assert_shows(after, expected[0.9])
+    assert_more_courtesy_pleases(before, after)
+    assert page.errors == []

@@ -1,0 +1,94 @@
+"""``make app``: one code-free page per lesson dashboard, built from its source.
+
+The pages themselves are run by nbval (``make notebooks``) and, for lesson 03, in
+a real browser under Voila (``tests/browser``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "notebooks" / "app"
+
+
+def _make_notebook():
+    spec = importlib.util.spec_from_file_location("make_notebook",
+                                                  ROOT / "scripts" / "make_notebook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _app_notebooks() -> list[Path]:
+    return sorted(APP.glob("*.ipynb"))
+
+
+def test_one_app_page_per_lesson():
+    lessons = {path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    # 10_debrief is the instructor's notebook (class standings), not a trainee dashboard.
+    lessons.discard("10_debrief.ipynb")
+    assert len(lessons) == 10
+    assert {path.name for path in _app_notebooks()} == lessons
+
+
+def test_app_pages_are_built_from_their_sources():
+    make_notebook = _make_notebook()
+    for source in sorted((ROOT / "notebooks" / "src" / "app").glob("*.py")):
+        assert make_notebook.target_of(source) == APP / f"{source.stem}.ipynb"
+        built = nbformat.read(make_notebook.target_of(source), as_version=4)
+        cells = make_notebook.parse(source.read_text(encoding="utf-8"))
+        assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in built.cells] == \
+            [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in cells], source.name
+        assert built.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_lesson_sources_still_build_next_to_the_src_folder():
+    make_notebook = _make_notebook()
+    source = ROOT / "notebooks" / "src" / "03_courtesy.py"
+    assert make_notebook.target_of(source) == ROOT / "notebooks" / "03_courtesy.ipynb"
+
+
+def test_each_page_has_prose_and_one_cell_that_shows_a_dashboard():
+    call = re.compile(r"^(from cxsim(\.lessons)? import \w+)\n\n(\w+)\.(\w*dashboard)\(.*\)$")
+    for path in _app_notebooks():
+        notebook = nbformat.read(path, as_version=4)
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        prose = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+        assert len(code) == 1, path.name
+        assert call.match(code[0].source), (path.name, code[0].source)
+        assert code[0].metadata["tags"] == ["nbval-ignore-output"]
+        # stored: the widget (so nbval runs it), never an error
+        assert [o.output_type for o in code[0].outputs] == ["execute_result"], path.name
+        assert "application/vnd.jupyter.widget-view+json" in code[0].outputs[0].data
+        assert prose[0].source.startswith(f"# {path.name[:2]} · ")
+        assert "**Try:**" in prose[0].source, path.name
+
+
+def _make_app_commands(**env: str) -> str:
+    environment = {**os.environ, **env}
+    done = subprocess.run(["make", "-n", "app"], cwd=ROOT, env=environment, check=True,
+                          capture_output=True, text=True)
+    return done.stdout.replace("\\\n", " ")  # join continued lines
+
+
+def test_make_app_serves_the_app_folder_with_code_hidden():
+    commands = _make_app_commands(DISPLAY="", WAYLAND_DISPLAY="", APP_PORT="8877")
+    voila = [line for line in commands.splitlines() if "-m voila" in line]
+    assert len(voila) == 1
+    assert "notebooks/app" in voila[0] and "--strip_sources=True" in voila[0]
+    assert "--port=8877" in voila[0]
+    assert "--no-browser" in voila[0]  # no screen: print the address instead
+    assert "http://localhost:8877/" in commands
+
+
+def test_make_app_opens_a_browser_when_there_is_a_screen():
+    commands = _make_app_commands(DISPLAY=":0")
+    assert "--no-browser" not in commands
+    assert "--port=8866" in commands
