@@ -146,6 +146,33 @@ def set_language(language: str, *, persian_digits: bool | None = None) -> None:
         _catalogue(language)  # fail here, not at the first message, if it is unreadable
     _current_language = language
     _persian_digits = (language == "fa") if persian_digits is None else bool(persian_digits)
+    if language in _RTL:
+        _style_notebook_page()
+
+
+#: JupyterLab and Voila align every markdown paragraph to the left whatever its
+#: direction, and strip ``<style>`` from markdown cells; a code cell's output may carry
+#: one, so the Persian lessons' first cell (``set_language("fa")``) brings it.
+RTL_PAGE_CSS = (
+    "<style>"
+    ".jp-RenderedHTMLCommon [dir='rtl'] p, .jp-RenderedHTMLCommon [dir='rtl'] li,"
+    " .jp-RenderedHTMLCommon [dir='rtl'] th, .jp-RenderedHTMLCommon [dir='rtl'] td"
+    " {text-align: right;}"
+    "</style>"
+)
+
+
+def _style_notebook_page() -> None:
+    """In a notebook, right-align the right-to-left lessons' paragraphs (see RTL_PAGE_CSS)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # not in IPython: nothing to style
+        return
+    shell = get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return  # a terminal or plain Python has no page
+    display(HTML(RTL_PAGE_CSS))
 
 
 def get_language() -> str:

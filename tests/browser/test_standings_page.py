@@ -1,7 +1,8 @@
 """The standings page in a real browser (Debian's chromium driven by Python playwright):
 teams in the right order, a hostile team name shown as text and never run, the page
 refreshing by itself when a new submission is evaluated.  Screenshots go to
-test-artifacts/screenshots/."""
+test-artifacts/screenshots/.  The ``browser`` fixture (one Chromium for the session) is
+the one in ``tests/browser/conftest.py``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import pytest
 from conftest import ARTIFACTS, ServiceThread
 
 from cxsim.classroom import ClassConfig, Classroom, Store, connect
@@ -20,26 +19,10 @@ from cxsim.classroom.core import class_id
 from cxsim.classroom.server import create_app
 from cxsim.lessons.challenge import Policy
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CODE = "maple"
 HOSTILE = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
 SHOTS = ARTIFACTS / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium not found: run `make system`, or as root "
-                    "`apt-get install -y --no-install-recommends chromium`", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def until(condition, timeout: float = 30.0) -> None:
