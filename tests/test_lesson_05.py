@@ -106,3 +106,17 @@ def test_check_best_extra_agents(capsys):
     assert lesson.check_best_extra_agents(best)
     assert not lesson.check_best_extra_agents(best + 2)
     assert "Not yet" in capsys.readouterr().out
+
+
+def test_leave_curve_reads_the_table_in_either_language():
+    """The lesson passes the whole table, so the same code cell runs in the Persian edition."""
+    table = lesson.leave_after_bad_table(n=2, days=3)
+    share = table.loc["Left after a bad journey", "mean"]
+    english = lesson.plot_leave_curve(observed=table).axes[0].lines[-1].get_ydata()[0]
+    cxsim.set_language("fa")
+    try:
+        persian_table = lesson.leave_after_bad_table(n=2, days=3)
+        persian = lesson.plot_leave_curve(observed=persian_table).axes[0].lines[-1]
+    finally:
+        cxsim.set_language("en")
+    assert english == pytest.approx(share) and persian.get_ydata()[0] == pytest.approx(share)

@@ -82,12 +82,15 @@ def leave_after_bad_table(n: int = 5, *, seed: int = 0, days: float | None = Non
     return table
 
 
-def plot_leave_curve(observed: float | None = None) -> Figure:
+def plot_leave_curve(observed: float | pd.DataFrame | None = None) -> Figure:
     """The chance of leaving after a journey, by its remembered score (the model's curve).
 
     Dashed lines mark the "bad journey" threshold (5) and the claim N2 (25%);
-    ``observed`` (a share) adds the simulated share leaving after a bad journey.
+    ``observed`` (a share, or the table of :func:`leave_after_bad_table`) adds the
+    simulated share leaving after a bad journey.
     """
+    if isinstance(observed, pd.DataFrame):  # its labels are in the reader's language
+        observed = float(observed.loc[kpi_label("leave_after_bad"), _("mean")])
     defaults = load_scenario(SCENARIO).behaviour
     threshold = defaults.bad_memory_below if defaults is not None else 5.0
     scores = np.linspace(0, 10, 201)
