@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from .. import behaviour
 from ..catalog import load_scenario
 from ..experiments import SerialExecutor, compare, replicate, sweep
-from ..i18n import _
+from ..i18n import _, currency_name
 from ..plots import NotebookFigure, plot_sweep, policy_colour
 from ..results import Result, kpi_label
 from ..widgets import Control, Dashboard, kpi_frame
@@ -126,7 +126,7 @@ def books_table(results: Mapping[str, Result]) -> pd.DataFrame:
         columns[label] = {kpi_label(kpi): kpis[kpi] / 1e6 for kpi in BOOK_KPIS}
     table = pd.DataFrame(columns).round(1)
     currency = next(iter(results.values())).scenario.economics.currency
-    table.index.name = _("million {currency}", currency=currency)
+    table.index.name = _("million {currency}", currency=currency_name(currency))
     return table
 
 

@@ -173,5 +173,5 @@ def check_safe_promise(answer: float, *, n: int = _PROMISE_N, seed: int = 0,
     The model answers with ``n`` paired runs of ``days`` days for each promise.
     """
     expected = _safe_promise(n, seed, days)
-    return check_answer(answer, expected, unit=" min",
+    return check_answer(answer, expected, unit=" " + _("min"),
                         hint=_("Try the promises in the dashboard and compare NPS with 'none'."))
