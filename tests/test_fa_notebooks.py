@@ -17,6 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from cxsim.i18n import RTL_PAGE_CSS
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PERSIAN = NOTEBOOKS / "fa"
@@ -147,7 +149,13 @@ def test_persian_notebook_is_executed_like_its_english_twin(name):
     pairs = [(e, p) for e, p in zip(english.cells, persian.cells, strict=True)
              if e.cell_type == "code"]
     for index, (english_cell, persian_cell) in enumerate(pairs):
-        assert bool(persian_cell.outputs) == bool(english_cell.outputs), \
+        outputs = persian_cell.outputs
+        if index == 0:
+            # set_language("fa") adds the page style that right-aligns Persian paragraphs.
+            style = [out for out in outputs if RTL_PAGE_CSS in str(out.get("data", {}))]
+            assert len(style) == 1, f"fa/{name}: the first cell should show the RTL style"
+            outputs = [out for out in outputs if out not in style]
+        assert bool(outputs) == bool(english_cell.outputs), \
             f"fa/{name} code cell {index}: run scripts/run_notebooks.py"
         assert not [out for out in persian_cell.outputs if out.output_type == "error"], \
             f"fa/{name} code cell {index} stored an error"

@@ -201,9 +201,10 @@ class LocalClass(ClassClient):
     def _config(self) -> ClassConfig:
         return self.classroom.config
 
-    def history(self) -> pd.DataFrame:
-        """Every submission of the class, oldest first, with its levers."""
-        return self.classroom.history()
+    def history(self, *, times: bool = True) -> pd.DataFrame:
+        """Every submission of the class, oldest first, with its levers (and when, unless
+        ``times=False``: a debrief shown twice then prints the same table)."""
+        return self.classroom.history(times=times)
 
     def close(self) -> None:
         """Close the store's connections."""

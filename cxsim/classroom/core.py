@@ -316,9 +316,9 @@ class Classroom:
         """Every evaluated team's profit against CSAT, with 95% intervals."""
         return plot_standings(self.standings(), n=self.config.n)
 
-    def history(self) -> pd.DataFrame:
-        """Every submission, oldest first, with its levers."""
-        return history_frame(self.store.history(self.class_id))
+    def history(self, *, times: bool = True) -> pd.DataFrame:
+        """Every submission, oldest first, with its levers (and when, unless ``times=False``)."""
+        return history_frame(self.store.history(self.class_id), times=times)
 
 
 def _scaled(value: float | None, scale: float) -> float | None:
@@ -380,12 +380,13 @@ def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
     return table.set_index(labels["rank"])
 
 
-def history_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
-    """Submissions as a table: id, team, one column per lever, time (UTC)."""
+def history_frame(rows: list[Mapping[str, Any]], *, times: bool = True) -> pd.DataFrame:
+    """Submissions as a table: id, team, one column per lever, time (UTC) if ``times``."""
     records = [{_("submission"): row["id"], _("team"): row["team"], **row["policy"],
                 _("submitted at"): row["submitted_at"]} for row in rows]
     columns = [_("submission"), _("team"), *Policy().to_dict(), _("submitted at")]
-    return pd.DataFrame(records, columns=columns).set_index(_("submission"))
+    frame = pd.DataFrame(records, columns=columns).set_index(_("submission"))
+    return frame if times else frame.drop(columns=_("submitted at"))
 
 
 def _plain(text: str) -> str:

@@ -16,6 +16,7 @@
 import tempfile
 from pathlib import Path
 
+import cxsim
 from cxsim import classroom
 from cxsim.lessons.challenge import Policy
 
@@ -68,7 +69,7 @@ room.standings()
 room.policies()
 
 # %%
-room.history().drop(columns="submitted at")
+room.history(times=False)
 
 # %% [markdown]
 # ## 2 · Profit against satisfaction

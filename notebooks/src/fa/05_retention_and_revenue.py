@@ -41,7 +41,7 @@ check = lesson.leave_after_bad_table(n=5, seed=0)
 check
 
 # %%
-lesson.plot_leave_curve(observed=check.loc["Left after a bad journey", "mean"])
+lesson.plot_leave_curve(observed=check)
 
 # %% [markdown]
 # <div dir="rtl">

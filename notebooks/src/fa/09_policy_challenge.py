@@ -10,6 +10,7 @@
 # 3. آن را منصفانه با سیاست دو گروه رقیب در چندین تکرار مقایسه می‌کنید و رتبه‌بندی را همراه فاصله‌های
 #    اطمینانش می‌خوانید (۱۰ دقیقه).
 # 4. گفت‌وگو: آیا برنده واقعاً بهتر است، یا فقط خوش‌شانس‌تر؟ (۵ دقیقه)
+# 5. سیاستتان را برای جدول رتبه‌بندی کلاس می‌فرستید (۲ دقیقه).
 #
 # هر سلول را با **Shift + Enter** اجرا کنید.
 #
@@ -21,30 +22,12 @@ import cxsim
 cxsim.set_language("fa")
 from cxsim.lessons import challenge as lesson
 from cxsim.lessons.challenge import Policy
-#
-# ## The brief
-#
-# You run the bank's phone line (`contact_centre`). You may spend up to **30 million toman
-# a week** on top of today's costs. Your levers, each learnt in an earlier lesson:
-#
-# | lever | what it does | allowed |
-# |---|---|---|
-# | `extra_agents` | agents added at every hour from 08:00 to 18:00 (negative: fewer) | -2 to 5 |
-# | `training` | courtesy training (lesson 07) | 0 (none) to 1 (full) |
-# | `promise_min` | advertise "answered within ... minutes" (Q13) | 1 to 15, or `None` |
-# | `follow_up` | call back customers after a bad journey (lesson 08) | `True` / `False` |
-# | `follow_up_capacity` | follow-up calls a day | 0 to 40 |
-#
-# Remember the source texts: **survival, growth and profit**: a relationship where only the
-# customer wins and the firm loses money does not last (claim Q12). The winner is the
-# policy with the **highest profit**; CSAT and retention are shown beside it.
+from cxsim import classroom
 
 # %% [markdown]
 # <div dir="rtl">
 #
 # ## شرح مأموریت
-#
-# (همین شرح به انگلیسی، به صورت توضیح، در سلول کد بالا هم آمده است.)
 #
 # شما خط تلفن بانک (`contact_centre`) را اداره می‌کنید و می‌توانید افزون بر هزینه‌های امروز، تا **۳۰ میلیون
 # تومان در هفته** خرج کنید. اهرم‌های شما، که هر کدام را در درسی پیشین آموخته‌اید:
@@ -60,6 +43,11 @@ from cxsim.lessons.challenge import Policy
 # متن‌های منبع را به یاد داشته باشید: **«اصل بقا، اصل رشد و اصل سود»**؛ رابطه‌ای که فقط به برد مشتری
 # بینجامد و زیان شرکت را در پی داشته باشد، کوتاه‌مدت است (ادعای Q12). برنده، سیاستی است که **بیشترین سود** را
 # بدهد؛ رضایت مشتری و حفظ مشتری در کنار آن نشان داده می‌شوند.
+#
+# </div>
+
+# %% [markdown]
+# <div dir="rtl">
 #
 # ## ۱ · سیاست شما
 #
@@ -191,11 +179,38 @@ lesson.check_challenge(longer, team="our team", rival="more_agents")
 # <div dir="rtl">
 #
 # اگر نه، `my_policy` را در بخش ۱ تغییر دهید و دفترچه را دوباره اجرا کنید (منوی *Run → Run All Cells*).
-# سپس سیاست خود را برای جدول رتبه‌بندی کلاس، به صورت یک dict بنویسید (سلول زیر).
+#
+# ## ۵ · فرستادن به جدول رتبه‌بندی کلاس
+#
+# سیاست شما به صورت داده ساده (فقط مقدار اهرم‌ها، نه چیز دیگر):
+#
+# </div>
+
+# %%
+my_policy.to_dict()
+
+# %% [markdown]
+# <div dir="rtl">
+#
+# نام گروهتان را بنویسید و دکمه **ارسال** (Submit) را بزنید. فقط همین اهرم‌ها فرستاده می‌شوند: جدول رتبه‌بندی
+# سیاست هر گروه را خودش دوباره شبیه‌سازی می‌کند، برای همه گروه‌ها با تماس‌گیرندگان یکسان (۵ تکرار یک‌هفته‌ای،
+# بذر ۰، مانند بخش ۳)، پس هیچ‌کس نمی‌تواند عدد بهتری را دستی وارد کند. برای جایگزین کردن سیاستتان، دوباره
+# بفرستید: این دفترچه رمز (توکن) گروه شما را به خاطر می‌سپارد (همراه نخستین ارسالتان نشان داده شد).
+#
+# در کلاس، مدرس یک سطر به شما می‌دهد که باید پیش از همه اجرا کنید، برای نمونه
+# `classroom.connect("http://10.0.0.5:8765", code="tulip")`؛ پس از آن، دکمه سیاست شما را به صفحه جدول
+# رتبه‌بندی مدرس می‌فرستد. بدون آن سطر، ارسال‌ها در پرونده `cxsim-classroom.sqlite` در همین پوشه ذخیره
+# می‌شوند و `classroom.local().standings()` آن‌ها را نشان می‌دهد.
+#
+# </div>
+
+# %% tags=nbval-ignore-output
+classroom.submit_widget(my_policy)
+
+# %% [markdown]
+# <div dir="rtl">
 #
 # ## نکته‌های کلیدی
-#
-# (همین نکته‌ها به انگلیسی، به صورت توضیح، در سلول کد زیر هم آمده است.)
 #
 # - هر اهرمی بهایی دارد: پیش از آنکه دنیا را وعده دهید، بودجه را بسنجید (Q12).
 # - یک اجرا فقط یک قرعه از بخت است؛ تکرارها با اعداد تصادفی مشترک و تفاوت‌های جفت‌شده، بهبود واقعی را از
@@ -203,13 +218,3 @@ lesson.check_challenge(longer, team="our team", rival="more_agents")
 # - بهترین سیاست آن است که مشتریان را نگه دارد **و** سود بدهد: رضایت مشتری به‌تنهایی تعیین‌کننده نیست.
 #
 # </div>
-
-# %%
-my_policy.to_dict()
-#
-# ## Key takeaways
-#
-# - Every lever has a price: check the budget before you promise the world (Q12).
-# - One run is one draw of luck; replications with common random numbers and paired
-#   differences tell a real improvement from a lucky week.
-# - The best policy is the one that keeps customers **and** pays: CSAT alone does not decide.
