@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from statistics import median
 
+import psutil
 from conftest import ARTIFACTS, free_port
 
 from cxsim.classroom import ClassConfig, Store, connect
@@ -74,8 +75,14 @@ def served(tmp_path, db: str) -> Iterator[str]:
                     time.sleep(0.2)
             yield url
         finally:
+            workers = psutil.Process(server.pid).children(recursive=True)
             server.terminate()
             server.wait(timeout=30)
+            # Stopping the service stops its simulation workers too: none is left behind.
+            _gone, alive = psutil.wait_procs(workers, timeout=10)
+            for process in alive:
+                process.kill()
+            assert not alive, f"worker processes outlived the service: {alive}"
 
 
 def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):

@@ -312,9 +312,9 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
     async def lifespan(app: Starlette) -> Any:
         yield
         if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+            _stop_pool(executor)
             if classroom.executor is not executor:  # renewed after a break
-                classroom.executor.shutdown(wait=False, cancel_futures=True)
+                _stop_pool(classroom.executor)
 
     routes = [Route("/", page), Route("/standings.js", script),
               Route("/api/standings", standings), Route("/plot.svg", plot),
@@ -391,4 +391,28 @@ def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int 
     print(_("Teams' laptops must reach this machine on port {port} (open it in the firewall "
             "if needed). Stop with Ctrl+C.", port=port), flush=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        _stop_pool(classroom.executor)
+        if classroom.executor is not pool:
+            _stop_pool(pool)
+
+
+def _stop_pool(executor: Executor | None) -> None:
+    """Stop a worker pool and its processes when the service stops.
+
+    Spawned workers hold their own ends of the pool's pipes, so they would not notice
+    the service exiting: left alone they outlive it, idle, until the machine restarts.
+    """
+    if executor is None:
+        return
+    if not isinstance(executor, ProcessPoolExecutor):
+        executor.shutdown(wait=False, cancel_futures=True)
+        return
+    processes = list((executor._processes or {}).values())  # noqa: SLF001 - no public handle
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
