@@ -5,11 +5,11 @@ or ``# %%`` (the "percent" format many editors know), tags as ``# %% tags=a,b``.
     .venv/bin/python scripts/make_notebook.py notebooks/src/fa/00_start_here.py
 
 The source files under ``notebooks/src/`` are what authors edit; the ``.ipynb`` is
-generated (``src/X.py`` -> ``X.ipynb``, ``src/fa/X.py`` -> ``fa/X.ipynb``), then
-executed by ``scripts/run_notebooks.py``; ``src/app/X.py`` -> ``app/X.ipynb``
-likewise.  Cell ids are the lesson number and the
-cell's index, prefixed by the sub-folder for an edition (``fa-00-03``), so they are
-stable across rebuilds and differ between editions.
+generated at the same path without the ``src`` folder (``src/X.py`` -> ``X.ipynb``,
+``src/fa/X.py`` -> ``fa/X.ipynb``, ``src/app/X.py`` -> ``app/X.ipynb``), then executed by
+``scripts/run_notebooks.py``.  Cell ids are the lesson number and the cell's index,
+prefixed by the sub-folder for an edition (``fa-00-03``), so they are stable across
+rebuilds and differ between editions.
 """
 
 from __future__ import annotations
@@ -63,15 +63,6 @@ def edition(source: Path) -> str:
     return "/".join(reversed(parents[:parents.index("src")]))
 
 
-def target_for(source: Path) -> Path:
-    """``notebooks/src/X.py`` -> ``notebooks/X.ipynb``; ``src/fa/X.py`` -> ``fa/X.ipynb``."""
-    sub = edition(source)
-    base = source.parent
-    for _ in range(sub.count("/") + 1 if sub else 0):
-        base = base.parent
-    return base.parent / sub / f"{source.stem}.ipynb"
-
-
 def build(source: Path, target: Path) -> None:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = KERNELSPEC
@@ -99,7 +90,7 @@ def target_of(source: Path) -> Path:
 def main(argv: list[str]) -> None:
     for name in argv:
         source = Path(name)
-        target = target_for(source)
+        target = target_of(source)
         build(source, target)
         print(f"{source} -> {target}")
 

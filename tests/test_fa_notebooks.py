@@ -124,7 +124,7 @@ def test_every_markdown_cell_is_right_to_left_and_persian(name):
 def test_notebook_was_rebuilt_from_its_persian_source(name):
     make_notebook = _make_notebook()
     source = SOURCES / name.replace(".ipynb", ".py")
-    assert make_notebook.target_for(source) == PERSIAN / name
+    assert make_notebook.target_of(source) == PERSIAN / name
     expected = make_notebook.parse(source.read_text(encoding="utf-8"))
     cells = _read(PERSIAN / name).cells
     assert len(cells) == len(expected), "rebuild with scripts/make_notebook.py"

@@ -41,7 +41,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -56,9 +55,12 @@ from urllib.parse import urlparse
 import psutil
 import pytest
 
+# tests/conftest.py (the folder above): shared with the classroom tests
+from conftest import ARTIFACTS, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Where screenshots go (``test-artifacts/`` is not committed).
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 #: The system's Chromium; ``CXSIM_CHROMIUM`` points elsewhere.
 CHROMIUM = Path(os.environ.get("CXSIM_CHROMIUM", "/usr/bin/chromium"))
 #: Flags checked on these machines: headless, as root, no network chatter of its own.
@@ -74,13 +76,6 @@ STOP_TIMEOUT_S = 10.0
 
 
 # --------------------------------------------------------------------------- servers
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Server:
     """A server process started by a fixture: its address, PID and log file."""
