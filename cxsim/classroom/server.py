@@ -391,12 +391,10 @@ def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int 
     print(_("Teams' laptops must reach this machine on port {port} (open it in the firewall "
             "if needed). Stop with Ctrl+C.", port=port), flush=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    finally:
-        _stop_pool(classroom.executor)
-        if classroom.executor is not pool:
-            _stop_pool(pool)
+    # The app's lifespan stops the worker pools: uvicorn runs it on Ctrl+C and SIGTERM
+    # before re-raising the signal (a finally here would not run). The pool starts its
+    # workers only at the first submission.
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def _stop_pool(executor: Executor | None) -> None:
