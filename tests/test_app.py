@@ -6,24 +6,16 @@ a real browser under Voila (``tests/browser``).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
 from pathlib import Path
 
 import nbformat
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "notebooks" / "app"
-
-
-def _make_notebook():
-    spec = importlib.util.spec_from_file_location("make_notebook",
-                                                  ROOT / "scripts" / "make_notebook.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _app_notebooks() -> list[Path]:
@@ -39,7 +31,7 @@ def test_one_app_page_per_lesson():
 
 
 def test_app_pages_are_built_from_their_sources():
-    make_notebook = _make_notebook()
+    make_notebook = load_script("make_notebook")
     for source in sorted((ROOT / "notebooks" / "src" / "app").glob("*.py")):
         assert make_notebook.target_of(source) == APP / f"{source.stem}.ipynb"
         built = nbformat.read(make_notebook.target_of(source), as_version=4)
@@ -50,7 +42,7 @@ def test_app_pages_are_built_from_their_sources():
 
 
 def test_lesson_sources_still_build_next_to_the_src_folder():
-    make_notebook = _make_notebook()
+    make_notebook = load_script("make_notebook")
     source = ROOT / "notebooks" / "src" / "03_courtesy.py"
     assert make_notebook.target_of(source) == ROOT / "notebooks" / "03_courtesy.ipynb"
 

@@ -10,12 +10,12 @@ wrapped for right-to-left display.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import load_script
 
 from cxsim.i18n import RTL_PAGE_CSS
 
@@ -30,14 +30,6 @@ RTL_OPEN, RTL_CLOSE = '<div dir="rtl">', "</div>"
 
 ENGLISH_LESSONS = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 ENGLISH_PAGES = sorted(path.name for path in GUIDE.glob("*.md"))
-
-
-def _make_notebook():
-    spec = importlib.util.spec_from_file_location(
-        "make_notebook", ROOT / "scripts" / "make_notebook.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -122,7 +114,7 @@ def test_every_markdown_cell_is_right_to_left_and_persian(name):
 
 @pytest.mark.parametrize("name", ENGLISH_LESSONS)
 def test_notebook_was_rebuilt_from_its_persian_source(name):
-    make_notebook = _make_notebook()
+    make_notebook = load_script("make_notebook")
     source = SOURCES / name.replace(".ipynb", ".py")
     assert make_notebook.target_of(source) == PERSIAN / name
     expected = make_notebook.parse(source.read_text(encoding="utf-8"))

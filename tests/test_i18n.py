@@ -8,7 +8,6 @@ placeholders) and dynamically (real code paths run in Persian record no miss).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import string
@@ -20,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from babel.messages.pofile import read_po
+from conftest import load_script
 
 import cxsim
 from cxsim import i18n
@@ -32,15 +32,7 @@ PO = LOCALE / "fa" / "LC_MESSAGES" / "cxsim.po"
 MO = PO.with_suffix(".mo")
 
 
-def _load_update_script():
-    spec = importlib.util.spec_from_file_location("update_catalogue",
-                                                  ROOT / "scripts" / "update_catalogue.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-update_catalogue = _load_update_script()
+update_catalogue = load_script("update_catalogue")
 
 
 @pytest.fixture(autouse=True)
