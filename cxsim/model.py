@@ -1,6 +1,8 @@
 """The SimPy model: customers arriving, walking their journeys, queueing for staff.
 
-This is the only module that imports simpy.  Three kinds of process run:
+This is the only module that imports simpy.  Three kinds of process run, each a
+generator resumed by SimPy events (through :class:`~cxsim.lean_process.LeanProcess`,
+which spares the two bookkeeping events per process that nothing here waits on):
 
 * **arrivals**: a Poisson stream whose rate follows the hour of the day
   (generated exactly by inverting the cumulative rate, which is piecewise
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 
 import simpy
 
+from .lean_process import LeanProcess
 from .model_behaviour import BehaviourMixin
 from .records import (
     ABANDONED,
@@ -226,8 +229,7 @@ class _Run(BehaviourMixin):
             self.next_customer_id += 1
             journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment],
                                             now)
-            self.env.process(self.journey(customer_id, journey_id, segment,
-                                          self.draw_needs(segment)))
+            LeanProcess(self.journey(customer_id, journey_id, segment, self.draw_needs(segment)))
             return
         if self.deterred_owed > 0:  # a detractor talked this prospect out of coming
             self.deterred_owed -= 1
@@ -305,10 +307,10 @@ class _Run(BehaviourMixin):
                 queue.set_servers(staff[hour % 24])
 
     def run(self) -> Records:
-        self.env.process(self.arrivals())
-        self.env.process(self.roster())
+        LeanProcess(self.arrivals())
+        LeanProcess(self.roster())
         if self.behaviour is not None:
-            self.env.process(self.days())
+            LeanProcess(self.days())
         self.env.run(until=self.end_min)
         return Records(
             visits=self.visits,

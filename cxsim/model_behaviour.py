@@ -19,6 +19,7 @@ import math
 from collections import deque
 
 from . import behaviour as bh
+from .lean_process import LeanProcess
 from .records import (
     ABANDONED,
     COMPLETED,
@@ -114,8 +115,8 @@ class BehaviourMixin:
         tolerance = self.tolerance[segment].transform(self.tolerance_draw[segment]())
         journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment], now,
                                         referred)
-        self.env.process(self.customer(customer_id, journey_id, segment, tolerance,
-                                       self.draw_needs(segment), referred))
+        LeanProcess(self.customer(customer_id, journey_id, segment, tolerance,
+                                  self.draw_needs(segment), referred))
 
     def customer(self, customer_id: int, journey_id: int, segment: int, tolerance: float,
                  needs: list, referred: bool):
