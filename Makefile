@@ -38,15 +38,18 @@ lint: $(STAMP)
 system:
 	bash scripts/system_packages.sh
 
+# Tests run on every core, up to four (pytest-xdist); a notebook stays on one worker.
+JOBS ?= -n auto --maxprocesses 4
+
 unit: $(STAMP) system
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(JOBS)
 
 # nbval over every notebook; an empty notebooks/ folder is not a failure.
 notebooks: $(STAMP)
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
 	  $(abspath $(BIN))/python -m pytest -q notebooks --nbval --nbval-current-env \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
-	    -p no:randomly -o addopts="" -o testpaths=""; \
+	    -p no:randomly -o addopts="" -o testpaths="" $(JOBS) --dist loadfile; \
 	else echo "no notebooks to run"; fi
 
 bench: $(STAMP)
