@@ -47,6 +47,7 @@ __all__ = [
     "persian_digits",
     "reset_missing",
     "set_language",
+    "table_html",
     "text_direction",
     "translate_name",
 ]
@@ -146,6 +147,7 @@ def set_language(language: str, *, persian_digits: bool | None = None) -> None:
         _catalogue(language)  # fail here, not at the first message, if it is unreadable
     _current_language = language
     _persian_digits = (language == "fa") if persian_digits is None else bool(persian_digits)
+    _show_tables_in_language()
     if language in _RTL:
         _style_notebook_page()
 
@@ -162,17 +164,75 @@ RTL_PAGE_CSS = (
 )
 
 
-def _style_notebook_page() -> None:
-    """In a notebook, right-align the right-to-left lessons' paragraphs (see RTL_PAGE_CSS)."""
+def _notebook_shell() -> Any:
+    """The IPython shell of a notebook kernel, or ``None`` outside one."""
     try:
         from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:  # not in IPython: nothing to style
-        return
+    except ImportError:  # not in IPython
+        return None
     shell = get_ipython()
     if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
-        return  # a terminal or plain Python has no page
+        return None  # a terminal or plain Python has no page
+    return shell
+
+
+def _style_notebook_page() -> None:
+    """In a notebook, right-align the right-to-left lessons' paragraphs (see RTL_PAGE_CSS)."""
+    if _notebook_shell() is None:
+        return
+    from IPython.display import HTML, display
+
     display(HTML(RTL_PAGE_CSS))
+
+
+def _show_tables_in_language() -> None:
+    """In a notebook, every DataFrame shown goes through :func:`table_html` in a language
+    other than English, and back to pandas' own display in English.  A table is data the
+    lessons compute with; only how it is shown changes."""
+    shell = _notebook_shell()
+    if shell is None:
+        return
+    import pandas  # a notebook has it loaded already; cxsim's import stays light
+
+    formatter = shell.display_formatter.formatters["text/html"]
+    formatter.pop(pandas.DataFrame, None)
+    if _current_language != "en":
+        formatter.for_type(pandas.DataFrame, table_html)
+
+
+# pandas' HTML: the scoped style block, then the table; text sits between tags.
+_HTML_TEXT = re.compile(r">([^<>]+)<")
+
+
+def table_html(table: Any) -> str:
+    """A DataFrame as HTML for a reader of the current language.
+
+    pandas renders the table (with its usual precision and truncation); then
+    each piece of text is shown as this language writes it: a bundled name
+    (a policy, a touchpoint) translated, True/False as yes/no, NaN as "-",
+    numbers in the current digits.  Right-to-left languages get a
+    right-to-left table (the first column on the right).
+    """
+    rendered = table._repr_html_() or ""
+    head, cut, body = rendered.partition("</style>")
+    if not cut:
+        head, body = "", rendered
+
+    def shown(match: re.Match[str]) -> str:
+        raw = match.group(1)
+        word = raw.strip()
+        if not word:
+            return match.group(0)
+        if word in ("True", "False"):
+            text = _("yes") if word == "True" else _("no")
+        elif word in ("NaN", "&lt;NA&gt;", "NaT"):
+            text = "-"
+        else:
+            text = localise_digits(translate_name(word))
+        return ">" + raw.replace(word, text) + "<"
+
+    return (f'<div dir="{text_direction()}" class="cxsim-table">'
+            f"{head}{cut}{_HTML_TEXT.sub(shown, body)}</div>")
 
 
 def get_language() -> str:

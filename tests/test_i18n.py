@@ -334,3 +334,57 @@ def test_localise_table_writes_a_table_in_persian_digits_only_when_on():
     shown = i18n.localise_table(table)
     assert shown.to_dict() == {"mean": {"۹ agents": "۱٫۵۰", "۱۰ agents": "۲٬۰۰۰", "lean": "-"},
                                "n": {"۹ agents": "۳", "۱۰ agents": "۴٬۰۰۰", "lean": "۵"}}
+
+
+POLICY_TABLE = pd.DataFrame(
+    {"policy": ["baseline", "more_lanes", "team 7"], "mean wait": [3.05, 0.0012, 2.5],
+     "real difference": [True, False, True], "CI low": [float("nan"), -2.59, 0.25]},
+    index=["phone", "website", "nowhere"])
+
+
+def _cell_texts(html: str) -> list[str]:
+    table = html[html.index("<table"):]
+    return [text.strip() for text in re.findall(r">([^<>]+)<", table) if text.strip()]
+
+
+def test_tables_show_names_yes_no_and_digits_in_persian():
+    cxsim.set_language("fa")
+    html = i18n.table_html(POLICY_TABLE)
+    assert html.startswith('<div dir="rtl"')
+    texts = _cell_texts(html)
+    # bundled names translated, a trainee's own name kept (its number in Persian digits)
+    assert {_("baseline"), _("more_lanes"), _("phone"), _("website"), "nowhere",
+            "team ۷"} <= set(texts)
+    assert {_("yes"), _("no"), "-", "۳٫۰۵۰۰", "۰٫۰۰۱۲", "-۲٫۵۹"} <= set(texts)
+    # column labels that are messages are shown in Persian
+    assert _("policy") in texts and _("yes") != "yes"
+    # no Latin digit and no True/False/NaN left in what a reader sees
+    assert not [text for text in texts if re.search(r"[0-9]|True|False|NaN", text)]
+    assert POLICY_TABLE.loc["phone", "policy"] == "baseline"  # the data is untouched
+
+
+def test_tables_in_english_keep_names_and_digits():
+    html = i18n.table_html(POLICY_TABLE)
+    assert html.startswith('<div dir="ltr"')
+    texts = _cell_texts(html)
+    assert {"baseline", "more_lanes", "phone", "3.0500", "-2.59", "yes", "no"} <= set(texts)
+
+
+def test_a_notebook_in_persian_shows_every_table_through_table_html(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    monkeypatch.setattr(i18n, "_notebook_shell", lambda: shell)
+    monkeypatch.setattr(i18n, "_style_notebook_page", lambda: None)
+
+    def shown_html(table):
+        data, _metadata = shell.display_formatter.format(table)
+        return data["text/html"]
+
+    cxsim.set_language("fa")
+    assert _("more_lanes") in shown_html(POLICY_TABLE)
+    cxsim.set_language("fa", persian_digits=False)  # names in Persian, digits Latin
+    html = shown_html(POLICY_TABLE)
+    assert _("more_lanes") in html and "3.0500" in html
+    cxsim.set_language("en")
+    assert shown_html(POLICY_TABLE) == POLICY_TABLE._repr_html_()

@@ -82,17 +82,19 @@ def test_five_minute_table_and_plot():
     assert len(figure.axes[0].get_lines()) >= 3
 
 
-def test_staff_exercise_checker(capsys):
+def test_staff_exercise_checker():
     lam, mu, theta = 2.0, 0.25, 1 / 3
     right = theory.staff_for_service_level(lam, mu, 5.0, 0.8, theta)
     assert theory.mm_c_m(lam, mu, right, theta, 5.0).service_level >= 0.8
     assert theory.mm_c_m(lam, mu, right - 1, theta, 5.0).service_level < 0.8
-    assert lesson.check_staff_for_target(right) is True
-    assert "Correct" in capsys.readouterr().out
-    assert lesson.check_staff_for_target(right - 1) is False
-    assert lesson.check_staff_for_target(right + 3) is False
-    assert "fewer" in capsys.readouterr().out
-    assert lesson.check_staff_for_target("ten") is False
+    verdict = lesson.check_staff_for_target(right)
+    assert verdict and "Correct" in repr(verdict)
+    # the simulated and the formula's share come first, then the verdict
+    assert repr(verdict).startswith(f"With {right} agents:")
+    assert not lesson.check_staff_for_target(right - 1)
+    verdict = lesson.check_staff_for_target(right + 3)
+    assert not verdict and "fewer" in repr(verdict)
+    assert not lesson.check_staff_for_target("ten")
 
 
 def test_exercise_simulation_agrees_with_formula():

@@ -12,13 +12,15 @@ experiments, plots, widgets); nothing in cxsim imports them.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from ..i18n import _, localise_digits
 from ..plots import MONEY_KPIS
 from ..results import kpi_label
 
-__all__ = ["check_answer", "in_millions"]
+__all__ = ["Verdict", "check_answer", "in_millions"]
 
 
 def in_millions(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
@@ -34,18 +36,47 @@ def in_millions(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     return table.rename(index=renamed)
 
 
+class Verdict:
+    """The result of an exercise check: true when the answer is right.
+
+    In a notebook it shows its message once, in a box whose colour says right
+    (green) or not yet (amber), instead of a printed line followed by a bare
+    ``True`` or ``False``.  In code it is a truth value: ``if check(...)``.
+    """
+
+    __slots__ = ("right", "message")
+
+    def __init__(self, right: bool, message: str):
+        self.right = bool(right)
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.right
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        colour = "#2e7d32" if self.right else "#b26a00"
+        lines = "<br>".join(html.escape(line) for line in self.message.splitlines())
+        return (f'<div dir="auto" class="cxsim-verdict" style="border-inline-start: 4px solid '
+                f'{colour}; padding: 4px 10px; margin: 2px 0">{lines}</div>')
+
+
 def check_answer(given: float | str, expected: float | str, *, tolerance: float = 0.0,
-                 hint: str = "", unit: str = "") -> bool:
-    """Print whether a trainee's answer is right, with a hint when it is not.
+                 hint: str = "", unit: str = "", context: str = "") -> Verdict:
+    """Whether a trainee's answer is right, with a hint when it is not.
 
     Numbers count as right within ``tolerance`` (absolute); text must match
-    after trimming and ignoring case.
+    after trimming and ignoring case.  ``context`` (say, what the answer gives
+    in the simulation) is shown on a line before the verdict.
 
     >>> check_answer(11, 11)
     Correct: 11.
-    True
-    >>> check_answer(9, 11, hint="Try more agents.")
+    >>> verdict = check_answer(9, 11, hint="Try more agents.")
+    >>> verdict
     Not yet: 9 is not the answer. Try more agents.
+    >>> bool(verdict)
     False
     """
     if isinstance(expected, str):
@@ -57,8 +88,8 @@ def check_answer(given: float | str, expected: float | str, *, tolerance: float 
             right = False
     shown = localise_digits(f"{given}{unit}")
     if right:
-        print(_("Correct: {answer}.", answer=shown))
+        line = _("Correct: {answer}.", answer=shown)
     else:
-        print(" ".join(part for part in (_("Not yet: {answer} is not the answer.", answer=shown),
-                                         hint) if part))
-    return right
+        line = " ".join(part for part in (_("Not yet: {answer} is not the answer.",
+                                             answer=shown), hint) if part)
+    return Verdict(right, f"{context}\n{line}" if context else line)

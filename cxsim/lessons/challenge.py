@@ -42,7 +42,7 @@ from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
 from ..scenario import Scenario
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = [
     "BUSY_HOURS",
@@ -479,7 +479,7 @@ def _plot_pair(results: Mapping[str, Any]) -> Figure:
 
 # --------------------------------------------------------------------------- exercises
 def check_weekly_cost(answer: float,
-                      policy: Policy | Mapping[str, Any] | None = None) -> bool:
+                      policy: Policy | Mapping[str, Any] | None = None) -> Verdict:
     """Exercise: the extra cost a week, in million toman, of ``policy`` (default: two
     extra agents and full training), computed by :func:`budget_check`; answers within
     0.05 million count."""
@@ -492,10 +492,10 @@ def check_weekly_cost(answer: float,
 
 
 def check_challenge(evaluation: Evaluation, team: str = "our team",
-                    rival: str = "more_agents") -> bool:
+                    rival: str = "more_agents") -> Verdict:
     """Exercise: is ``team``'s policy within budget, and does its profit beat
-    ``rival``'s with a paired confidence interval that excludes 0?  Prints why or
-    why not and returns the verdict."""
+    ``rival``'s with a paired confidence interval that excludes 0?  The verdict
+    says why or why not."""
     for name in (team, rival):
         if name not in evaluation.policies:
             raise ValueError(_("unknown policy {name!r}; allowed: {allowed}", name=name,
@@ -503,17 +503,16 @@ def check_challenge(evaluation: Evaluation, team: str = "our team",
     check = budget_check(evaluation.policies[team], evaluation.budget)
     row = evaluation.differences(against=rival).loc[team]
     beats = bool(row[_("CI low")] > 0)
-    print(_("{team} minus {rival}: {mean:.2f} million toman, 95% CI {low:.2f} to {high:.2f}.",
-            team=team, rival=rival, mean=row[_("mean difference")], low=row[_("CI low")],
-            high=row[_("CI high")]))
+    context = _("{team} minus {rival}: {mean:.2f} million toman, 95% CI {low:.2f} to {high:.2f}.",
+                team=team, rival=rival, mean=row[_("mean difference")], low=row[_("CI low")],
+                high=row[_("CI high")])
     if not check.within:
-        print(_("Not yet: the policy is over budget by {over:.2f} million toman a week.",
-                over=-check.left / 1e6))
-        return False
-    if not beats:
-        print(_("Not yet: within budget, but the interval does not lie above 0: "
-                "{rival} could be as good or better.", rival=rival))
-        return False
-    print(_("Correct: within budget, and {team} earns more than {rival} beyond luck.",
-            team=team, rival=rival))
-    return True
+        line = _("Not yet: the policy is over budget by {over:.2f} million toman a week.",
+                 over=-check.left / 1e6)
+    elif not beats:
+        line = _("Not yet: within budget, but the interval does not lie above 0: "
+                 "{rival} could be as good or better.", rival=rival)
+    else:
+        line = _("Correct: within budget, and {team} earns more than {rival} beyond luck.",
+                 team=team, rival=rival)
+    return Verdict(check.within and beats, f"{context}\n{line}")

@@ -33,7 +33,7 @@ from ..plots import (
 from ..results import kpi_label
 from ..scenario import Scenario
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = [
     "DASHBOARD_KPIS",
@@ -231,7 +231,7 @@ def lanes_for_training_gain(max_lanes: int = 4, n: int = 3, days: float = 7, see
     return "none", gains
 
 
-def check_lanes_for_training(answer: Any) -> bool:
+def check_lanes_for_training(answer: Any) -> Verdict:
     """Exercise: how many extra security lanes (at every open hour) buy the same CSAT
     gain as full courtesy training?  Answer a whole number, or ``"none"`` if 4 extra
     lanes are not enough.  The model computes the answer (paired runs)."""

@@ -37,7 +37,7 @@ from ..results import Result, kpi_label
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer, in_millions
+from . import Verdict, check_answer, in_millions
 
 __all__ = [
     "DASHBOARD_DAYS",
@@ -278,7 +278,7 @@ def capacity_for_share(share: float = 0.5, *, window_days: int = 3,
                        most=most, share=share))
 
 
-def check_capacity_for_share(answer: int, share: float = 0.5, window_days: int = 3) -> bool:
+def check_capacity_for_share(answer: int, share: float = 0.5, window_days: int = 3) -> Verdict:
     """Exercise: the fewest calls a day (a multiple of 5) that reach at least
     ``share`` of the bad journeys in the dashboard's 7 days, calling within
     ``window_days`` days."""

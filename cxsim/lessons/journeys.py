@@ -27,7 +27,7 @@ from ..plots import BASELINE_COLOUR, NotebookFigure
 from ..results import Result, kpi_label
 from ..simulation import simulate
 from ..widgets import Control, Dashboard
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = [
     "ROWS",
@@ -219,7 +219,7 @@ def courtesy_gains(level: float = 0.9, touchpoints: Sequence[str] = ("store", "s
     return gains
 
 
-def check_best_touchpoint(answer: Any) -> bool:
+def check_best_touchpoint(answer: Any) -> Verdict:
     """Exercise: which touchpoint, if its staff became as courteous as 0.9, lifts journey
     CSAT the most?  Answer its name (``"website"``, ``"store"``, ``"delivery"`` or
     ``"support"``); the model computes the gains."""

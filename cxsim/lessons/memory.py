@@ -29,7 +29,7 @@ from ..results import Result
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = [
     "EXAMPLE_JOURNEYS",
@@ -251,7 +251,7 @@ def dashboard(*, seed: int = 0, days: float = _DAYS) -> Dashboard:
 
 
 # --------------------------------------------------------------------------- exercises
-def check_peak_end(answer: float) -> bool:
+def check_peak_end(answer: float) -> Verdict:
     """Exercise: the peak-end memory of :data:`EXERCISE_JOURNEY`, computed by hand (±0.05)."""
     expected = behaviour.remember_journey(list(EXERCISE_JOURNEY), "peak_end")
     return check_answer(answer, round(expected, 2), tolerance=0.05,
@@ -276,7 +276,7 @@ def _nps_gains(seed: int, n: int, days: float) -> dict[str, float]:
     return {label: float(table.loc[label, "mean_difference"]) for label in FIXES}
 
 
-def check_better_fix(answer: str, *, seed: int = 0, n: int = 5, days: float = _DAYS) -> bool:
+def check_better_fix(answer: str, *, seed: int = 0, n: int = 5, days: float = _DAYS) -> Verdict:
     """Exercise: which fix lifts NPS more under peak-end, ``"store"`` or ``"support"``?
 
     ``"store"``: store courtesy 0.7 → 0.9; ``"support"``: the agency's courtesy

@@ -28,7 +28,7 @@ from ..results import Result, kpi_label
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = [
     "EXERCISE",
@@ -252,7 +252,7 @@ def exercise_service_level(agents: int, n: int = 3, days: float = 2, seed: int =
     return {"simulated": float(runs["service_level"].mean()), "theory": formula.service_level}
 
 
-def check_staff_for_target(answer: Any) -> bool:
+def check_staff_for_target(answer: Any) -> Verdict:
     """Exercise: the fewest agents that answer 80% of calls within 5 minutes in the
     busiest hour (120 calls an hour, 4-minute calls, mean patience 3 minutes).
 
@@ -264,12 +264,13 @@ def check_staff_for_target(answer: Any) -> bool:
     expected = theory.staff_for_service_level(lam, mu, EXERCISE["target_wait_min"],
                                               EXERCISE["target_level"], theta)
     hint = _("Look for the first number of agents whose share within 5 minutes reaches 80%.")
+    context = ""
     if isinstance(answer, int | float) and not isinstance(answer, bool) \
             and float(answer).is_integer() and 1 <= answer <= 60:
         shares = exercise_service_level(int(answer))
-        print(_("With {agents} agents: {sim:.0%} answered within 5 minutes in the simulation, "
-                "{formula:.0%} by the Erlang A formula.", agents=int(answer),
-                sim=shares["simulated"], formula=shares["theory"]))
+        context = _("With {agents} agents: {sim:.0%} answered within 5 minutes in the "
+                    "simulation, {formula:.0%} by the Erlang A formula.", agents=int(answer),
+                    sim=shares["simulated"], formula=shares["theory"])
         if int(answer) > expected:
             hint = _("That reaches 80%, but could fewer agents do it too?")
-    return check_answer(answer, expected, hint=hint)
+    return check_answer(answer, expected, hint=hint, context=context)

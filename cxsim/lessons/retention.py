@@ -27,7 +27,7 @@ from ..i18n import _, currency_name
 from ..plots import NotebookFigure, plot_sweep, policy_colour
 from ..results import Result, kpi_label
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = [
     "EXTRA_AGENTS",
@@ -259,7 +259,7 @@ def dashboard(*, seed: int = 0, days: float = 7) -> Dashboard:
 
 # --------------------------------------------------------------------------- exercise
 def check_best_extra_agents(answer: int, *, n: int = _SWEEP_N, seed: int = 0,
-                            days: float = _SWEEP_DAYS) -> bool:
+                            days: float = _SWEEP_DAYS) -> Verdict:
     """Exercise: how many extra agents at every hour (from -1 to 3) maximise mean profit?
 
     The model answers with ``n`` replications of ``days`` days per setting

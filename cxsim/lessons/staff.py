@@ -34,7 +34,7 @@ from ..results import Result
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer, in_millions
+from . import Verdict, check_answer, in_millions
 
 __all__ = [
     "DASHBOARD_DAYS",
@@ -229,7 +229,7 @@ def dashboard(*, seed: int = 0, days: float = DASHBOARD_DAYS) -> Dashboard:
 
 
 # --------------------------------------------------------------------------- exercises
-def check_overload_load(answer: float, target: float = 0.55, training: float = 0.0) -> bool:
+def check_overload_load(answer: float, target: float = 0.55, training: float = 0.0) -> Verdict:
     """Exercise: at what load (busy share, 0-1) does the morale target fall to ``target``?
 
     The answer is found from :func:`cxsim.behaviour.morale_target` by bisection;
@@ -276,7 +276,7 @@ def agents_for_morale(threshold: float = 0.7, demand: float = DEMAND,
 
 
 def check_agents_for_morale(answer: int, threshold: float = 0.7, demand: float = DEMAND,
-                            days: float = DASHBOARD_DAYS, seed: int = 0) -> bool:
+                            days: float = DASHBOARD_DAYS, seed: int = 0) -> Verdict:
     """Exercise: how many extra agents at every hour keep morale at or above
     ``threshold`` every day at ``demand`` calls an hour (the dashboard's run)?"""
     expected = agents_for_morale(threshold, demand, days, seed)

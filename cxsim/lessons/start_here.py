@@ -2,14 +2,13 @@
 
 >>> check_abandonment_rise(5.4)
 Correct: 5.4 points.
-True
 """
 
 from __future__ import annotations
 
 from ..i18n import _
 from ..simulation import simulate
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = ["abandonment_rise", "check_abandonment_rise"]
 
@@ -22,7 +21,7 @@ def abandonment_rise(seed: int = 1) -> float:
     return 100 * (lean - baseline)
 
 
-def check_abandonment_rise(answer: float, *, seed: int = 1) -> bool:
+def check_abandonment_rise(answer: float, *, seed: int = 1) -> Verdict:
     """Exercise: read the rise in the abandonment rate (in points) from the policy table."""
     return check_answer(answer, round(abandonment_rise(seed), 1), tolerance=0.15,
                         unit=_(" points"),

@@ -25,7 +25,7 @@ from ..plots import NotebookFigure, policy_colour
 from ..results import Result, kpi_label
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
-from . import check_answer
+from . import Verdict, check_answer
 
 __all__ = [
     "PROMISES",
@@ -166,7 +166,7 @@ def _safe_promise(n: int, seed: int, days: float) -> float:
 
 
 def check_safe_promise(answer: float, *, n: int = _PROMISE_N, seed: int = 0,
-                       days: float = _PROMISE_DAYS) -> bool:
+                       days: float = _PROMISE_DAYS) -> Verdict:
     """Exercise: the shortest promise (1, 2, 5 or 10 minutes) that does not lower NPS
     against no promise, with the bank's staffing.
 
