@@ -186,8 +186,8 @@ def _style_notebook_page() -> None:
 
 
 def _show_tables_in_language() -> None:
-    """In a notebook, every DataFrame shown goes through :func:`table_html` in a language
-    other than English, and back to pandas' own display in English.  A table is data the
+    """In a notebook, every DataFrame (and Series) shown goes through :func:`table_html` in
+    a language other than English, and back to pandas' own display in English.  A table is data the
     lessons compute with; only how it is shown changes."""
     shell = _notebook_shell()
     if shell is None:
@@ -195,9 +195,13 @@ def _show_tables_in_language() -> None:
     import pandas  # a notebook has it loaded already; cxsim's import stays light
 
     formatter = shell.display_formatter.formatters["text/html"]
-    formatter.pop(pandas.DataFrame, None)
+    for kind in (pandas.DataFrame, pandas.Series):
+        formatter.pop(kind, None)
     if _current_language != "en":
         formatter.for_type(pandas.DataFrame, table_html)
+        # pandas shows a Series as plain monospaced text, left to right: as a table instead
+        formatter.for_type(pandas.Series, lambda series: table_html(
+            series.to_frame(name="" if series.name is None else series.name)))
 
 
 # pandas' HTML: the scoped style block, then the table; text sits between tags.

@@ -386,5 +386,8 @@ def test_a_notebook_in_persian_shows_every_table_through_table_html(monkeypatch)
     cxsim.set_language("fa", persian_digits=False)  # names in Persian, digits Latin
     html = shown_html(POLICY_TABLE)
     assert _("more_lanes") in html and "3.0500" in html
+    kpis = pd.Series({"Customers": 8660}, name="baseline")
+    assert _("baseline") in shown_html(kpis) and "8660" in shown_html(kpis)  # a table now
     cxsim.set_language("en")
     assert shown_html(POLICY_TABLE) == POLICY_TABLE._repr_html_()
+    assert "text/html" not in shell.display_formatter.format(kpis)[0]  # pandas' own text
