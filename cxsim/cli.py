@@ -127,7 +127,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "list":
             for name in list_scenarios():
                 scenario = load_scenario(name)
-                print(f"{name:<20} {scenario.description.strip()}")
+                print(f"{name:<20} {scenario.describe().splitlines()[0]}")
         elif args.command == "validate":
             scenario = load_scenario(args.file)
             policies = ", ".join(scenario.policies) or "-"

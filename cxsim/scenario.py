@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from . import distributions as dists
-from .i18n import N_, _
+from .i18n import N_, _, format_number, translate_name
 
 __all__ = [
     "ScenarioError",
@@ -431,6 +431,33 @@ class Scenario(_Model):
     def expected_arrivals(self) -> float:
         profile = self.arrivals.hourly_profile or (1.0,) * HOURS_PER_DAY
         return self.arrivals.rate_per_hour * sum(profile) * self.total_days
+
+    def describe(self) -> str:
+        """The scenario in a few lines of the current language: its description, then
+        the staff on duty at each staffed touchpoint, hour by hour from midnight.
+
+        A bundled scenario's description and names are in the message catalogue (read
+        from ``data/scenarios/`` by ``scripts/update_catalogue.py``); a scenario of
+        one's own is described in its own words.
+
+        >>> from cxsim import load_scenario
+        >>> print(load_scenario("erlang_check").describe())
+        One phone queue without customer-experience effects, to check the engine against Erlang A.
+        phone: 10 staff on duty at every hour
+        """
+        lines = [translate_name(" ".join(self.description.split()))] if self.description else []
+        for touchpoint in self.touchpoints:
+            if touchpoint.kind != "staffed":
+                continue
+            staff = touchpoint.hourly_staff
+            name = translate_name(touchpoint.name)
+            if len(set(staff)) == 1:
+                lines.append(_("{touchpoint}: {staff} staff on duty at every hour",
+                               touchpoint=name, staff=staff[0]))
+            else:
+                lines.append(_("{touchpoint}: staff on duty hour by hour from midnight: {staff}",
+                               touchpoint=name, staff=", ".join(map(format_number, staff))))
+        return "\n".join(lines)
 
     def touchpoint(self, name: str) -> Touchpoint:
         for touchpoint in self.touchpoints:

@@ -3,8 +3,9 @@
     python scripts/update_catalogue.py            # extract, merge, compile
     python scripts/update_catalogue.py --check    # exit 1 if anything is out of date
 
-1. extracts every ``_("...")`` and ``N_("...")`` from ``cxsim/`` into the
-   template ``cxsim/locale/cxsim.pot``;
+1. extracts every ``_("...")`` and ``N_("...")`` from ``cxsim/``, and the
+   descriptions and names of the bundled scenarios (``data/scenarios/*.yaml``),
+   into the template ``cxsim/locale/cxsim.pot``;
 2. merges the template into each ``cxsim/locale/<lang>/LC_MESSAGES/cxsim.po``
    (new messages arrive untranslated, changed ones marked fuzzy, removed ones
    kept as obsolete ``#~`` entries);
@@ -22,6 +23,7 @@ import io
 import sys
 from pathlib import Path
 
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -30,6 +32,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cxsim"
 LOCALE = PACKAGE / "locale"
+SCENARIOS = ROOT / "data" / "scenarios"
 DOMAIN = "cxsim"
 KEYWORDS = {"_": None, "N_": None}
 
@@ -45,7 +48,21 @@ def extract() -> Catalog:
         if message:
             template.add(message, locations=[(f"cxsim/{filename}", lineno)],
                          auto_comments=comments, context=context)
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        for message in scenario_texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            template.add(message, locations=[(f"data/scenarios/{path.name}", 0)])
     return template
+
+
+def scenario_texts(scenario: dict) -> list[str]:
+    """What a bundled scenario shows a reader: its description (on one line, as
+    ``Scenario.describe`` looks it up) and the names of its segments, touchpoints,
+    journeys and policies (shown through ``translate_name``)."""
+    texts = [" ".join(scenario.get("description", "").split())]
+    for part in ("segments", "touchpoints", "journeys"):
+        texts += [item["name"] for item in scenario.get(part, [])]
+    texts += list(scenario.get("policies", {}))
+    return [text for text in texts if text]
 
 
 def compiled(po_path: Path) -> bytes:

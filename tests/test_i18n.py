@@ -391,3 +391,20 @@ def test_a_notebook_in_persian_shows_every_table_through_table_html(monkeypatch)
     cxsim.set_language("en")
     assert shown_html(POLICY_TABLE) == POLICY_TABLE._repr_html_()
     assert "text/html" not in shell.display_formatter.format(kpis)[0]  # pandas' own text
+
+
+def test_bundled_scenarios_describe_themselves_in_the_reader_language():
+    scenario = cxsim.load_scenario("contact_centre")
+    english = scenario.describe().splitlines()
+    assert english[0] == " ".join(scenario.description.split())
+    assert english[1] == ("phone: staff on duty hour by hour from midnight: "
+                          "1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 4, 3, 4, 4, 4, 4, 3, 3, 2, 2, 1, 1, 1")
+    cxsim.set_language("fa")
+    for name in cxsim.list_scenarios():
+        text = cxsim.load_scenario(name).describe()
+        # the claim number and the formula's name are the only Latin left
+        latin = re.findall(r"[A-Za-z0-9_]+", text.replace("Erlang A", "").replace("N5", ""))
+        assert latin == [], (name, latin)
+    assert cxsim.load_scenario("erlang_check").describe().endswith("تلفن: ۱۰ نفر در هر ساعت")
+    own = scenario.with_overrides({"description": "Our own line"})
+    assert own.describe().startswith("Our own line\n")  # a trainee's words stay theirs

@@ -45,8 +45,7 @@ from cxsim import plots, widgets
 
 # %%
 scenario = cxsim.load_scenario("contact_centre")
-print(scenario.description)
-print("Agents on duty, hour by hour:", scenario.touchpoint("phone").hourly_staff)
+print(scenario.describe())
 
 # %% [markdown]
 # ## Four simulated weeks

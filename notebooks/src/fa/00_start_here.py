@@ -54,8 +54,7 @@ from cxsim import plots, widgets
 
 # %%
 scenario = cxsim.load_scenario("contact_centre")
-print(scenario.description)
-print("Agents on duty, hour by hour:", scenario.touchpoint("phone").hourly_staff)
+print(scenario.describe())
 
 # %% [markdown]
 # <div dir="rtl">
