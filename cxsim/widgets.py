@@ -15,9 +15,9 @@ A control is named by what it changes: a dotted override path
 (``"touchpoints.phone.service_min.mean"``, see
 :meth:`Scenario.with_overrides`), or a lever: ``"policy"``, ``"seed"``,
 ``"days"``.  A 24-hour staff rota cannot be one slider, so two special kinds
-change a whole rota at once: ``"staff_shift"`` adds agents at every hour and
+change a whole rota at once: ``"staff_shift"`` adds agents at every open hour and
 ``"staff_scale"`` multiplies the rota (both rounded to whole people and
-clipped at 0).  Ranges are checked against the model when a dashboard is
+clipped at 0; see :func:`change_rota`).  Ranges are checked against the model when a dashboard is
 built, so a slider can only reach values the model accepts.  The policy
 lever is applied first; a control that shows the scenario's own value leaves
 what the policy set alone, and any other value overrides it.
@@ -64,6 +64,7 @@ __all__ = [
     "Dashboard",
     "DashboardUI",
     "View",
+    "change_rota",
     "kpi_frame",
     "staffing_dashboard",
 ]
@@ -538,7 +539,7 @@ class Dashboard:
             if control.kind in ("staff_shift", "staff_scale"):
                 name = control.name.split(".")[1]
                 rota = rotas.get(control.name) or list(scenario.touchpoint(name).hourly_staff)
-                rotas[control.name] = _change_rota(rota, control.kind, value)
+                rotas[control.name] = change_rota(rota, control.kind, value)
         if rotas:
             scenario = scenario.with_overrides(rotas, path="controls")
         return scenario, seed, days
@@ -662,10 +663,16 @@ class Dashboard:
         return self.widget()._repr_mimebundle_(**kwargs)
 
 
-def _change_rota(rota: list[int], kind: str, value: float) -> list[int]:
-    """A rota shifted by ``value`` agents or scaled by ``value``; whole people, never below 0."""
+def change_rota(rota: Sequence[int], kind: str, value: float) -> list[int]:
+    """A rota shifted by ``value`` people (``"staff_shift"``) or scaled by ``value``
+    (``"staff_scale"``); whole people, never below 0.  Closed hours (0 staff) stay
+    closed: extra staff come at every *open* hour.
+
+    >>> change_rota([0, 2, 3], "staff_shift", 1), change_rota([0, 2, 3], "staff_scale", 1.5)
+    ([0, 3, 4], [0, 3, 5])
+    """
     if kind == "staff_shift":
-        return [max(0, int(staff + value)) for staff in rota]
+        return [max(0, int(staff + value)) if staff > 0 else 0 for staff in rota]
     return [max(0, math.floor(staff * value + 0.5)) for staff in rota]
 
 

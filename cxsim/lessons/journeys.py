@@ -26,7 +26,7 @@ from ..i18n import N_, _
 from ..plots import BASELINE_COLOUR, NotebookFigure
 from ..results import Result, kpi_label
 from ..simulation import simulate
-from ..widgets import Control, Dashboard
+from ..widgets import Control, Dashboard, change_rota
 from . import Verdict, check_answer
 
 __all__ = [
@@ -151,10 +151,6 @@ def journey_kpis(result: Result) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- dashboard
-def _shifted(rota: Sequence[int], k: int) -> list[int]:
-    return [int(staff) + k if staff > 0 else 0 for staff in rota]
-
-
 def _view(results: dict[str, Result]) -> tuple[pd.DataFrame, list[Figure]]:
     columns = {label: journey_kpis(result) for label, result in results.items()}
     table = pd.DataFrame(columns)
@@ -187,7 +183,8 @@ def dashboard(seed: int = 1, days: float = 7) -> Dashboard:
                 min=0.0, max=1.0, step=0.05, key="store_courtesy"),
         Control("touchpoints.store.staff", _("Store staff"), "dropdown",
                 options=tuple((_("as today"), rota) if k == 0 else
-                              (_("+{k} at every open hour", k=k), _shifted(rota, k))
+                              (_("+{k} at every open hour", k=k),
+                               change_rota(rota, "staff_shift", k))
                               for k in range(3)), key="store_staff"),
     ]
     return Dashboard(scenario, controls, _view, reference=True, seed=seed,
