@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+import html
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,6 +37,7 @@ from .i18n import N_, _, format_number, translate_name
 __all__ = [
     "ScenarioError",
     "Scenario",
+    "Text",
     "Segment",
     "Arrivals",
     "Touchpoint",
@@ -366,6 +368,18 @@ class Levers(_Model):
     follow_up: FollowUp
 
 
+class Text(str):
+    """A string for reading in a notebook: shown as plain paragraphs (no quotes, no
+    monospace), right to left when it is written so, by ``dir="auto"``."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        lines = "<br>".join(html.escape(line) for line in self.splitlines())
+        return f'<div dir="auto" class="cxsim-text">{lines}</div>'
+
+
 class Scenario(_Model):
     """A whole simulated firm.  Build one with :func:`cxsim.load_scenario`."""
 
@@ -432,7 +446,7 @@ class Scenario(_Model):
         profile = self.arrivals.hourly_profile or (1.0,) * HOURS_PER_DAY
         return self.arrivals.rate_per_hour * sum(profile) * self.total_days
 
-    def describe(self) -> str:
+    def describe(self) -> Text:
         """The scenario in a few lines of the current language: its description, then
         the staff on duty at each staffed touchpoint, hour by hour from midnight.
 
@@ -441,7 +455,7 @@ class Scenario(_Model):
         one's own is described in its own words.
 
         >>> from cxsim import load_scenario
-        >>> print(load_scenario("erlang_check").describe())
+        >>> load_scenario("erlang_check").describe()
         One phone queue without customer-experience effects, to check the engine against Erlang A.
         phone: 10 staff on duty at every hour
         """
@@ -457,7 +471,7 @@ class Scenario(_Model):
             else:
                 lines.append(_("{touchpoint}: staff on duty hour by hour from midnight: {staff}",
                                touchpoint=name, staff=", ".join(map(format_number, staff))))
-        return "\n".join(lines)
+        return Text("\n".join(lines))
 
     def touchpoint(self, name: str) -> Touchpoint:
         for touchpoint in self.touchpoints:

@@ -408,3 +408,11 @@ def test_bundled_scenarios_describe_themselves_in_the_reader_language():
     assert cxsim.load_scenario("erlang_check").describe().endswith("تلفن: ۱۰ نفر در هر ساعت")
     own = scenario.with_overrides({"description": "Our own line"})
     assert own.describe().startswith("Our own line\n")  # a trainee's words stay theirs
+
+
+def test_a_description_reads_as_paragraphs_in_a_notebook():
+    cxsim.set_language("fa")
+    text = cxsim.load_scenario("erlang_check").describe()
+    assert repr(text) == str(text)  # no quotes in a notebook's plain-text view
+    html = text._repr_html_()
+    assert html.startswith('<div dir="auto"') and html.count("<br>") == 1

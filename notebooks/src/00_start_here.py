@@ -45,7 +45,7 @@ from cxsim import plots, widgets
 
 # %%
 scenario = cxsim.load_scenario("contact_centre")
-print(scenario.describe())
+scenario.describe()
 
 # %% [markdown]
 # ## Four simulated weeks

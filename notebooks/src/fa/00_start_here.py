@@ -54,7 +54,7 @@ from cxsim import plots, widgets
 
 # %%
 scenario = cxsim.load_scenario("contact_centre")
-print(scenario.describe())
+scenario.describe()
 
 # %% [markdown]
 # <div dir="rtl">
