@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 
 from ..catalog import load_scenario
 from ..experiments import Comparison, compare, confidence_interval
-from ..i18n import N_, _
+from ..i18n import N_, _, translate_name
 from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
 from ..scenario import Scenario
@@ -182,8 +182,9 @@ def _as_policy(policy: Policy | Mapping[str, Any]) -> Policy:
 
 def example_rivals() -> dict[str, Policy]:
     """Two rival policies for the notebook: more staff, or charm and call-backs."""
-    return {"more_agents": Policy(extra_agents=2),
-            "charm_and_call": Policy(training=1.0, follow_up=True, follow_up_capacity=20)}
+    # N_: the names are keys in code, and shown in the reader's language (translate_name)
+    return {N_("more_agents"): Policy(extra_agents=2),
+            N_("charm_and_call"): Policy(training=1.0, follow_up=True, follow_up_capacity=20)}
 
 
 # --------------------------------------------------------------------------- budget
@@ -503,16 +504,17 @@ def check_challenge(evaluation: Evaluation, team: str = "our team",
     check = budget_check(evaluation.policies[team], evaluation.budget)
     row = evaluation.differences(against=rival).loc[team]
     beats = bool(row[_("CI low")] > 0)
+    team_name, rival_name = translate_name(team), translate_name(rival)  # as tables show them
     context = _("{team} minus {rival}: {mean:.2f} million toman, 95% CI {low:.2f} to {high:.2f}.",
-                team=team, rival=rival, mean=row[_("mean difference")], low=row[_("CI low")],
-                high=row[_("CI high")])
+                team=team_name, rival=rival_name, mean=row[_("mean difference")],
+                low=row[_("CI low")], high=row[_("CI high")])
     if not check.within:
         line = _("Not yet: the policy is over budget by {over:.2f} million toman a week.",
                  over=-check.left / 1e6)
     elif not beats:
         line = _("Not yet: within budget, but the interval does not lie above 0: "
-                 "{rival} could be as good or better.", rival=rival)
+                 "{rival} could be as good or better.", rival=rival_name)
     else:
         line = _("Correct: within budget, and {team} earns more than {rival} beyond luck.",
-                 team=team, rival=rival)
+                 team=team_name, rival=rival_name)
     return Verdict(check.within and beats, f"{context}\n{line}")
