@@ -23,10 +23,12 @@ lab: $(STAMP)
 	$(BIN)/python -m jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
 
 # The dashboards alone, code hidden (Voila), for trainees who should not see code:
-# one page per lesson dashboard, listed at the address printed below.
+# one page per lesson dashboard, listed at the address printed below (a busy port is an
+# error rather than a silent move to another port, so that address is always right).
 app: $(STAMP)
 	@echo "cxsim dashboards: open http://localhost:$(APP_PORT)/ in a browser (Ctrl+C stops)"
-	$(BIN)/python -m voila notebooks/app --port=$(APP_PORT) --strip_sources=True \
+	$(BIN)/python -m voila notebooks/app --port=$(APP_PORT) --Voila.port_retries=0 \
+	  --strip_sources=True \
 	  $(if $(HAS_SCREEN),,--no-browser)
 
 test: $(STAMP) lint unit notebooks

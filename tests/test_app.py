@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import socket
 import subprocess
 from pathlib import Path
 
@@ -84,3 +86,19 @@ def test_make_app_opens_a_browser_when_there_is_a_screen():
     commands = _make_app_commands(DISPLAY=":0")
     assert "--no-browser" not in commands
     assert "--port=8866" in commands
+
+
+def test_make_app_stops_on_a_busy_port_instead_of_moving_to_another(tmp_path):
+    # The address `make app` prints must be the one Voila serves: a busy port is an
+    # error that names it, not a silent move to a port nobody was told about.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        commands = _make_app_commands(DISPLAY="", WAYLAND_DISPLAY="", APP_PORT=str(port))
+        voila = next(line for line in commands.splitlines() if "-m voila" in line)
+        done = subprocess.run([*shlex.split(voila), "--Voila.ip=127.0.0.1"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)})
+    assert done.returncode != 0
+    assert f"port {port} is already in use" in done.stderr
