@@ -26,6 +26,7 @@ In Persian, numbers filled into a message are written with Persian digits
 from __future__ import annotations
 
 import gettext
+import html
 import numbers
 import os
 import re
@@ -37,6 +38,7 @@ __all__ = [
     "_",
     "N_",
     "LOCALE_DIR",
+    "Text",
     "available_languages",
     "currency_name",
     "format_number",
@@ -237,6 +239,27 @@ def table_html(table: Any) -> str:
 
     return (f'<div dir="{text_direction()}" class="cxsim-table">'
             f"{head}{cut}{_HTML_TEXT.sub(shown, body)}</div>")
+
+
+class Text(str):
+    """A string for reading in a notebook: shown as plain paragraphs (no quotes, no
+    monospace), right to left when it is written so, by ``dir="auto"``.
+
+    >>> Text("Correct: 11.\\nWell done.").as_html("cxsim-verdict")
+    '<div dir="auto" class="cxsim-verdict">Correct: 11.<br>Well done.</div>'
+    """
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def as_html(self, css_class: str = "cxsim-text", style: str = "") -> str:
+        """The text as HTML: its lines escaped and kept, in a ``div`` of ``css_class``."""
+        lines = "<br>".join(html.escape(line) for line in self.splitlines())
+        styled = f' style="{style}"' if style else ""
+        return f'<div dir="auto" class="{css_class}"{styled}>{lines}</div>'
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
 
 
 def get_language() -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
-import html
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,12 +31,11 @@ from pydantic import (
 )
 
 from . import distributions as dists
-from .i18n import N_, _, format_number, translate_name
+from .i18n import N_, Text, _, format_number, translate_name
 
 __all__ = [
     "ScenarioError",
     "Scenario",
-    "Text",
     "Segment",
     "Arrivals",
     "Touchpoint",
@@ -366,18 +364,6 @@ class Levers(_Model):
     training: Probability
     promise_min: Positive | None
     follow_up: FollowUp
-
-
-class Text(str):
-    """A string for reading in a notebook: shown as plain paragraphs (no quotes, no
-    monospace), right to left when it is written so, by ``dir="auto"``."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        lines = "<br>".join(html.escape(line) for line in self.splitlines())
-        return f'<div dir="auto" class="cxsim-text">{lines}</div>'
 
 
 class Scenario(_Model):

@@ -12,11 +12,9 @@ experiments, plots, widgets); nothing in cxsim imports them.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
-from ..i18n import _, localise_digits
+from ..i18n import Text, _, localise_digits
 from ..plots import MONEY_KPIS
 from ..results import kpi_label
 
@@ -58,9 +56,9 @@ class Verdict:
 
     def _repr_html_(self) -> str:
         colour = "#2e7d32" if self.right else "#b26a00"
-        lines = "<br>".join(html.escape(line) for line in self.message.splitlines())
-        return (f'<div dir="auto" class="cxsim-verdict" style="border-inline-start: 4px solid '
-                f'{colour}; padding: 4px 10px; margin: 2px 0">{lines}</div>')
+        return Text(self.message).as_html(
+            "cxsim-verdict",
+            style=f"border-inline-start: 4px solid {colour}; padding: 4px 10px; margin: 2px 0")
 
 
 def check_answer(given: float | str, expected: float | str, *, tolerance: float = 0.0,
