@@ -24,6 +24,7 @@ from .i18n import (
     localise_digits,
     persian_digits,
     set_language,
+    translate_name,
 )
 from .results import kpi_label
 from .scenario import ScenarioError
@@ -127,7 +128,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "list":
             for name in list_scenarios():
                 scenario = load_scenario(name)
-                print(f"{name:<20} {scenario.describe().splitlines()[0]}")
+                print(f"{name:<20} {translate_name(scenario.description_line)}")
         elif args.command == "validate":
             scenario = load_scenario(args.file)
             policies = ", ".join(scenario.policies) or "-"

@@ -432,6 +432,11 @@ class Scenario(_Model):
         profile = self.arrivals.hourly_profile or (1.0,) * HOURS_PER_DAY
         return self.arrivals.rate_per_hour * sum(profile) * self.total_days
 
+    @property
+    def description_line(self) -> str:
+        """The description on one line: the form the message catalogue holds it in."""
+        return " ".join(self.description.split())
+
     def describe(self) -> Text:
         """The scenario in a few lines of the current language: its description, then
         the staff on duty at each staffed touchpoint, hour by hour from midnight.
@@ -445,7 +450,7 @@ class Scenario(_Model):
         One phone queue without customer-experience effects, to check the engine against Erlang A.
         phone: 10 staff on duty at every hour
         """
-        lines = [translate_name(" ".join(self.description.split()))] if self.description else []
+        lines = [translate_name(self.description_line)] if self.description_line else []
         for touchpoint in self.touchpoints:
             if touchpoint.kind != "staffed":
                 continue

@@ -23,11 +23,13 @@ import io
 import sys
 from pathlib import Path
 
-import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+
+from cxsim.catalog import load_scenario
+from cxsim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cxsim"
@@ -49,19 +51,19 @@ def extract() -> Catalog:
             template.add(message, locations=[(f"cxsim/{filename}", lineno)],
                          auto_comments=comments, context=context)
     for path in sorted(SCENARIOS.glob("*.yaml")):
-        for message in scenario_texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for message in scenario_texts(load_scenario(path)):
             template.add(message, locations=[(f"data/scenarios/{path.name}", 0)])
     return template
 
 
-def scenario_texts(scenario: dict) -> list[str]:
-    """What a bundled scenario shows a reader: its description (on one line, as
-    ``Scenario.describe`` looks it up) and the names of its segments, touchpoints,
+def scenario_texts(scenario: Scenario) -> list[str]:
+    """What a bundled scenario shows a reader: its description (in the one-line form
+    ``Scenario.describe`` looks up) and the names of its segments, touchpoints,
     journeys and policies (shown through ``translate_name``)."""
-    texts = [" ".join(scenario.get("description", "").split())]
-    for part in ("segments", "touchpoints", "journeys"):
-        texts += [item["name"] for item in scenario.get(part, [])]
-    texts += list(scenario.get("policies", {}))
+    texts = [scenario.description_line]
+    for part in (scenario.segments, scenario.touchpoints, scenario.journeys):
+        texts += [item.name for item in part]
+    texts += list(scenario.policies)
     return [text for text in texts if text]
 
 
