@@ -85,7 +85,7 @@ def _po_bytes(catalogue: Catalog, **kwargs: bool) -> bytes:
 
 
 def _without_dates(data: bytes) -> bytes:
-    # the creation date changes on every run; compare templates without it
+    # the creation date changes on every run; compare templates and catalogues without it
     return b"\n".join(line for line in data.splitlines()
                       if not line.startswith(b'"POT-Creation-Date'))
 
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         before = _po_bytes(catalogue, sort_output=True)
         catalogue.update(template, no_fuzzy_matching=False)
         after = _po_bytes(catalogue, sort_output=True)
-        if after != before:
+        if _without_dates(after) != _without_dates(before):
             stale.append(str(po_path.relative_to(ROOT)))
             if not args.check:
                 po_path.write_bytes(after)
