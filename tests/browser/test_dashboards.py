@@ -50,6 +50,20 @@ def assert_more_courtesy_pleases(before: dict[str, dict[str, float]],
     assert after[CSAT][DIFF] > 0.1 and after[NPS][DIFF] > 10
 
 
+def move_courtesy_and_check(board: Any, move: Any, level: float, before: dict,
+                            expected: dict, screenshot: Any, shot: str) -> None:
+    """``move`` the courtesy slider to ``level``; the page must show a new table, exactly
+    the model's for that level, with more courtesy pleasing customers."""
+    text = board.table_text()
+    move()
+    board.wait_for_new_table(text)
+    after = board.kpis()
+    screenshot(board.root, shot)
+    assert board.slider_value(COURTESY) == level
+    assert_shows(after, expected[level])
+    assert_more_courtesy_pleases(before, after)
+
+
 def test_lab_courtesy_slider_moves_csat(page: Any, lab: Any, dashboard_view: Any,
                                         screenshot: Any, expected: dict) -> None:
     lab.open(page, "03_courtesy.ipynb")
@@ -65,15 +79,9 @@ def test_lab_courtesy_slider_moves_csat(page: Any, lab: Any, dashboard_view: Any
     assert_shows(before, expected[0.5])
     screenshot(board.root, "lab_03_courtesy_before")
 
-    text = board.table_text()
-    board.press_on_slider(COURTESY, "PageUp")  # five steps of 0.05
-    board.wait_for_new_table(text)
-    after = board.kpis()
-    screenshot(board.root, "lab_03_courtesy_after")
-
-    assert board.slider_value(COURTESY) == 0.75
-    assert_shows(after, expected[0.75])
-    assert_more_courtesy_pleases(before, after)
+    move_courtesy_and_check(board, lambda: board.press_on_slider(COURTESY, "PageUp"),
+                            0.75, before, expected, screenshot,  # PageUp: five steps of 0.05
+                            "lab_03_courtesy_after")
     assert page.errors == []
 
 
@@ -102,13 +110,6 @@ def test_voila_courtesy_slider_moves_csat_with_code_hidden(
     assert_shows(before, expected[0.5])
     screenshot(page, "voila_03_courtesy_before")
 
-    text = board.table_text()
-    board.type_in_slider(COURTESY, "0.9")
-    board.wait_for_new_table(text)
-    after = board.kpis()
-    screenshot(board.root, "voila_03_courtesy_after")
-
-    assert board.slider_value(COURTESY) == 0.9
-    assert_shows(after, expected[0.9])
-    assert_more_courtesy_pleases(before, after)
+    move_courtesy_and_check(board, lambda: board.type_in_slider(COURTESY, "0.9"),
+                            0.9, before, expected, screenshot, "voila_03_courtesy_after")
     assert page.errors == []
