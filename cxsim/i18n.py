@@ -31,6 +31,7 @@ import numbers
 import os
 import re
 import string
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -168,11 +169,10 @@ RTL_PAGE_CSS = (
 
 def _notebook_shell() -> Any:
     """The IPython shell of a notebook kernel, or ``None`` outside one."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # not in IPython
+    ipython = sys.modules.get("IPython")
+    if ipython is None:  # a kernel has imported IPython long before; importing it costs 0.1 s
         return None
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
         return None  # a terminal or plain Python has no page
     return shell
