@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
 
 import simpy
 
 from .lean_process import LeanProcess
-from .model_behaviour import BehaviourMixin
+from .model_behaviour import CustomerBehaviour, NoBehaviour
 from .records import (
     ABANDONED,
     COMPLETED,
@@ -37,6 +36,7 @@ from .records import (
     LEFT_QUEUE,
     SERVED,
     JourneyLog,
+    Records,
     VisitLog,
 )
 from .rng import Streams
@@ -113,20 +113,14 @@ class StaffedQueue:
             ticket.succeed(True)
 
 
-@dataclass
-class Records:
-    """What one run produced: the logs plus what is needed to read them."""
+class _Run:
+    """State of one simulation run (kept on one object so processes stay small).
 
-    visits: VisitLog
-    journeys: JourneyLog
-    end_min: float
-    warmup_min: float
-    daily: dict[str, list] | None = None
-    counters: dict[str, int] | None = None
-
-
-class _Run(BehaviourMixin):
-    """State of one simulation run (kept on one object so processes stay small)."""
+    The engine moves customers through queues; what customers feel and do about
+    it is ``self.behaviour``, an object it calls at fixed moments (see
+    :class:`~cxsim.model_behaviour.NoBehaviour`): a pure queueing scenario gets
+    the do-nothing version, so one customer process serves both.
+    """
 
     def __init__(self, scenario: Scenario, seed: int):
         self.scenario = scenario
@@ -171,9 +165,10 @@ class _Run(BehaviourMixin):
             cumulative.append(total)
         self.segment_cumulative = cumulative
         self.routing = streams.stream("routing", "uniform")
-        self.behaviour = scenario.behaviour
-        if self.behaviour is not None:
-            self._setup_behaviour()
+        self.behaviour: NoBehaviour = (
+            NoBehaviour() if scenario.behaviour is None
+            else CustomerBehaviour(self, self.start_customer)
+        )
 
     # -- processes ------------------------------------------------------------
     def arrivals(self):
@@ -224,18 +219,18 @@ class _Run(BehaviourMixin):
             segment = index
             if u < bound:
                 break
-        if self.behaviour is None:
-            customer_id = self.next_customer_id
-            self.next_customer_id += 1
-            journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment],
-                                            now)
-            LeanProcess(self.journey(customer_id, journey_id, segment, self.draw_needs(segment)))
-            return
-        if self.deterred_owed > 0:  # a detractor talked this prospect out of coming
-            self.deterred_owed -= 1
-            self.counters["deterred"] += 1
-            return
-        self.start_customer(segment, now, referred=False)
+        if self.behaviour.admit():
+            self.start_customer(segment, now, referred=False)
+
+    def start_customer(self, segment: int, now: float, referred: bool) -> None:
+        """A customer's first journey starts now; their own process takes it from here."""
+        customer_id = self.next_customer_id
+        self.next_customer_id += 1
+        mind = self.behaviour.start(segment)
+        journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment], now,
+                                        referred)
+        LeanProcess(self.customer(customer_id, journey_id, segment, self.draw_needs(segment),
+                                  mind, referred))
 
     def draw_needs(self, segment: int) -> list[tuple[int, float, float]]:
         """Every step's need, drawn now in arrival order so policies cannot reshuffle them:
@@ -251,44 +246,77 @@ class _Run(BehaviourMixin):
                 needs.append((touchpoint, service, wait_limit))
         return needs
 
-    def journey(self, customer_id: int, journey_id: int, segment: int, needs: list):
-        """The pure queueing journey: visit each step, leave on abandoning."""
-        env = self.env
-        visits = self.visits
-        queues = self.queues
+    def customer(self, customer_id: int, journey_id: int, segment: int, needs: list,
+                 mind: object, referred: bool):
+        """One customer: visit each step of a journey in turn, queueing where staffed;
+        leave the journey on abandoning.  Then, if their behaviour brings them back,
+        another journey (the same process, so a loyal customer costs no new one)."""
+        env, visits, queues, journeys = self.env, self.visits, self.queues, self.journeys
+        behaviour = self.behaviour
+        contact, abandoned_score = behaviour.contact, behaviour.abandoned_score
         priority = self.segment_priority[segment]
         journey = self.segment_journey[segment]
-        for step, (touchpoint, service, patience) in enumerate(needs):
-            row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
-                              journey_id)
-            queue = queues[touchpoint]
-            if queue is None:  # self-service: no queue
-                visits.wait_min[row] = 0.0
-            else:
-                arrived = env.now
-                ticket = queue.request(priority)
-                if ticket is not None:
-                    if patience < math.inf:
-                        env.timeout(patience).callbacks.append(
-                            lambda _event, ticket=ticket, queue=queue: queue.abandon(ticket)
-                        )
-                    served = yield ticket
-                    visits.wait_min[row] = env.now - arrived
-                    if not served:
-                        visits.outcome[row] = ABANDONED
-                        self.journeys.status[journey_id] = LEFT_QUEUE
-                        self.journeys.end_min[journey_id] = env.now
-                        return
-                else:
-                    visits.wait_min[row] = 0.0
-            visits.outcome[row] = IN_SERVICE
-            visits.service_min[row] = service
-            yield env.timeout(service)
-            visits.outcome[row] = SERVED
-            if queue is not None:
-                queue.release()
-        self.journeys.status[journey_id] = COMPLETED
-        self.journeys.end_min[journey_id] = env.now
+        record_wait, record_outcome = visits.wait_min, visits.outcome
+        record_service, record_score = visits.service_min, visits.score
+        while True:
+            scores: list[float] = []
+            abandoned = False
+            for step, (touchpoint, service, patience) in enumerate(needs):
+                tries = 0
+                while True:
+                    row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
+                                      journey_id)
+                    queue = queues[touchpoint]
+                    wait = 0.0
+                    if queue is not None:
+                        arrived = env.now
+                        ticket = queue.request(priority)
+                        if ticket is not None:
+                            if patience < math.inf:
+                                env.timeout(patience).callbacks.append(
+                                    lambda _event, ticket=ticket, queue=queue:
+                                    queue.abandon(ticket))
+                            served = yield ticket
+                            wait = env.now - arrived
+                            if not served:
+                                record_wait[row] = wait
+                                record_outcome[row] = ABANDONED
+                                score = abandoned_score()
+                                record_score[row] = score
+                                scores.append(score)
+                                abandoned = True
+                                break
+                        queue.busy_minutes_today += service
+                    record_wait[row] = wait
+                    record_outcome[row] = IN_SERVICE
+                    record_service[row] = service
+                    score, resolved = contact(mind, row, touchpoint, wait)
+                    yield env.timeout(service)
+                    record_outcome[row] = SERVED
+                    record_score[row] = score
+                    scores.append(score)
+                    if queue is not None:
+                        queue.release()
+                    if resolved or not behaviour.tries_again(tries):
+                        break
+                    tries += 1
+                    yield env.timeout(behaviour.retry_delay_min)
+                    service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
+                if abandoned:
+                    break
+            now = env.now
+            journeys.end_min[journey_id] = now
+            journeys.status[journey_id] = LEFT_QUEUE if abandoned else COMPLETED
+            next_journey_min = behaviour.journey_end(mind, journey_id, segment, scores,
+                                                     abandoned, now)
+            if next_journey_min is None:
+                return
+            yield env.timeout(next_journey_min - now)
+            now = env.now
+            if not behaviour.stays(mind, journey_id, now):
+                return
+            journey_id = journeys.open(customer_id, segment, journey, now, referred)
+            needs = self.draw_needs(segment)
 
     def roster(self):
         """Change staffing at each hour boundary for touchpoints with an hourly schedule."""
@@ -309,16 +337,16 @@ class _Run(BehaviourMixin):
     def run(self) -> Records:
         LeanProcess(self.arrivals())
         LeanProcess(self.roster())
-        if self.behaviour is not None:
-            LeanProcess(self.days())
+        for process in self.behaviour.processes():
+            LeanProcess(process)
         self.env.run(until=self.end_min)
         return Records(
             visits=self.visits,
             journeys=self.journeys,
             end_min=self.end_min,
             warmup_min=self.scenario.warmup_days * MINUTES_PER_DAY,
-            daily=self.daily if self.behaviour is not None else None,
-            counters=self.counters if self.behaviour is not None else None,
+            daily=self.behaviour.daily,
+            counters=self.behaviour.counters,
         )
 
 

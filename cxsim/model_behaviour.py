@@ -1,15 +1,21 @@
-"""The customer's mind and the firm's people, as processes of the SimPy model.
+"""The customer's mind and the firm's people: the behaviour the engine calls.
 
-Mixed into the model's run object when a scenario has a ``behaviour:``
-section.  Every formula is a call into :mod:`cxsim.behaviour`; this module only
-decides *when* each one applies:
+The engine (:mod:`cxsim.model`) moves customers through queues and calls its
+behaviour object at fixed moments:
 
-* at each contact: courtesy shown, resolution, the contact's score;
-* at the end of a journey: what is remembered, word of mouth, a place on the
-  follow-up list if the memory is bad;
-* at the next purchase time: stay (start another journey) or leave;
-* at each day's end: staff morale moves with the day's load; the follow-up
-  team calls as many bad journeys as it can, newest within the window last.
+* ``admit``: a prospect arrives (bad word of mouth may have put them off);
+* ``start``: a customer's first journey begins (what they expect);
+* ``contact`` / ``abandoned_score``: a contact starts being served, or the
+  customer hangs up; each gives the contact's score;
+* ``tries_again``: an unresolved problem brings the customer back;
+* ``journey_end``: what is remembered, word of mouth, a place on the
+  follow-up list, and when the customer would next buy;
+* ``stays``: at that time, stay (another journey) or leave;
+* ``processes``: its own SimPy processes (the firm's days: morale, follow-up).
+
+:class:`NoBehaviour` does nothing at each moment (pure queueing, checked against
+Erlang C/A); :class:`CustomerBehaviour` applies the formulas of
+:mod:`cxsim.behaviour`: this module only decides *when* each one applies.
 """
 
 from __future__ import annotations
@@ -17,31 +23,76 @@ from __future__ import annotations
 import functools
 import math
 from collections import deque
+from collections.abc import Callable, Generator
+from typing import Any
 
 from . import behaviour as bh
-from .lean_process import LeanProcess
-from .records import (
-    ABANDONED,
-    COMPLETED,
-    IN_SERVICE,
-    LEAVE,
-    LEFT_QUEUE,
-    RETURN,
-    SERVED,
-    UNDECIDED,
-)
+from .records import LEAVE, RETURN, UNDECIDED
 
-__all__ = ["BehaviourMixin"]
+__all__ = ["NoBehaviour", "CustomerBehaviour"]
 
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_HOUR = 60.0
+NAN = math.nan
 
 
-class BehaviourMixin:
-    """Behaviour processes; expects the attributes the model's ``_Run`` sets up."""
+class NoBehaviour:
+    """Customers who queue and go, and remember nothing: the pure queueing model."""
 
-    def _setup_behaviour(self) -> None:
-        scenario, behaviour, streams = self.scenario, self.behaviour, self.streams
+    daily: dict[str, list] | None = None
+    counters: dict[str, int] | None = None
+    retry_delay_min = 0.0
+
+    def admit(self) -> bool:
+        return True
+
+    def start(self, segment: int) -> Any:
+        return None
+
+    def contact(self, mind: Any, row: int, touchpoint: int, wait: float) -> tuple[float, bool]:
+        """(score, resolved) of a contact whose service starts now."""
+        return NAN, True
+
+    def abandoned_score(self) -> float:
+        return NAN
+
+    def tries_again(self, tries: int) -> bool:
+        return False
+
+    def journey_end(self, mind: Any, journey_id: int, segment: int, scores: list[float],
+                    abandoned: bool, now: float) -> float | None:
+        """When the customer would next buy (minutes), or None: this was their last journey."""
+        return None
+
+    def stays(self, mind: Any, journey_id: int, now: float) -> bool:
+        return False
+
+    def processes(self) -> list[Generator]:
+        return []
+
+
+class _Mind:
+    """What one customer brings to every contact, and their pending decision."""
+
+    __slots__ = ("segment", "expected_wait", "expected_courtesy", "decision_u")
+
+    def __init__(self, segment: int, expected_wait: float, expected_courtesy: float):
+        self.segment = segment
+        self.expected_wait = expected_wait
+        self.expected_courtesy = expected_courtesy
+        self.decision_u = 0.0
+
+
+class CustomerBehaviour(NoBehaviour):
+    """Customers who feel each contact, remember the journey, talk, and come back or leave;
+    staff whose morale follows their load; a follow-up team (a scenario's ``behaviour:``)."""
+
+    def __init__(self, run: Any, start_customer: Callable[[int, float, bool], None]):
+        scenario, behaviour, streams = run.scenario, run.scenario.behaviour, run.streams
+        self.scenario, self.behaviour, self.streams = scenario, behaviour, streams
+        self.env, self.journeys, self.visits = run.env, run.journeys, run.visits
+        self.queues, self.end_min = run.queues, run.end_min
+        self.start_customer = start_customer
         levers = scenario.levers
         self.levers = levers
         parameters = behaviour.contact.model_dump(exclude={"promise_credibility"})
@@ -92,6 +143,7 @@ class BehaviourMixin:
         self.referral_delay_draw = streams.stream("referral_delay", "exponential")
         self.retry_draw = streams.stream("retry", "uniform")
         self.deterred_owed = 0
+        self.retry_delay_min = behaviour.unresolved.retry_delay_min
         self.counters = {"deterred": 0, "referrals": 0, "follow_ups": 0}
         self.follow_up_list: deque[int] = deque()
         self.daily = {"day": [], "touchpoint": [], "utilisation": [], "morale": [],
@@ -109,129 +161,78 @@ class BehaviourMixin:
             reference_morale=morale.reference_morale)
 
     # -- customers ---------------------------------------------------------------
-    def start_customer(self, segment: int, now: float, referred: bool) -> None:
-        customer_id = self.next_customer_id
-        self.next_customer_id += 1
+    def admit(self) -> bool:
+        if self.deterred_owed > 0:  # a detractor talked this prospect out of coming
+            self.deterred_owed -= 1
+            self.counters["deterred"] += 1
+            return False
+        return True
+
+    def start(self, segment: int) -> _Mind:
         tolerance = self.tolerance[segment].transform(self.tolerance_draw[segment]())
-        journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment], now,
-                                        referred)
-        LeanProcess(self.customer(customer_id, journey_id, segment, tolerance,
-                                  self.draw_needs(segment), referred))
+        expected_wait = bh.expected_wait(tolerance, self.levers.promise_min,
+                                         self.behaviour.contact.promise_credibility)
+        return _Mind(segment, expected_wait, self.expected_courtesy[segment])
 
-    def customer(self, customer_id: int, journey_id: int, segment: int, tolerance: float,
-                 needs: list, referred: bool):
-        """One customer's life: a journey, then at the next purchase time come back for
-        another (same process, so a loyal customer costs no new process) or leave."""
-        env, visits, queues, journeys = self.env, self.visits, self.queues, self.journeys
-        behaviour = self.behaviour
-        priority = self.segment_priority[segment]
-        journey = self.segment_journey[segment]
-        credibility = behaviour.contact.promise_credibility
-        expected_wait = bh.expected_wait(tolerance, self.levers.promise_min, credibility)
-        expected_courtesy = self.expected_courtesy[segment]
-        self_service = behaviour.self_service
-        # Locals for the per-contact loop (the hot path of a behavioural run).
-        courtesy_today, courtesy_sd = self.courtesy_today, self.courtesy_sd
-        courtesy_noise, resolution_draw = self.courtesy_noise, self.resolution_draw
-        resolution, score_contact = self.resolution, self.score_contact
-        wait_factor = behaviour.perceived_wait_factor
-        record_wait, record_outcome = visits.wait_min, visits.outcome
-        record_service, record_score = visits.service_min, visits.score
-        unresolved, retention = behaviour.unresolved, behaviour.retention
-        inter_purchase = self.inter_purchase[segment]
-        inter_purchase_draw = self.inter_purchase_draw[segment]
-        while True:
-            scores: list[float] = []
-            abandoned = False
-            for step, (touchpoint, service, patience) in enumerate(needs):
-                tries = 0
-                while True:
-                    row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
-                                      journey_id)
-                    queue = queues[touchpoint]
-                    wait = 0.0
-                    if queue is not None:
-                        arrived = env.now
-                        ticket = queue.request(priority)
-                        if ticket is not None:
-                            if patience < math.inf:
-                                env.timeout(patience).callbacks.append(
-                                    lambda _event, ticket=ticket, queue=queue:
-                                    queue.abandon(ticket))
-                            served = yield ticket
-                            wait = env.now - arrived
-                            if not served:
-                                record_wait[row] = wait
-                                record_outcome[row] = ABANDONED
-                                record_score[row] = bh.abandoned_score()
-                                scores.append(bh.abandoned_score())
-                                abandoned = True
-                                break
-                        queue.busy_minutes_today += service
-                    record_wait[row] = wait
-                    record_outcome[row] = IN_SERVICE
-                    record_service[row] = service
-                    if queue is None:
-                        resolved = True
-                        score = self_service.score_mean + self_service.score_sd * \
-                            courtesy_noise[touchpoint]()
-                        score = 10.0 if score > 10.0 else (0.0 if score < 0.0 else score)
-                    else:
-                        shown = courtesy_today[touchpoint] + \
-                            courtesy_sd[touchpoint] * courtesy_noise[touchpoint]()
-                        shown = 1.0 if shown > 1.0 else (0.0 if shown < 0.0 else shown)
-                        resolved = resolution_draw[touchpoint]() < resolution[touchpoint]
-                        score = score_contact(bh.perceived_wait(wait, wait_factor),
-                                              expected_wait, shown, expected_courtesy, resolved)
-                        visits.courtesy[row] = shown
-                    yield env.timeout(service)
-                    record_outcome[row] = SERVED
-                    record_score[row] = score
-                    scores.append(score)
-                    if queue is not None:
-                        queue.release()
-                    # An unresolved problem brings the customer back once, or is left unsolved.
-                    if resolved or tries >= 1 or \
-                            self.retry_draw() >= unresolved.retry_probability:
-                        break
-                    tries += 1
-                    yield env.timeout(unresolved.retry_delay_min)
-                    service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
-                if abandoned:
-                    break
-            now = env.now
-            journeys.end_min[journey_id] = now
-            journeys.status[journey_id] = LEFT_QUEUE if abandoned else COMPLETED
-            if not abandoned:
-                journeys.revenue[journey_id] = self.revenue[segment]
-            memory = bh.remember_journey(scores, behaviour.memory) if scores \
-                else bh.NEUTRAL_SCORE
-            journeys.memory_score[journey_id] = memory
-            journeys.experienced_score[journey_id] = memory
-            self.spread_word(segment, memory, now)
-            if memory < behaviour.bad_memory_below and self.levers.follow_up.enabled:
-                self.follow_up_list.append(journey_id)
+    def contact(self, mind: _Mind, row: int, touchpoint: int, wait: float) -> tuple[float, bool]:
+        """Courtesy shown, resolution and the contact's score, as its service starts."""
+        if self.queues[touchpoint] is None:
+            self_service = self.behaviour.self_service
+            score = self_service.score_mean + self_service.score_sd * \
+                self.courtesy_noise[touchpoint]()
+            return (10.0 if score > 10.0 else (0.0 if score < 0.0 else score)), True
+        shown = self.courtesy_today[touchpoint] + \
+            self.courtesy_sd[touchpoint] * self.courtesy_noise[touchpoint]()
+        shown = 1.0 if shown > 1.0 else (0.0 if shown < 0.0 else shown)
+        resolved = self.resolution_draw[touchpoint]() < self.resolution[touchpoint]
+        score = self.score_contact(bh.perceived_wait(wait, self.behaviour.perceived_wait_factor),
+                                   mind.expected_wait, shown, mind.expected_courtesy, resolved)
+        self.visits.courtesy[row] = shown
+        return score, resolved
 
-            # At the next purchase time, the customer comes back or leaves (N2, Q5).
-            gap = inter_purchase.transform(inter_purchase_draw()) * MINUTES_PER_DAY
-            u = self.decision_draw()
-            if now + gap >= self.end_min:
-                journeys.outcome[journey_id] = UNDECIDED
-                return
-            yield env.timeout(gap)
-            now = env.now
-            journeys.decided_min[journey_id] = now
-            # Read at decision time: a follow-up call may have lifted the memory since.
-            leave = bh.leave_probability(journeys.memory_score[journey_id],
-                                         floor=retention.floor, ceiling=retention.ceiling,
-                                         midpoint=retention.midpoint,
-                                         steepness=retention.steepness)
-            if u < leave:
-                journeys.outcome[journey_id] = LEAVE
-                return
-            journeys.outcome[journey_id] = RETURN
-            journey_id = journeys.open(customer_id, segment, journey, now, referred)
-            needs = self.draw_needs(segment)
+    def abandoned_score(self) -> float:
+        return bh.abandoned_score()
+
+    def tries_again(self, tries: int) -> bool:
+        """An unresolved problem brings the customer back once, or is left unsolved."""
+        return tries < 1 and self.retry_draw() < self.behaviour.unresolved.retry_probability
+
+    def journey_end(self, mind: _Mind, journey_id: int, segment: int, scores: list[float],
+                    abandoned: bool, now: float) -> float | None:
+        """Remember the journey, talk about it, queue for follow-up if bad; the next
+        purchase time if it falls within the run (N2, Q5)."""
+        journeys, behaviour = self.journeys, self.behaviour
+        if not abandoned:
+            journeys.revenue[journey_id] = self.revenue[segment]
+        memory = bh.remember_journey(scores, behaviour.memory) if scores else bh.NEUTRAL_SCORE
+        journeys.memory_score[journey_id] = memory
+        journeys.experienced_score[journey_id] = memory
+        self.spread_word(segment, memory, now)
+        if memory < behaviour.bad_memory_below and self.levers.follow_up.enabled:
+            self.follow_up_list.append(journey_id)
+        gap = self.inter_purchase[segment].transform(self.inter_purchase_draw[segment]()) * \
+            MINUTES_PER_DAY
+        mind.decision_u = self.decision_draw()
+        if now + gap >= self.end_min:
+            journeys.outcome[journey_id] = UNDECIDED
+            return None
+        return now + gap
+
+    def stays(self, mind: _Mind, journey_id: int, now: float) -> bool:
+        """At the next purchase time: come back or leave (read now: a follow-up call may
+        have lifted the memory since)."""
+        journeys = self.journeys
+        retention = self.behaviour.retention
+        journeys.decided_min[journey_id] = now
+        leave = bh.leave_probability(journeys.memory_score[journey_id],
+                                     floor=retention.floor, ceiling=retention.ceiling,
+                                     midpoint=retention.midpoint,
+                                     steepness=retention.steepness)
+        if mind.decision_u < leave:
+            journeys.outcome[journey_id] = LEAVE
+            return False
+        journeys.outcome[journey_id] = RETURN
+        return True
 
     def spread_word(self, segment: int, memory: float, now: float) -> None:
         """Promoters bring friends; detractors put prospects off (Q5, Q13, N8)."""
@@ -248,9 +249,12 @@ class BehaviourMixin:
 
     def referred_arrival(self, segment: int) -> None:
         self.counters["referrals"] += 1
-        self.start_customer(segment, self.env.now, referred=True)
+        self.start_customer(segment, self.env.now, True)
 
     # -- the firm's days -----------------------------------------------------------
+    def processes(self) -> list[Generator]:
+        return [self.days()]
+
     def days(self):
         """At each day's end: morale follows the day's load; follow-up calls are made."""
         morale_parameters = self.behaviour.morale

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from array import array
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["VisitLog", "JourneyLog", "OUTCOMES", "CUSTOMER_OUTCOMES", "RETURN_OUTCOMES"]
+__all__ = ["Records", "VisitLog", "JourneyLog", "OUTCOMES", "CUSTOMER_OUTCOMES", "RETURN_OUTCOMES"]
 
 # Visit outcomes, stored as small integers during the run.
 WAITING, IN_SERVICE, SERVED, ABANDONED = 0, 1, 2, 3
@@ -172,6 +173,18 @@ class JourneyLog:
             }
         )
         return frame
+
+
+@dataclass
+class Records:
+    """What one run produced: the logs plus what is needed to read them."""
+
+    visits: VisitLog
+    journeys: JourneyLog
+    end_min: float
+    warmup_min: float
+    daily: dict[str, list] | None = None
+    counters: dict[str, int] | None = None
 
 
 def _categorical(codes: list[int], names: list[str]) -> pd.Categorical:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import metrics
 from .i18n import N_, _, currency_name, localise_digits
-from .model import Records
+from .records import Records
 from .scenario import Scenario
 
 __all__ = ["Result", "KPI_LABELS", "kpi_label", "format_kpi", "kpi_comparison"]
