@@ -159,7 +159,8 @@ def hourly_timeseries(
         start = arrival[answered] + wait[answered]
         end = np.minimum(start + here["service_min"].to_numpy()[answered], end_min)
         busy_minutes = interval_occupancy(start, end, edges)
-        staff = np.array([hourly_staff[name][h % 24] for h in range(hours)], dtype=float) \
+        staff = np.array([hourly_staff[name][h % len(hourly_staff[name])] for h in range(hours)],
+                         dtype=float) \
             if name in hourly_staff else np.zeros(hours)
         frame = pd.DataFrame({
             "hour": np.arange(hours),

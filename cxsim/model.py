@@ -27,6 +27,7 @@ from collections import deque
 
 import simpy
 
+from .clock import Profile, next_open_interval
 from .lean_process import LeanProcess
 from .model_behaviour import CustomerBehaviour, NoBehaviour
 from .records import (
@@ -35,6 +36,7 @@ from .records import (
     IN_SERVICE,
     LEFT_QUEUE,
     SERVED,
+    TURNED_AWAY,
     JourneyLog,
     Records,
     VisitLog,
@@ -45,6 +47,9 @@ from .scenario import MINUTES_PER_DAY, Scenario
 __all__ = ["StaffedQueue", "Records", "run_model"]
 
 MINUTES_PER_HOUR = 60.0
+# What a customer does on reaching a closed touchpoint (Step.when_closed), as small ints.
+NEXT_OPEN, SKIP, LEAVE_JOURNEY = 0, 1, 2
+_WHEN_CLOSED = {"next_open": NEXT_OPEN, "skip": SKIP, "leave": LEAVE_JOURNEY}
 
 
 class StaffedQueue:
@@ -62,6 +67,7 @@ class StaffedQueue:
         self.servers = servers
         self.busy = 0
         self.waiting = 0
+        self.closing = False  # closed by the rota, but the people on duty finish the line
         self.busy_minutes_today = 0.0  # service started today: the load that wears on morale
         self._lines: dict[int, deque[simpy.Event]] = {}
         self._priorities: list[int] = []
@@ -84,18 +90,34 @@ class StaffedQueue:
         if not ticket.triggered:
             self.waiting -= 1
             ticket.succeed(False)
+            if self.closing and not self.waiting:
+                self._close()
 
     def release(self) -> None:
         """A server finished a customer and takes the next one, if on duty."""
         self.busy -= 1
         if self.waiting:
             self._dispatch()
+        elif self.closing:
+            self._close()
 
     def set_servers(self, servers: int) -> None:
-        """A new shift: more people start serving at once; fewer take effect as people finish."""
+        """A new shift: more people start serving at once; fewer take effect as people finish.
+
+        Closing time (0 staff) with people still in line: as in a shop at closing
+        time, those on duty serve the line first, and go when it is empty.
+        """
+        if servers == 0 and self.waiting:
+            self.closing = True
+            return
+        self.closing = False
         self.servers = servers
         if self.waiting:
             self._dispatch()
+
+    def _close(self) -> None:
+        self.closing = False
+        self.servers = 0
 
     def _dispatch(self) -> None:
         while self.busy < self.servers and self.waiting:
@@ -143,14 +165,24 @@ class _Run:
             streams.stream(f"service:{t.name}", dist.base)
             for t, dist in zip(scenario.touchpoints, self.service, strict=True)
         ]
-        # Per segment: journey steps as (touchpoint index, probability), patience.
+        # Opening hours: a staffed touchpoint is closed in an hour its rota has 0 staff.
+        self.open_hours = [t.open_hours for t in scenario.touchpoints]
+        self.reopen_draw = [streams.stream(f"reopening:{t.name}", "uniform")
+                            for t in scenario.touchpoints]
+        # When each segment's returning, referred and deferred customers come.
+        arrivals = scenario.arrivals
+        self.segment_profile = [
+            Profile.combine(s.hourly_profile, arrivals.weekly_profile) if s.hourly_profile
+            else arrivals.profile for s in scenario.segments]
+        # Per segment: journey steps as (touchpoint index, probability, when closed), patience.
         self.segment_steps = []
         self.segment_patience = []
         self.patience_draw = []
         for segment in scenario.segments:
             journey = scenario.journey(segment.journey)
             self.segment_steps.append(
-                tuple((self.touchpoint_index[s.touchpoint], s.probability) for s in journey.steps)
+                tuple((self.touchpoint_index[s.touchpoint], s.probability,
+                       _WHEN_CLOSED[s.when_closed]) for s in journey.steps)
             )
             patience = segment.patience_min.build() if segment.patience_min else None
             self.segment_patience.append(patience)
@@ -179,7 +211,9 @@ class _Run:
         """
         env = self.env
         arrivals = self.scenario.arrivals
-        hourly = [arrivals.rate_at_hour(h) / MINUTES_PER_HOUR for h in range(24)]
+        hourly = [arrivals.rate_per_hour * weight / MINUTES_PER_HOUR
+                  for weight in arrivals.profile.weights]
+        cycle = len(hourly)
         gap = self.streams.stream("arrivals", "exponential")
         end = self.end_min
         new_customer = self.new_customer
@@ -197,7 +231,7 @@ class _Run:
             while True:
                 hour = int(now // MINUTES_PER_HOUR)
                 hour_end = (hour + 1) * MINUTES_PER_HOUR
-                rate = hourly[hour % 24]
+                rate = hourly[hour % cycle]
                 capacity = rate * (hour_end - now)
                 if remaining < capacity:
                     now += remaining / rate
@@ -232,19 +266,29 @@ class _Run:
         LeanProcess(self.customer(customer_id, journey_id, segment, self.draw_needs(segment),
                                   mind, referred))
 
-    def draw_needs(self, segment: int) -> list[tuple[int, float, float]]:
+    def draw_needs(self, segment: int) -> list[tuple[int, float, float, int]]:
         """Every step's need, drawn now in arrival order so policies cannot reshuffle them:
-        (touchpoint, service minutes, patience minutes) for the steps the customer takes."""
+        (touchpoint, service minutes, patience minutes, what to do if it is closed) for
+        the steps the customer takes."""
         patience = self.segment_patience[segment]
         patience_draw = self.patience_draw[segment]
         needs = []
-        for touchpoint, probability in self.segment_steps[segment]:
+        for touchpoint, probability, when_closed in self.segment_steps[segment]:
             visit = self.routing() < probability
             service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
             wait_limit = patience.transform(patience_draw()) if patience else math.inf
             if visit:
-                needs.append((touchpoint, service, wait_limit))
+                needs.append((touchpoint, service, wait_limit, when_closed))
         return needs
+
+    def reopening_time(self, touchpoint: int, segment: int, now: float) -> float | None:
+        """When a customer who found ``touchpoint`` closed comes back: within its next open
+        period, at a time drawn from their segment's profile (not all at the opening
+        minute); None if it never opens."""
+        period = next_open_interval(self.open_hours[touchpoint], now)
+        if period is None:
+            return None
+        return self.segment_profile[segment].draw(self.reopen_draw[touchpoint](), *period)
 
     def customer(self, customer_id: int, journey_id: int, segment: int, needs: list,
                  mind: object, referred: bool):
@@ -258,15 +302,30 @@ class _Run:
         journey = self.segment_journey[segment]
         record_wait, record_outcome = visits.wait_min, visits.outcome
         record_service, record_score = visits.service_min, visits.score
+        open_hours = self.open_hours
         while True:
             scores: list[float] = []
-            abandoned = False
-            for step, (touchpoint, service, patience) in enumerate(needs):
+            abandoned = turned_away = False
+            for step, (touchpoint, service, patience, when_closed) in enumerate(needs):
                 tries = 0
                 while True:
+                    queue = queues[touchpoint]
+                    if queue is not None:
+                        hours = open_hours[touchpoint]
+                        if not hours[int(env.now // MINUTES_PER_HOUR) % len(hours)]:
+                            # Closed: nobody queues at a closed door.
+                            journeys.found_closed[journey_id] += 1
+                            if when_closed == SKIP:
+                                break
+                            if when_closed == NEXT_OPEN:
+                                back = self.reopening_time(touchpoint, segment, env.now)
+                                if back is not None:
+                                    yield env.timeout(back - env.now)
+                                    continue
+                            turned_away = True
+                            break
                     row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
                                       journey_id)
-                    queue = queues[touchpoint]
                     wait = 0.0
                     if queue is not None:
                         arrived = env.now
@@ -302,13 +361,14 @@ class _Run:
                     tries += 1
                     yield env.timeout(behaviour.retry_delay_min)
                     service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
-                if abandoned:
+                if abandoned or turned_away:
                     break
             now = env.now
             journeys.end_min[journey_id] = now
-            journeys.status[journey_id] = LEFT_QUEUE if abandoned else COMPLETED
+            journeys.status[journey_id] = (LEFT_QUEUE if abandoned else
+                                           TURNED_AWAY if turned_away else COMPLETED)
             next_journey_min = behaviour.journey_end(mind, journey_id, segment, scores,
-                                                     abandoned, now)
+                                                     not (abandoned or turned_away), now)
             if next_journey_min is None:
                 return
             yield env.timeout(next_journey_min - now)
@@ -332,7 +392,7 @@ class _Run:
             yield self.env.timeout(MINUTES_PER_HOUR)
             hour += 1
             for queue, staff in schedules:
-                queue.set_servers(staff[hour % 24])
+                queue.set_servers(staff[hour % len(staff)])
 
     def run(self) -> Records:
         LeanProcess(self.arrivals())

@@ -33,6 +33,7 @@ __all__ = ["NoBehaviour", "CustomerBehaviour"]
 
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_HOUR = 60.0
+DAYS_PER_WEEK = 7
 NAN = math.nan
 
 
@@ -60,7 +61,7 @@ class NoBehaviour:
         return False
 
     def journey_end(self, mind: Any, journey_id: int, segment: int, scores: list[float],
-                    abandoned: bool, now: float) -> float | None:
+                    completed: bool, now: float) -> float | None:
         """When the customer would next buy (minutes), or None: this was their last journey."""
         return None
 
@@ -139,6 +140,11 @@ class CustomerBehaviour(NoBehaviour):
                                 if segment.revenue_per_purchase is not None
                                 else economics.revenue_per_purchase)
         self.decision_draw = streams.stream("decision", "uniform")
+        self.profiles = run.segment_profile
+        self.return_time_draw = [streams.stream(f"return_time:{segment.name}", "uniform")
+                                 for segment in scenario.segments]
+        self.referral_time_draw = [streams.stream(f"referral_time:{segment.name}", "uniform")
+                                   for segment in scenario.segments]
         self.word_of_mouth_draw = streams.stream("word_of_mouth", "uniform")
         self.referral_delay_draw = streams.stream("referral_delay", "exponential")
         self.retry_draw = streams.stream("retry", "uniform")
@@ -198,11 +204,15 @@ class CustomerBehaviour(NoBehaviour):
         return tries < 1 and self.retry_draw() < self.behaviour.unresolved.retry_probability
 
     def journey_end(self, mind: _Mind, journey_id: int, segment: int, scores: list[float],
-                    abandoned: bool, now: float) -> float | None:
+                    completed: bool, now: float) -> float | None:
         """Remember the journey, talk about it, queue for follow-up if bad; the next
-        purchase time if it falls within the run (N2, Q5)."""
+        purchase time if it falls within the run (N2, Q5).
+
+        The next purchase falls on the day a gap of ``inter_purchase_days`` reaches, at a
+        time of day people come (the segment's profile): a customer who comes back "in
+        about two weeks" calls when customers call, not at 3 am."""
         journeys, behaviour = self.journeys, self.behaviour
-        if not abandoned:
+        if completed:
             journeys.revenue[journey_id] = self.revenue[segment]
         memory = bh.remember_journey(scores, behaviour.memory) if scores else bh.NEUTRAL_SCORE
         journeys.memory_score[journey_id] = memory
@@ -213,10 +223,22 @@ class CustomerBehaviour(NoBehaviour):
         gap = self.inter_purchase[segment].transform(self.inter_purchase_draw[segment]()) * \
             MINUTES_PER_DAY
         mind.decision_u = self.decision_draw()
-        if now + gap >= self.end_min:
+        comes = self.time_of_day(segment, now, now + gap, self.return_time_draw[segment]())
+        if comes >= self.end_min:
             journeys.outcome[journey_id] = UNDECIDED
             return None
-        return now + gap
+        return comes
+
+    def time_of_day(self, segment: int, now: float, due: float, u: float) -> float:
+        """The time a customer due at ``due`` comes: that day (or, if nothing of that day is
+        left after ``now``, the next day with demand), at a time from the segment's profile."""
+        profile = self.profiles[segment]
+        day = int(due // MINUTES_PER_DAY)
+        for later in range(DAYS_PER_WEEK + 1):
+            comes = profile.draw_on_day(u, now, day + later)
+            if comes is not None:
+                return comes
+        raise AssertionError("a profile with demand has some in every week")  # pragma: no cover
 
     def stays(self, mind: _Mind, journey_id: int, now: float) -> bool:
         """At the next purchase time: come back or leave (read now: a follow-up call may
@@ -241,8 +263,9 @@ class CustomerBehaviour(NoBehaviour):
         u = self.word_of_mouth_draw()
         if recommend >= 9 and u < word.referral_probability:
             delay = word.referral_delay_days * MINUTES_PER_DAY * self.referral_delay_draw()
-            if now + delay < self.end_min:
-                self.env.timeout(delay).callbacks.append(
+            comes = self.time_of_day(segment, now, now + delay, self.referral_time_draw[segment]())
+            if comes < self.end_min:
+                self.env.timeout(comes - now).callbacks.append(
                     lambda _event, segment=segment: self.referred_arrival(segment))
         elif recommend <= 6 and u < word.deterrence_probability:
             self.deterred_owed += 1
@@ -253,7 +276,7 @@ class CustomerBehaviour(NoBehaviour):
 
     # -- the firm's days -----------------------------------------------------------
     def processes(self) -> list[Generator]:
-        return [self.days()]
+        return [self.days(), self.follow_up_team()]
 
     def days(self):
         """At each day's end: morale follows the day's load; follow-up calls are made."""
@@ -284,22 +307,38 @@ class CustomerBehaviour(NoBehaviour):
                 daily["utilisation"].append(load)
                 daily["morale"].append(self.morale[index])
                 daily["courtesy"].append(self.courtesy_today[index])
-            self.follow_up()
             day += 1
 
-    def follow_up(self) -> None:
-        """Call customers whose journey went badly, within the window, up to capacity (Q4)."""
+    def follow_up_team(self):
+        """Call customers whose journey went badly, within the window, up to capacity (Q4):
+        calls spread evenly over the team's working hours, oldest eligible first."""
         plan = self.levers.follow_up
-        if not plan.enabled:
+        if not plan.enabled or plan.capacity_per_day == 0:
             return
-        journeys = self.journeys
-        oldest_allowed = self.env.now - plan.window_days * MINUTES_PER_DAY
-        pending = self.follow_up_list
+        start_hour, end_hour = plan.working_hours
+        spacing = (end_hour - start_hour) * MINUTES_PER_HOUR / plan.capacity_per_day
+        env, day = self.env, 0
+        while True:
+            for call in range(plan.capacity_per_day):
+                at = day * MINUTES_PER_DAY + start_hour * MINUTES_PER_HOUR + call * spacing
+                if at >= self.end_min:
+                    return
+                yield env.timeout(at - env.now)
+                self.follow_up_call()
+            day += 1
+
+    def follow_up_call(self) -> None:
+        """One call: the oldest bad journey still within the window, if any."""
+        plan, journeys, pending = self.levers.follow_up, self.journeys, self.follow_up_list
+        now = self.env.now
+        oldest_allowed = now - plan.window_days * MINUTES_PER_DAY
         while pending and journeys.end_min[pending[0]] < oldest_allowed:
             pending.popleft()  # too late to call
-        for _call in range(min(plan.capacity_per_day, len(pending))):
-            journey_id = pending.popleft()
-            journeys.memory_score[journey_id] = bh.recovered_score(
-                journeys.memory_score[journey_id], plan.recovery_points)
-            journeys.followed_up[journey_id] = True
-            self.counters["follow_ups"] += 1
+        if not pending:
+            return
+        journey_id = pending.popleft()
+        journeys.memory_score[journey_id] = bh.recovered_score(
+            journeys.memory_score[journey_id], plan.recovery_points)
+        journeys.followed_up[journey_id] = True
+        journeys.follow_up_min[journey_id] = now
+        self.counters["follow_ups"] += 1

@@ -21,8 +21,9 @@ __all__ = ["Records", "VisitLog", "JourneyLog", "OUTCOMES", "CUSTOMER_OUTCOMES",
 WAITING, IN_SERVICE, SERVED, ABANDONED = 0, 1, 2, 3
 OUTCOMES = ("waiting", "in_service", "served", "abandoned")
 # Customer (journey) outcomes.
-IN_JOURNEY, COMPLETED, LEFT_QUEUE = 0, 1, 2
-CUSTOMER_OUTCOMES = ("open", "completed", "abandoned")
+# TURNED_AWAY: the journey reached a closed touchpoint whose step says ``when_closed: leave``.
+IN_JOURNEY, COMPLETED, LEFT_QUEUE, TURNED_AWAY = 0, 1, 2, 3
+CUSTOMER_OUTCOMES = ("open", "completed", "abandoned", "turned_away")
 # What a customer did after a journey (behaviour only): came back, left, or the run
 # ended before they decided.  NOT_MODELLED without behaviour.
 RETURN, LEAVE, UNDECIDED, NOT_MODELLED = 0, 1, 2, 9
@@ -122,6 +123,8 @@ class JourneyLog:
         self.decided_min = array("d")
         self.revenue = array("d")
         self.referred = array("b")
+        self.found_closed = array("q")
+        self.follow_up_min = array("d")
 
     def __len__(self) -> int:
         return len(self.customer_id)
@@ -141,6 +144,8 @@ class JourneyLog:
         self.decided_min.append(NAN)
         self.revenue.append(0.0)
         self.referred.append(referred)
+        self.found_closed.append(0)
+        self.follow_up_min.append(NAN)
         return len(self.customer_id) - 1
 
     def to_frame(self, segments: list[str], journeys: list[str],
@@ -170,6 +175,9 @@ class JourneyLog:
                 "decided_min": np.array(self.decided_min, dtype=float),
                 "revenue": np.array(self.revenue, dtype=float),
                 "referred": np.array(self.referred, dtype=bool),
+                # times this journey found a touchpoint closed (and came back, skipped or left)
+                "found_closed": np.array(self.found_closed, dtype=np.int64),
+                "follow_up_min": np.array(self.follow_up_min, dtype=float),
             }
         )
         return frame

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from . import distributions as dists
+from .clock import Profile, open_periods
 from .i18n import N_, Text, _, format_number, translate_name
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 HOURS_PER_DAY = 24
+DAYS_PER_WEEK = 7
+HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
 MINUTES_PER_DAY = 1440.0
 # A guard against inputs that would run for hours instead of seconds.
 MAX_EXPECTED_ARRIVALS = 20_000_000
@@ -161,26 +164,53 @@ DIST_NAMES = ("exponential", "lognormal", "deterministic", "uniform", "empirical
 
 
 # --------------------------------------------------------------------------- the world
+def _check_hourly_profile(profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
+    if profile is not None:
+        if len(profile) != HOURS_PER_DAY:
+            raise ValueError(f"needs 24 hourly values, got {len(profile)}")
+        if max(profile) <= 0:
+            raise ValueError("needs at least one hour with a multiplier above 0")
+    return profile
+
+
 class Arrivals(_Model):
-    """New customers: a Poisson stream, optionally shaped by hour of day."""
+    """New customers: a Poisson stream, optionally shaped by hour of day and day of week.
+
+    ``weekly_profile`` has 7 multipliers, day 0 of a run being a Saturday (the
+    first day of the Iranian week); the rate in an hour is ``rate_per_hour``
+    times both multipliers.
+    """
 
     rate_per_hour: Positive
     hourly_profile: tuple[NonNegative, ...] | None = None
+    weekly_profile: tuple[NonNegative, ...] | None = None
+
+    @field_validator("weekly_profile")
+    @classmethod
+    def _7_days(cls, profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if profile is not None:
+            if len(profile) != DAYS_PER_WEEK:
+                raise ValueError(f"needs 7 daily values (day 0 is a Saturday), got {len(profile)}")
+            if max(profile) <= 0:
+                raise ValueError("needs at least one day with a multiplier above 0")
+        return profile
 
     @field_validator("hourly_profile")
     @classmethod
     def _24_hours(cls, profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
-        if profile is not None:
-            if len(profile) != HOURS_PER_DAY:
-                raise ValueError(f"needs 24 hourly values, got {len(profile)}")
-            if max(profile) <= 0:
-                raise ValueError("needs at least one hour with a multiplier above 0")
-        return profile
+        return _check_hourly_profile(profile)
 
-    def rate_at_hour(self, hour_of_day: int) -> float:
-        """Arrivals per hour in the given hour of the day (0-23)."""
-        factor = 1.0 if self.hourly_profile is None else self.hourly_profile[hour_of_day]
+    def rate_at_hour(self, hour: int) -> float:
+        """Arrivals per hour in hour ``hour`` of the run (0-23 is day 0, a Saturday)."""
+        factor = 1.0 if self.hourly_profile is None else self.hourly_profile[hour % HOURS_PER_DAY]
+        if self.weekly_profile is not None:
+            factor *= self.weekly_profile[hour // HOURS_PER_DAY % DAYS_PER_WEEK]
         return self.rate_per_hour * factor
+
+    @property
+    def profile(self) -> Profile:
+        """When new customers come, hour by hour over a day (or a week)."""
+        return Profile.combine(self.hourly_profile, self.weekly_profile)
 
 
 class Segment(_Model):
@@ -196,14 +226,23 @@ class Segment(_Model):
     expected_courtesy: Probability | None = None
     inter_purchase_days: DistSpec | None = None
     revenue_per_purchase: NonNegative | None = None
+    # When this segment's returning and referred customers come, if not as arrivals.hourly_profile
+    hourly_profile: tuple[NonNegative, ...] | None = None
+
+    @field_validator("hourly_profile")
+    @classmethod
+    def _24_hours(cls, profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        return _check_hourly_profile(profile)
 
 
 class Touchpoint(_Model):
     """A place where customers meet the firm.
 
-    ``staffed``: a queue served by ``staff`` people (a number, or 24 hourly
-    numbers); customers who run out of patience abandon.  ``self_service``:
-    a delay with no queue (a website, an app).
+    ``staffed``: a queue served by ``staff`` people (a number; 24 hourly
+    numbers; or a week of them: 7 lists of 24, or 168 numbers, day 0 a Saturday);
+    customers who run out of patience abandon.  An hour with 0 staff is closed:
+    nobody queues there (see :attr:`Step.when_closed`).  ``self_service``: a delay
+    with no queue (a website, an app), always open.
     """
 
     name: str
@@ -229,8 +268,13 @@ class Touchpoint(_Model):
             return value
 
         if isinstance(staff, list | tuple):
-            if len(staff) != HOURS_PER_DAY:
-                raise ValueError(f"needs one number or 24 hourly numbers, got {len(staff)} values")
+            if len(staff) == DAYS_PER_WEEK and all(isinstance(day, list | tuple) for day in staff):
+                if any(len(day) != HOURS_PER_DAY for day in staff):
+                    raise ValueError("a weekly rota needs 7 lists of 24 hourly numbers")
+                staff = [value for day in staff for value in day]
+            if len(staff) not in (HOURS_PER_DAY, HOURS_PER_WEEK):
+                raise ValueError(f"needs one number, 24 hourly numbers or a week of them "
+                                 f"(7 lists of 24), got {len(staff)} values")
             return [check(value) for value in staff]
         return check(staff)
 
@@ -242,24 +286,42 @@ class Touchpoint(_Model):
             raise ValueError("a self_service touchpoint has no 'staff'; use kind: staffed")
         return self
 
-    def staff_at_hour(self, hour_of_day: int) -> int:
-        """People on duty in the given hour of the day (0-23)."""
+    def staff_at_hour(self, hour: int) -> int:
+        """People on duty in hour ``hour`` of the run (0-23 is day 0)."""
         if self.staff is None:
             return 0
         if isinstance(self.staff, tuple):
-            return self.staff[hour_of_day]
+            return self.staff[hour % len(self.staff)]
         return self.staff
 
     @property
     def hourly_staff(self) -> tuple[int, ...]:
+        """The rota's cycle: staff hour by hour over a day (24 values) or a week (168)."""
+        if isinstance(self.staff, tuple):
+            return self.staff
         return tuple(self.staff_at_hour(hour) for hour in range(HOURS_PER_DAY))
+
+    @property
+    def open_hours(self) -> tuple[bool, ...]:
+        """Whether each hour of the rota's cycle is open (staff above 0); self-service
+        touchpoints are always open."""
+        if self.kind != "staffed":
+            return (True,) * HOURS_PER_DAY
+        return open_periods(self.hourly_staff)
 
 
 class Step(_Model):
-    """One touchpoint in a journey, visited with ``probability`` (else skipped)."""
+    """One touchpoint in a journey, visited with ``probability`` (else skipped).
+
+    ``when_closed``: what a customer does who reaches a staffed touchpoint in an
+    hour it is closed: come back in its next open period, at a time people come
+    (``next_open``, as shoppers return when the shop opens); go on to the next
+    step (``skip``); or end the journey there (``leave``).
+    """
 
     touchpoint: str
     probability: Probability = 1.0
+    when_closed: Literal["next_open", "skip", "leave"] = "next_open"
 
 
 class Journey(_Model):
@@ -352,10 +414,20 @@ class Economics(_Model):
 
 
 class FollowUp(_Model):
+    """Calls to customers after a bad journey, made in the team's working hours."""
+
     enabled: bool
     window_days: Positive
     capacity_per_day: Annotated[int, Field(ge=0)]
     recovery_points: Annotated[float, Field(ge=0, le=10)]
+    working_hours: tuple[Annotated[int, Field(ge=0, le=24)], Annotated[int, Field(ge=0, le=24)]]
+
+    @field_validator("working_hours")
+    @classmethod
+    def _ordered(cls, hours: tuple[int, int]) -> tuple[int, int]:
+        if hours[1] <= hours[0]:
+            raise ValueError(f"needs [start, end] hours with start before end, got {list(hours)}")
+        return hours
 
 
 class Levers(_Model):
@@ -429,8 +501,9 @@ class Scenario(_Model):
 
     @property
     def expected_arrivals(self) -> float:
-        profile = self.arrivals.hourly_profile or (1.0,) * HOURS_PER_DAY
-        return self.arrivals.rate_per_hour * sum(profile) * self.total_days
+        weights = self.arrivals.profile.weights
+        days_in_cycle = len(weights) / HOURS_PER_DAY
+        return self.arrivals.rate_per_hour * sum(weights) / days_in_cycle * self.total_days
 
     @property
     def description_line(self) -> str:

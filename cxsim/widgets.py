@@ -16,11 +16,12 @@ A control is named by what it changes: a dotted override path
 :meth:`Scenario.with_overrides`), or a lever: ``"policy"``, ``"seed"``,
 ``"days"``.  A 24-hour staff rota cannot be one slider, so two special kinds
 change a whole rota at once: ``"staff_shift"`` adds agents at every open hour and
-``"staff_scale"`` multiplies the rota (both rounded to whole people and
-clipped at 0; see :func:`change_rota`).  Ranges are checked against the model when a dashboard is
-built, so a slider can only reach values the model accepts.  The policy
-lever is applied first; a control that shows the scenario's own value leaves
-what the policy set alone, and any other value overrides it.
+``"staff_scale"`` multiplies the rota (both in whole people, never closing an
+open hour nor opening a closed one; see :mod:`cxsim.rota`).  Ranges are checked
+against the model when a dashboard is built, so a slider can only reach values the
+model accepts.  The policy lever is applied first; a control that shows the
+scenario's own value leaves what the policy set alone, and any other value
+overrides it.
 
 >>> from cxsim.widgets import staffing_dashboard
 >>> dashboard = staffing_dashboard()
@@ -51,6 +52,7 @@ from .catalog import load_scenario
 from .i18n import _, localise_digits, text_direction, translate_name
 from .plots import plot_hourly, policy_label
 from .results import Result, kpi_label
+from .rota import scale_rota, shift_rota
 from .scenario import Scenario
 from .simulation import simulate
 
@@ -665,15 +667,15 @@ class Dashboard:
 
 def change_rota(rota: Sequence[int], kind: str, value: float) -> list[int]:
     """A rota shifted by ``value`` people (``"staff_shift"``) or scaled by ``value``
-    (``"staff_scale"``); whole people, never below 0.  Closed hours (0 staff) stay
-    closed: extra staff come at every *open* hour.
+    (``"staff_scale"``), as :mod:`cxsim.rota` defines them: at every open hour, an open
+    hour keeping at least one person, closed hours staying closed.
 
     >>> change_rota([0, 2, 3], "staff_shift", 1), change_rota([0, 2, 3], "staff_scale", 1.5)
     ([0, 3, 4], [0, 3, 5])
     """
     if kind == "staff_shift":
-        return [max(0, int(staff + value)) if staff > 0 else 0 for staff in rota]
-    return [max(0, math.floor(staff * value + 0.5)) for staff in rota]
+        return shift_rota(rota, int(value))
+    return scale_rota(rota, value)
 
 
 def _make_input(control: Control) -> w.ValueWidget:

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from cxsim.lessons import courtesy as lesson
 from cxsim.results import kpi_label
+from cxsim.rota import shift_rota
 
 CSAT, WAIT, NPS = kpi_label("csat"), kpi_label("mean_wait_min"), kpi_label("nps")
 YOURS, BASE, DIFF = "your policy", "baseline", "difference"
@@ -62,9 +63,9 @@ def test_dashboard_rejects_courtesy_outside_0_1(dashboard):
         dashboard.update(courtesy=1.5)
 
 
-def test_shifted_rota_keeps_a_lane_open():
-    assert lesson.shifted_rota([0, 1, 3], -1) == [0, 1, 2]
-    assert lesson.shifted_rota([0, 1, 3], 2) == [0, 3, 5]
+def test_shifting_lanes_keeps_a_lane_open():
+    assert shift_rota([0, 1, 3], -1) == [0, 1, 2]
+    assert shift_rota([0, 1, 3], 2) == [0, 3, 5]
 
 
 def test_policy_comparison_table():

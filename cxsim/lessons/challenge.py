@@ -40,12 +40,12 @@ from ..experiments import Comparison, compare, confidence_interval
 from ..i18n import N_, _, translate_name
 from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
+from ..rota import shift_rota
 from ..scenario import Scenario
 from ..widgets import Control, Dashboard, kpi_frame
 from . import Verdict, check_answer
 
 __all__ = [
-    "BUSY_HOURS",
     "LIMITS",
     "WEEKLY_BUDGET",
     "BudgetCheck",
@@ -61,12 +61,9 @@ __all__ = [
 
 _SCENARIO = "contact_centre"
 _TOUCHPOINT = "phone"
-#: Hours of the day (08:00 to 18:00) where a policy's extra agents work, as in the
-#: scenario's ``lean`` (-1) and ``generous`` (+2) policies.
-BUSY_HOURS = range(8, 18)
-#: The weekly budget for extra spending, in toman (assumption: a little over two
-#: extra agents during opening hours, or full training plus follow-up calls).
-WEEKLY_BUDGET = 30_000_000
+#: The weekly budget for extra spending, in toman (assumption: one extra agent at
+#: every hour, 33.6 million, or full training plus follow-up calls with room to spare).
+WEEKLY_BUDGET = 40_000_000
 #: Allowed range of every numeric lever: (low, high, whole number?).
 LIMITS: dict[str, tuple[float, float, bool]] = {
     "extra_agents": (-2, 5, True),
@@ -77,7 +74,7 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
 _DAYS_PER_WEEK = 7
 _HOURS_PER_SHIFT = 8
 _LEVER_LABELS = {
-    "extra_agents": N_("Extra agents, 08:00-18:00"),
+    "extra_agents": N_("Extra agents at every hour"),
     "training": N_("Courtesy training (0 none, 1 full)"),
     "promise_min": N_("Promised answer time (min)"),
     "follow_up": N_("Follow-up calls on"),
@@ -99,11 +96,12 @@ def _number(value: float) -> str:
 class Policy:
     """A team's policy for the bank's phone line.
 
-    ``extra_agents``: agents added (or, if negative, removed) at every hour from
-    08:00 to 18:00, whole numbers -2 to 5; ``training``: courtesy training, 0
-    (none) to 1 (full programme); ``promise_min``: an advertised answer time in
-    minutes (1 to 15), or ``None`` for no promise; ``follow_up``: call back
-    customers after a bad journey; ``follow_up_capacity``: calls a day, 0 to 40.
+    ``extra_agents``: agents added (or, if negative, removed) at every open hour, as
+    every lesson means it (:func:`cxsim.rota.shift_rota`), whole numbers -2 to 5;
+    ``training``: courtesy training, 0 (none) to 1 (full programme);
+    ``promise_min``: an advertised answer time in minutes (1 to 15), or ``None`` for
+    no promise; ``follow_up``: call back customers after a bad journey;
+    ``follow_up_capacity``: calls a day, 0 to 40.
     """
 
     extra_agents: int = 0
@@ -157,10 +155,9 @@ class Policy:
 
     # -- scenario -----------------------------------------------------------------
     def rota(self, scenario: Scenario | None = None) -> list[int]:
-        """The phone rota with the extra agents added from 08:00 to 18:00 (never below 0)."""
+        """The phone rota with the extra agents at every open hour (at least one agent)."""
         base = (scenario or load_scenario(_SCENARIO)).touchpoint(_TOUCHPOINT).hourly_staff
-        return [max(0, staff + self.extra_agents) if hour in BUSY_HOURS else staff
-                for hour, staff in enumerate(base)]
+        return shift_rota(base, self.extra_agents)
 
     def overrides(self, scenario: Scenario | None = None) -> dict[str, Any]:
         """Dotted overrides of ``contact_centre`` that apply this policy."""
@@ -183,7 +180,7 @@ def _as_policy(policy: Policy | Mapping[str, Any]) -> Policy:
 def example_rivals() -> dict[str, Policy]:
     """Two rival policies for the notebook: more staff, or charm and call-backs."""
     # N_: the names are keys in code, and shown in the reader's language (translate_name)
-    return {N_("more_agents"): Policy(extra_agents=2),
+    return {N_("more_agents"): Policy(extra_agents=1),
             N_("charm_and_call"): Policy(training=1.0, follow_up=True, follow_up_capacity=20)}
 
 
@@ -380,7 +377,7 @@ DASHBOARD_KPIS = ("mean_wait_min", "abandonment_rate", "csat", "nps", "retention
 
 
 class _PolicyDashboard(Dashboard):
-    """A dashboard whose extra agents work only from 08:00 to 18:00 (as a :class:`Policy`)."""
+    """A dashboard whose levers are a :class:`Policy`'s."""
 
     def variant(self, **values: Any) -> tuple[Scenario, int, float | None]:
         checked = self.values(**values)

@@ -6,9 +6,7 @@ traced, so the lesson lets the model confirm or refute it on ``airport_security`
 more lanes (shorter queues) against courteous staff (training), a sweep of courtesy
 against lanes that shows when N5 holds (waits within expectations) and when it fails
 (an understaffed queue), a dashboard, and an exercise checked by the model.
-
->>> shifted_rota([1, 2, 0], -1)
-[1, 1, 0]
+Lanes are added at every open hour (:func:`cxsim.rota.shift_rota`).
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from ..plots import (
     plot_kpi_comparison,
 )
 from ..results import kpi_label
+from ..rota import shift_rota
 from ..scenario import Scenario
 from ..widgets import Control, Dashboard, kpi_frame
 from . import Verdict, check_answer
@@ -45,7 +44,6 @@ __all__ = [
     "lanes_for_training_gain",
     "plot_courtesy_lines",
     "policy_table",
-    "shifted_rota",
     "sweep_table",
 ]
 
@@ -57,15 +55,6 @@ DASHBOARD_KPIS = ("mean_wait_min", "service_level", "csat", "nps", "mean_memory_
 _POLICY_KPIS = ("mean_wait_min", "csat", "nps")
 # Line colours for lane changes: fewer lanes vermillion, the rota blue, more lanes greens.
 _SHIFT_COLOURS = {-1: "#D55E00", 0: BASELINE_COLOUR, 1: "#009E73", 2: "#56B4E9", 3: "#000000"}
-
-
-def shifted_rota(rota: Sequence[int], shift: int) -> list[int]:
-    """A rota with ``shift`` lanes more (or fewer) at every open hour.
-
-    Hours with no lane stay closed and an open hour keeps at least one lane, so
-    "one lane fewer" never leaves passengers stranded at night.
-    """
-    return [max(1, int(staff) + int(shift)) if staff > 0 else 0 for staff in rota]
 
 
 def _rota(scenario: Scenario | str = SCENARIO) -> list[int]:
@@ -113,11 +102,11 @@ def courtesy_lane_sweep(shifts: Sequence[int] = (-1, 0, 1, 2),
     rota = _rota()
     staff_path = f"touchpoints.{TOUCHPOINT}.staff"
     courtesy_path = f"touchpoints.{TOUCHPOINT}.courtesy"
-    grid = {staff_path: [shifted_rota(rota, k) for k in shifts],
+    grid = {staff_path: [shift_rota(rota, k) for k in shifts],
             courtesy_path: [float(c) for c in courtesy]}
     result = sweep(SCENARIO, grid, n, seed=seed, days=days, progress=progress)
     summary = result.summary()
-    by_rota = {str(shifted_rota(rota, k)): int(k) for k in shifts}
+    by_rota = {str(shift_rota(rota, k)): int(k) for k in shifts}
     summary.insert(0, "lanes", [by_rota[str(list(r))] for r in summary[staff_path]])
     summary = summary.rename(columns={courtesy_path: "courtesy"})
     columns = ["lanes", "courtesy", "kpi", "mean", "ci_low", "ci_high", "n"]
@@ -221,7 +210,7 @@ def lanes_for_training_gain(max_lanes: int = 4, n: int = 3, days: float = 7, see
     staff_path = f"touchpoints.{TOUCHPOINT}.staff"
     policies: dict[str, Any] = {"baseline": None, "training": {"levers.training": 1.0}}
     for k in range(1, max_lanes + 1):
-        policies[f"+{k}"] = {staff_path: shifted_rota(rota, k)}
+        policies[f"+{k}"] = {staff_path: shift_rota(rota, k)}
     comparison = compare(SCENARIO, policies, n, seed=seed, days=days, progress=False)
     diff = comparison.differences().set_index(["policy", "kpi"])["mean_difference"]
     gains = {label: float(diff[(label, "csat")]) for label in policies if label != "baseline"}

@@ -26,6 +26,7 @@ from ..experiments import SerialExecutor, compare, replicate, sweep
 from ..i18n import _, currency_name
 from ..plots import NotebookFigure, plot_sweep, policy_colour
 from ..results import Result, kpi_label
+from ..rota import shift_rota
 from ..widgets import Control, Dashboard, kpi_frame
 from . import Verdict, check_answer
 
@@ -133,13 +134,13 @@ def books_table(results: Mapping[str, Result]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- sweeps
 def extra_agent_policies(extra: Iterable[int] = EXTRA_AGENTS, *, touchpoint: str = "phone",
                          scenario: str = SCENARIO) -> dict[str, dict[str, Any]]:
-    """Label -> overrides, one per number of extra agents at every hour (never below 0).
+    """Label -> overrides, one per number of extra agents at every open hour
+    (:func:`cxsim.rota.shift_rota`: an open hour keeps at least one agent).
 
     For :func:`cxsim.compare`: ``compare("contact_centre", extra_agent_policies(), 5)``.
     """
     rota = list(load_scenario(scenario).touchpoint(touchpoint).hourly_staff)
-    return {f"{k:+d}": {f"touchpoints.{touchpoint}.staff": [max(0, s + int(k)) for s in rota]}
-            for k in extra}
+    return {f"{k:+d}": {f"touchpoints.{touchpoint}.staff": shift_rota(rota, k)} for k in extra}
 
 
 @lru_cache(maxsize=4)

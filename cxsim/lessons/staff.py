@@ -31,6 +31,7 @@ from ..catalog import load_scenario
 from ..i18n import _
 from ..plots import NotebookFigure, policy_colour, policy_label
 from ..results import Result
+from ..rota import shift_rota
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
@@ -108,10 +109,9 @@ def morale_table(loads: Sequence[float] = (0.6, 0.8, 0.85, 0.9, 0.95, 1.0),
 def scenario_at(demand: float = DEMAND, extra_agents: int = 0, training: float = 0.0,
                 policy: str | None = None) -> Scenario:
     """The contact centre at ``demand`` new calls an hour, under ``policy``, with
-    ``extra_agents`` more on the phone at every hour and courtesy ``training`` (0-1)."""
+    ``extra_agents`` more on the phone at every open hour and courtesy ``training`` (0-1)."""
     scenario = load_scenario(_SCENARIO).with_policy(policy)
-    rota = [max(0, staff + int(extra_agents))
-            for staff in scenario.touchpoint(_TOUCHPOINT).hourly_staff]
+    rota = shift_rota(scenario.touchpoint(_TOUCHPOINT).hourly_staff, int(extra_agents))
     return scenario.with_overrides({"arrivals.rate_per_hour": demand,
                                     f"touchpoints.{_TOUCHPOINT}.staff": rota,
                                     "levers.training": training}, path="lesson")
