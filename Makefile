@@ -25,10 +25,14 @@ lab: $(STAMP)
 # The dashboards alone, code hidden (Voila), for trainees who should not see code:
 # one page per lesson dashboard, listed at the address printed below (a busy port is an
 # error rather than a silent move to another port, so that address is always right).
+# Nothing leaves the machine (a classroom may have no internet): the template `cxsim`
+# (share/jupyter/voila/templates/cxsim, found through JUPYTER_PATH) is Voila's `lab`
+# without the style sheets it asks of a CDN.
 app: $(STAMP)
 	@echo "cxsim dashboards: open http://localhost:$(APP_PORT)/ in a browser (Ctrl+C stops)"
-	$(BIN)/python -m voila notebooks/app --port=$(APP_PORT) --Voila.port_retries=0 \
-	  --strip_sources=True \
+	env "JUPYTER_PATH=$(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))" \
+	  $(BIN)/python -m voila notebooks/app --port=$(APP_PORT) --Voila.port_retries=0 \
+	  --strip_sources=True --template=cxsim \
 	  $(if $(HAS_SCREEN),,--no-browser)
 
 test: $(STAMP) lint unit notebooks

@@ -82,6 +82,17 @@ def test_make_app_serves_the_app_folder_with_code_hidden():
     assert "http://localhost:8877/" in commands
 
 
+def test_make_app_uses_the_template_that_asks_nothing_of_a_cdn():
+    """Voila's own template links Font Awesome from a CDN; ``make app`` serves the
+    repository's (``tests/browser/test_offline.py`` checks the pages in a browser, with
+    the same options as here)."""
+    commands = _make_app_commands(JUPYTER_PATH="")
+    voila = next(line for line in commands.splitlines() if "-m voila" in line)
+    assert "--template=cxsim" in voila
+    assert f'env "JUPYTER_PATH={ROOT}/share/jupyter" ' in voila
+    assert (ROOT / "share/jupyter/voila/templates/cxsim/conf.json").is_file()
+
+
 def test_make_app_opens_a_browser_when_there_is_a_screen():
     commands = _make_app_commands(DISPLAY=":0")
     assert "--no-browser" not in commands

@@ -12,29 +12,119 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: pip names (with extras) whose conda-forge packages have other names (environment.yml
+#: says why); every other name is the same on both sides.
+CONDA_NAMES: dict[str, tuple[str, ...]] = {
+    "matplotlib": ("matplotlib-base",),
+    "dask[distributed]": ("dask-core", "distributed"),
+}
+#: conda packages environment.yml may list that pyproject.toml does not.
+CONDA_ONLY = {"python", "pip"}
+
+
+def _normalise(name: str) -> str:
+    """A pip name as PEP 503 compares it, extras kept: ``PyYAML`` -> ``pyyaml``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _split_pin(requirement: str, separator: str) -> tuple[str, str]:
+    name, _, version = requirement.partition(separator)
+    return _normalise(name.strip()), version.strip()
+
+
+def _make_test_extras() -> list[str]:
+    """The extras ``make test`` installs, read from the Makefile (``-e '.[dev,dask]'``)."""
+    found = re.findall(r"-e '\.\[([a-z,]+)\]'", (ROOT / "Makefile").read_text())
+    assert len(found) == 1, found
+    return found[0].split(",")
+
+
 def _pins_from_pyproject() -> dict[str, str]:
+    """``{pip name: version}`` of what ``make test`` installs: the runtime dependencies
+    and the Makefile's extras."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = {}
-    for requirement in project["dependencies"]:
-        name, version = requirement.split("==")
-        pins[name.strip().lower()] = version.strip()
-    return pins
+    requirements = list(project["dependencies"])
+    for extra in _make_test_extras():
+        requirements += project["optional-dependencies"][extra]
+    return dict(_split_pin(requirement, "==") for requirement in requirements)
 
 
-def _pins_from_environment() -> dict[str, str]:
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pins = {}
+def _pins_from_environment(environment: dict | None = None) -> tuple[dict[str, str],
+                                                                     dict[str, str]]:
+    """``({conda name: version}, {pip name: version})``: environment.yml's conda packages
+    (``name=version``; ``""`` when unpinned) and its ``pip:`` list (``name==version``)."""
+    if environment is None:
+        environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda: dict[str, str] = {}
+    pip: dict[str, str] = {}
     for entry in environment["dependencies"]:
-        name, version = entry.split("=", 1)
-        pins[name.strip().lower()] = version.strip()
-    return pins
+        if isinstance(entry, dict):
+            assert list(entry) == ["pip"], entry
+            pip.update(_split_pin(requirement, "==") for requirement in entry["pip"])
+        else:
+            assert "==" not in entry and not re.search(r"[<>*]", entry), \
+                f"environment.yml: pin {entry!r} exactly, as name=version"
+            name, version = _split_pin(entry, "=")
+            assert name not in conda, f"environment.yml lists {name} twice"
+            conda[name] = version
+    return conda, pip
 
 
-def test_environment_yml_pins_the_same_runtime_dependencies_as_pyproject():
-    conda = _pins_from_environment()
-    python = conda.pop("python")
-    assert python.startswith("3.1") and int(python.split(".")[1]) >= 11
-    assert conda == _pins_from_pyproject()
+def environment_differences(pyproject: dict[str, str], conda: dict[str, str],
+                            pip: dict[str, str]) -> list[str]:
+    """What keeps environment.yml (``conda``, ``pip``) from giving exactly what pyproject
+    (``pyproject``: pip name -> pinned version) gives: one line each, empty if nothing."""
+    problems = []
+    expected: dict[str, str] = {}  # conda name -> version
+    for name, version in pyproject.items():
+        if name in pip:
+            if pip[name] != version:
+                problems.append(f"{name}: pyproject.toml pins {version}, environment.yml's "
+                                f"pip list {pip[name]}")
+            continue
+        for conda_name in CONDA_NAMES.get(name, (name,)):
+            expected[conda_name] = version
+    if missing := sorted(expected.keys() - conda.keys()):
+        problems.append(f"environment.yml lacks {', '.join(missing)} (in pyproject.toml)")
+    if extra := sorted(conda.keys() - expected.keys() - CONDA_ONLY):
+        problems.append(f"environment.yml has {', '.join(extra)}, which pyproject.toml's "
+                        "dependencies and make test's extras do not list")
+    if extra := sorted(pip.keys() - pyproject.keys()):
+        problems.append(f"environment.yml's pip list has {', '.join(extra)}, which "
+                        "pyproject.toml does not list")
+    for conda_name in sorted(expected.keys() & conda.keys()):
+        if conda[conda_name] != expected[conda_name]:
+            problems.append(f"{conda_name}: pyproject.toml pins {expected[conda_name]}, "
+                            f"environment.yml {conda[conda_name] or 'nothing'}")
+    return problems
+
+
+def test_environment_yml_gives_what_make_test_installs_with_the_same_pins():
+    """conda users get every runtime, dev and dask dependency of pyproject.toml, at the
+    same version; a dependency added to or dropped from either file fails here."""
+    conda, pip = _pins_from_environment()
+    assert environment_differences(_pins_from_pyproject(), conda, pip) == []
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "requires-python"]
+    assert requires == ">=3.11" and conda["python"] == "3.11"
+    assert "pip" in conda  # for the pip: list
+
+
+def test_environment_check_reports_a_dependency_dropped_from_either_file():
+    pyproject = _pins_from_pyproject()
+    conda, pip = _pins_from_environment()
+    without_nbval = {name: pin for name, pin in conda.items() if name != "nbval"}
+    assert environment_differences(pyproject, without_nbval, pip) == [
+        "environment.yml lacks nbval (in pyproject.toml)"]
+    without_simpy = {name: pin for name, pin in pyproject.items() if name != "simpy"}
+    assert environment_differences(without_simpy, conda, pip) == [
+        "environment.yml has simpy, which pyproject.toml's dependencies and make test's "
+        "extras do not list"]
+    without_playwright = {name: pin for name, pin in pip.items() if name != "playwright"}
+    assert environment_differences(pyproject, conda, without_playwright) == [
+        "environment.yml lacks playwright (in pyproject.toml)"]
+    assert environment_differences({**pyproject, "pytest": "1.0"}, conda, pip) == [
+        "pytest: pyproject.toml pins 1.0, environment.yml 9.2.0"]
 
 
 def test_every_runtime_dependency_is_pinned_exactly():

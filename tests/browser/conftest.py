@@ -9,12 +9,13 @@ Fixtures (see each docstring):
 
 - ``browser`` (session): Chromium, headless, launched with :data:`CHROMIUM_ARGS`.
 - ``page``: a fresh tab in its own context, 1400x1000, requests off 127.0.0.1 blocked.
+- ``new_page``: ``new_page("phone")``, more such tabs, at a size of :data:`SCREENS`.
 - ``screenshot``: ``screenshot(page_or_locator, "name")`` writes
   ``test-artifacts/screenshots/name.png`` for a person to look at.
 - ``lab_server`` (session): JupyterLab on a free port, serving a copy of ``notebooks/``.
 - ``lab``: :class:`Lab`, opens a notebook in ``lab_server`` and runs all its cells.
 - ``voila_server`` (session): Voila in tree mode on a copy of ``notebooks/app/``
-  (what ``make app`` serves), code hidden.
+  (what ``make app`` serves), code hidden, with ``make app``'s template (:data:`VOILA_TEMPLATE`).
 - ``start_voila`` (session): ``start_voila(folder_or_notebook)``, Voila for any other path.
 - ``start_server`` (session): starts any other server (a command and a readiness
   path) and stops it by PID at the end of the session.
@@ -67,9 +68,19 @@ CHROMIUM = Path(os.environ.get("CXSIM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-#: Hosts a page may reach.
-ALLOWED_HOSTS = ("127.0.0.1",)
+#: Hosts a page may reach: this machine.
+ALLOWED_HOSTS = ("127.0.0.1", "localhost")
 VIEWPORT = {"width": 1400, "height": 1000}
+#: Screens a tab can have: a desktop's, and a phone held upright (CSS pixels of a common
+#: 6.1" phone, with its mobile layout and touch screen).
+SCREENS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": VIEWPORT},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+#: ``make app``'s Voila template: Voila's ``lab`` without requests to a CDN. It lives in
+#: ``share/jupyter/voila/templates/cxsim``, found through ``JUPYTER_PATH``.
+VOILA_TEMPLATE = "cxsim"
+JUPYTER_DATA = ROOT / "share" / "jupyter"
 # Servers: how long to wait for them to answer, and to stop.
 START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 10.0
@@ -242,7 +253,7 @@ def start_voila(start_server: Callable[..., Server],
 
     ``path`` is a folder (tree mode: ``/`` lists its notebooks, ``voila/render/NAME.ipynb``
     runs one) or one notebook (``/`` runs it).  The options are ``make app``'s
-    (sources stripped).  A page takes about 5-10 s: the notebook executes on the
+    (sources stripped, its template).  A page takes about 5-10 s: the notebook executes on the
     server before the page arrives.  The same path twice gives the same server.
     """
     servers: dict[Path, Server] = {}
@@ -259,9 +270,13 @@ def start_voila(start_server: Callable[..., Server],
             served = Path(shutil.copy2(path, base / path.name))
         port = free_port()
         command = [sys.executable, "-m", "voila", str(served), "--no-browser",
-                   f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True"]
+                   f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True",
+                   f"--template={VOILA_TEMPLATE}"]
+        env = jupyter_env(base / "state")
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            [str(JUPYTER_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])])
         server = start_server(f"voila-{path.stem}", command, ready_path="/api/kernels",
-                              port=port, env=jupyter_env(base / "state"), cwd=root)
+                              port=port, env=env, cwd=root)
         server.root = root
         servers[path] = server
         return server
@@ -300,29 +315,53 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A new tab in a fresh context (no cookies, 1400x1000); it reaches only 127.0.0.1.
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """``new_page(screen="desktop")``: a new tab in a fresh context (no cookies) with a
+    screen of :data:`SCREENS`, that reaches only this machine (:data:`ALLOWED_HOSTS`).
+
+    Every other request is aborted and its address listed in ``tab.blocked``; so is a
+    websocket to another host (a route cannot abort those).  Uncaught page errors go to
+    ``tab.errors``.  The contexts are closed at the end of the test.
+    """
+    contexts: list[Any] = []
+
+    def make(screen: str = "desktop") -> Any:
+        context = browser.new_context(device_scale_factor=1, **SCREENS[screen])
+        contexts.append(context)
+        context.set_default_timeout(30_000)
+        tab = context.new_page()
+        tab.blocked, tab.errors = [], []
+
+        def only_local(route: Any) -> None:
+            url = route.request.url
+            if urlparse(url).hostname in ALLOWED_HOSTS:
+                route.continue_()
+            else:
+                tab.blocked.append(url)
+                route.abort()
+
+        def note_socket(socket: Any) -> None:
+            if urlparse(socket.url).hostname not in ALLOWED_HOSTS:
+                tab.blocked.append(socket.url)
+
+        tab.route("**/*", only_local)
+        tab.on("websocket", note_socket)
+        tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    """A new tab in a fresh context (no cookies, 1400x1000); it reaches only this machine.
 
     Aborted addresses are collected in ``page.blocked`` (a list of URLs); uncaught
-    page errors in ``page.errors``.
+    page errors in ``page.errors`` (see ``new_page``).
     """
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.blocked, tab.errors = [], []
-
-    def only_local(route: Any) -> None:
-        url = route.request.url
-        if urlparse(url).hostname in ALLOWED_HOSTS:
-            route.continue_()
-        else:
-            tab.blocked.append(url)
-            route.abort()
-
-    tab.route("**/*", only_local)
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    yield tab
-    context.close()
+    return new_page()
 
 
 @pytest.fixture
