@@ -1,12 +1,13 @@
 """Issue 19: no input crashes, hangs or exhausts cxsim.
 
-Every number a scenario file carries has a lower and an upper bound (and
-floats refuse inf and nan), so a field added later without one fails here,
-not in a classroom.
+Every number a scenario file or a class submission carries has a lower and an
+upper bound (and floats refuse inf and nan), so a field added later without
+one fails here, not in a classroom.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import types
 import typing
@@ -21,6 +22,9 @@ from pydantic.fields import FieldInfo
 
 import cxsim
 from cxsim import ScenarioError, load_scenario
+from cxsim.classroom.core import parse_submission
+from cxsim.classroom.store import SubmissionError
+from cxsim.lessons.challenge import LIMITS, Policy
 from cxsim.scenario import Scenario
 
 
@@ -202,3 +206,34 @@ def test_a_number_too_long_for_python_is_a_scenario_error(tmp_path):
     with pytest.raises(ScenarioError, match="not valid YAML: .*4300 digits") as caught:
         load_scenario(path)
     assert len(str(caught.value)) < 200 + len(str(path))
+
+
+# --------------------------------------------------------------------------- submissions
+def _numeric_levers() -> list[str]:
+    hints = typing.get_type_hints(Policy)
+    return [field.name for field in dataclasses.fields(Policy)
+            if hints[field.name] is not bool
+            and {int, float} & set(typing.get_args(hints[field.name]) or [hints[field.name]])]
+
+
+def test_every_numeric_lever_of_a_submission_has_a_finite_range():
+    # Submissions are checked by hand (Policy.__post_init__) against LIMITS, not by a schema.
+    levers = _numeric_levers()
+    assert set(levers) >= {"extra_agents", "training", "promise_min", "follow_up_capacity"}
+    missing = [lever for lever in levers if lever not in LIMITS]
+    assert missing == [], f"levers without a range in challenge.LIMITS: {missing}"
+    for lever, (low, high, _whole) in LIMITS.items():
+        assert math.isfinite(low) and math.isfinite(high) and low < high, lever
+
+
+@pytest.mark.parametrize("lever", sorted(LIMITS))
+@pytest.mark.parametrize("value", ["high", "low", 10**401, -(10**5000), math.inf, math.nan],
+                         ids=["above", "below", "401-digits", "5001-digits", "inf", "nan"])
+def test_a_lever_out_of_its_range_is_refused_briefly(lever, value):
+    low, high, _whole = LIMITS[lever]
+    value = {"high": high + 1, "low": low - 1}.get(value, value)
+    with pytest.raises(SubmissionError) as caught:
+        parse_submission({"team": "a", "policy": {lever: value}})
+    assert caught.value.field == "policy"
+    assert str(caught.value).startswith(f"policy: {lever}: ")
+    assert len(str(caught.value)) < 120
