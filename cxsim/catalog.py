@@ -72,4 +72,7 @@ def load_scenario(source: str | os.PathLike[str] | Mapping[str, Any] | Scenario)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(str(path), "", _("not valid YAML{where}: {problem}", where=where,
                                             problem=problem)) from None
+    except ValueError as exc:  # a number past Python's 4300-digit limit for int()
+        raise ScenarioError(str(path), "", _("not valid YAML{where}: {problem}", where="",
+                                            problem=str(exc).split(";")[0])) from None
     return validate_scenario(data, source=str(path))

@@ -16,12 +16,15 @@ import copy
 import difflib
 import functools
 import math
+import reprlib
 from collections.abc import Mapping
+from decimal import Context
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -52,6 +55,20 @@ HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
 MINUTES_PER_DAY = 1440.0
 # A guard against inputs that would run for hours instead of seconds.
 MAX_EXPECTED_ARRIVALS = 20_000_000
+# Upper bounds no instructor needs, so that no input overflows a float or runs
+# forever (issue 19); tests/test_bounds.py fails for a numeric field without one.
+MAX_RATE_PER_HOUR = 1_000_000
+MAX_MINUTES = 525_600  # a year
+MAX_DAYS = 3_660  # ten years
+MAX_CV = 100
+MAX_STAFF = 100_000
+MAX_CAPACITY_PER_DAY = 100_000
+MAX_MONEY = 10**12
+MAX_SCORE = 10  # scores run from 0 to 10
+MAX_WEIGHT = 100  # score points, weights and sensitivities: far beyond the 0-10 scale
+MAX_STEEPNESS = 50
+MAX_PRIORITY = 1_000
+MAX_HOURLY_MULTIPLIER = 1_000
 
 
 class ScenarioError(ValueError):
@@ -70,15 +87,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+def _integral_to_int(value: Any) -> Any:
+    # 1e300 for a count: report it against the bound, not as a parsing failure
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Score = Annotated[float, Field(ge=0, le=MAX_SCORE, allow_inf_nan=False)]
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+Minutes = Annotated[float, Field(gt=0, le=MAX_MINUTES, allow_inf_nan=False)]
+# Distribution parameters serve minutes and days alike: a year in minutes bounds both.
+DistValue = Minutes
+Days = Annotated[float, Field(gt=0, le=MAX_DAYS, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+Staff = Annotated[int, Field(ge=0, le=MAX_STAFF)]
+Multiplier = Annotated[float, Field(ge=0, le=MAX_HOURLY_MULTIPLIER, allow_inf_nan=False)]
 
 
 # --------------------------------------------------------------------------- distributions
 class ExponentialSpec(_Model):
     dist: Literal["exponential"]
-    mean: Positive
+    mean: DistValue
 
     def build(self) -> dists.Distribution:
         return dists.Exponential(self.mean)
@@ -86,8 +115,8 @@ class ExponentialSpec(_Model):
 
 class LognormalSpec(_Model):
     dist: Literal["lognormal"]
-    mean: Positive
-    cv: Positive
+    mean: DistValue
+    cv: Annotated[float, Field(gt=0, le=MAX_CV, allow_inf_nan=False)]
 
     def build(self) -> dists.Distribution:
         return dists.Lognormal(self.mean, self.cv)
@@ -95,7 +124,7 @@ class LognormalSpec(_Model):
 
 class DeterministicSpec(_Model):
     dist: Literal["deterministic"]
-    value: Positive
+    value: DistValue
 
     def build(self) -> dists.Distribution:
         return dists.Deterministic(self.value)
@@ -103,8 +132,8 @@ class DeterministicSpec(_Model):
 
 class UniformSpec(_Model):
     dist: Literal["uniform"]
-    low: NonNegative
-    high: Positive
+    low: Annotated[float, Field(ge=0, le=MAX_MINUTES, allow_inf_nan=False)]
+    high: DistValue
 
     @model_validator(mode="after")
     def _ordered(self) -> UniformSpec:
@@ -122,7 +151,7 @@ class EmpiricalSpec(_Model):
     dist: Literal["empirical"]
     file: str
     column: str
-    values: tuple[float, ...] = ()
+    values: tuple[DistValue, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -181,9 +210,9 @@ class Arrivals(_Model):
     times both multipliers.
     """
 
-    rate_per_hour: Positive
-    hourly_profile: tuple[NonNegative, ...] | None = None
-    weekly_profile: tuple[NonNegative, ...] | None = None
+    rate_per_hour: Annotated[float, Field(gt=0, le=MAX_RATE_PER_HOUR, allow_inf_nan=False)]
+    hourly_profile: tuple[Multiplier, ...] | None = None
+    weekly_profile: tuple[Multiplier, ...] | None = None
 
     @field_validator("weekly_profile")
     @classmethod
@@ -220,14 +249,15 @@ class Segment(_Model):
     share: Probability
     journey: str
     patience_min: DistSpec | None = None
-    priority: int = 0
+    priority: Annotated[int, BeforeValidator(_integral_to_int),
+                        Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY)] = 0
     # Behaviour (used when the scenario has a behaviour: section; None = the default)
     expected_wait_min: DistSpec | None = None
     expected_courtesy: Probability | None = None
     inter_purchase_days: DistSpec | None = None
-    revenue_per_purchase: NonNegative | None = None
+    revenue_per_purchase: Money | None = None
     # When this segment's returning and referred customers come, if not as arrivals.hourly_profile
-    hourly_profile: tuple[NonNegative, ...] | None = None
+    hourly_profile: tuple[Multiplier, ...] | None = None
 
     @field_validator("hourly_profile")
     @classmethod
@@ -248,14 +278,14 @@ class Touchpoint(_Model):
     name: str
     kind: Literal["staffed", "self_service"]
     service_min: DistSpec
-    staff: Annotated[int, Field(ge=0)] | tuple[Annotated[int, Field(ge=0)], ...] | None = None
-    target_wait_min: Positive = 5.0  # N1: three quarters expect service within five minutes
+    staff: Staff | tuple[Staff, ...] | None = None
+    target_wait_min: Minutes = 5.0  # N1: three quarters expect service within five minutes
     # Behaviour (used when the scenario has a behaviour: section; None = the default)
     courtesy: Probability | None = None
-    courtesy_sd: NonNegative | None = None
+    courtesy_sd: Weight | None = None
     resolution_probability: Probability | None = None
     operator: Literal["in_house", "agent"] = "in_house"  # Q14: agents count against the brand
-    staff_cost_per_hour: NonNegative | None = None
+    staff_cost_per_hour: Money | None = None
 
     @field_validator("staff", mode="before")
     @classmethod
@@ -265,7 +295,7 @@ class Touchpoint(_Model):
                 isinstance(value, float) and not float(value).is_integer()
             ):
                 raise ValueError(f"needs a whole number of people, got {value!r}")
-            return value
+            return _integral_to_int(value)
 
         if isinstance(staff, list | tuple):
             if len(staff) == DAYS_PER_WEEK and all(isinstance(day, list | tuple) for day in staff):
@@ -330,53 +360,53 @@ class Journey(_Model):
 
 
 class ContactParameters(_Model):
-    early_gain: NonNegative
-    late_loss_per_min: NonNegative
-    max_late_loss: NonNegative
-    courtesy_weight: NonNegative
-    unresolved_penalty: NonNegative
-    broken_promise_penalty: NonNegative
+    early_gain: Weight
+    late_loss_per_min: Weight
+    max_late_loss: Weight
+    courtesy_weight: Weight
+    unresolved_penalty: Weight
+    broken_promise_penalty: Weight
     promise_credibility: Probability
 
 
 class SelfServiceParameters(_Model):
-    score_mean: Annotated[float, Field(ge=0, le=10)]
-    score_sd: NonNegative
+    score_mean: Score
+    score_sd: Score
 
 
 class UnresolvedParameters(_Model):
     retry_probability: Probability
-    retry_delay_min: Positive
+    retry_delay_min: Minutes
 
 
 class RetentionParameters(_Model):
     floor: Probability
     ceiling: Probability
-    midpoint: Annotated[float, Field(ge=0, le=10)]
-    steepness: Positive
+    midpoint: Score
+    steepness: Annotated[float, Field(gt=0, le=MAX_STEEPNESS, allow_inf_nan=False)]
 
 
 class WordOfMouthParameters(_Model):
     referral_probability: Probability
     deterrence_probability: Probability
-    referral_delay_days: Positive
+    referral_delay_days: Days
 
 
 class MoraleParameters(_Model):
     initial: Probability
     base: Probability
     comfortable_load: Probability
-    overload_sensitivity: NonNegative
-    training_lift: NonNegative
-    adjustment_days: Positive
-    training_effect: NonNegative
-    morale_effect: NonNegative
+    overload_sensitivity: Weight
+    training_lift: Weight
+    adjustment_days: Days
+    training_effect: Weight
+    morale_effect: Weight
     reference_morale: Probability
 
 
 class TouchpointDefaults(_Model):
     courtesy: Probability
-    courtesy_sd: NonNegative
+    courtesy_sd: Weight
     resolution_probability: Probability
 
 
@@ -390,8 +420,8 @@ class Behaviour(_Model):
     """How customers feel and act; see ``data/defaults.yaml`` and ``docs/model.md``."""
 
     memory: Literal["peak_end", "average"]
-    perceived_wait_factor: Annotated[float, Field(ge=1, allow_inf_nan=False)]
-    bad_memory_below: Annotated[float, Field(ge=0, le=10)]
+    perceived_wait_factor: Annotated[float, Field(ge=1, le=MAX_WEIGHT, allow_inf_nan=False)]
+    bad_memory_below: Score
     contact: ContactParameters
     self_service: SelfServiceParameters
     unresolved: UnresolvedParameters
@@ -406,20 +436,21 @@ class Economics(_Model):
     """The firm's books: prices and costs, in ``currency``."""
 
     currency: Literal["toman", "rial", "usd", "eur"]
-    revenue_per_purchase: NonNegative
-    staff_cost_per_hour: NonNegative
-    training_cost_per_staff_per_day: NonNegative
-    follow_up_cost_per_contact: NonNegative
-    discount_per_cycle: NonNegative
+    revenue_per_purchase: Money
+    staff_cost_per_hour: Money
+    training_cost_per_staff_per_day: Money
+    follow_up_cost_per_contact: Money
+    discount_per_cycle: Weight
 
 
 class FollowUp(_Model):
     """Calls to customers after a bad journey, made in the team's working hours."""
 
     enabled: bool
-    window_days: Positive
-    capacity_per_day: Annotated[int, Field(ge=0)]
-    recovery_points: Annotated[float, Field(ge=0, le=10)]
+    window_days: Days
+    capacity_per_day: Annotated[int, BeforeValidator(_integral_to_int),
+                                Field(ge=0, le=MAX_CAPACITY_PER_DAY)]
+    recovery_points: Score
     working_hours: tuple[Annotated[int, Field(ge=0, le=24)], Annotated[int, Field(ge=0, le=24)]]
 
     @field_validator("working_hours")
@@ -434,7 +465,7 @@ class Levers(_Model):
     """What a policy can buy: courtesy training, a promised response time, follow-up."""
 
     training: Probability
-    promise_min: Positive | None
+    promise_min: Minutes | None
     follow_up: FollowUp
 
 
@@ -443,8 +474,8 @@ class Scenario(_Model):
 
     name: str
     description: str = ""
-    horizon_days: Positive
-    warmup_days: NonNegative = 0.0
+    horizon_days: Days
+    warmup_days: Annotated[float, Field(ge=0, le=MAX_DAYS, allow_inf_nan=False)] = 0.0
     arrivals: Arrivals
     segments: tuple[Segment, ...] = Field(min_length=1)
     touchpoints: tuple[Touchpoint, ...] = Field(min_length=1)
@@ -587,7 +618,7 @@ def _unknown(kind: str, name: object, allowed: list[str]) -> str:
     hint = difflib.get_close_matches(str(name), allowed, n=1)
     suggestion = _("; did you mean {hint!r}?", hint=hint[0]) if hint else ""
     return _("unknown {kind} {name!r}{suggestion} allowed: {allowed}",
-             kind=_(_KINDS.get(kind, kind)), name=name, suggestion=suggestion,
+             kind=_(_KINDS.get(kind, kind)), name=shown(name), suggestion=suggestion,
              allowed=", ".join(allowed))
 
 
@@ -596,7 +627,7 @@ def _check_unique(items: tuple[Any, ...], field: str) -> None:
     for index, item in enumerate(items):
         if item.name in seen:
             raise _FieldError(f"{field}[{index}].name", _("duplicate name {name!r}",
-                                                            name=item.name))
+                                                            name=shown(item.name)))
         seen.add(item.name)
 
 
@@ -650,9 +681,39 @@ def _inner_model_args(annotation: Any) -> Any:
     return None
 
 
+class _Shortened(reprlib.Repr):
+    """``repr`` cut to a line: never a 401-digit number in full (str() of one past
+    4300 digits even raises)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = 40
+
+    def repr_int(self, value: int, level: int) -> str:
+        if abs(value) < 10**15:
+            return repr(value)
+        return format(Context(prec=3).create_decimal(value).normalize(), "g")
+
+    def repr_float(self, value: float, level: int) -> str:
+        short = f"{value:.6g}"
+        return short if float(short) == value else repr(value)
+
+
+class _Shown(str):
+    """A value already written out: ``{value!r}`` inserts it as it is."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def shown(value: object) -> _Shown:
+    """``value`` for ``{value!r}`` in a message: short (1e+400, 'abc...'), one line."""
+    return _Shown(_Shortened().repr(value))
+
+
 def _describe(error: Mapping[str, Any]) -> str:
     """One pydantic error in words a scenario author understands."""
-    kind, context, value = error["type"], error.get("ctx") or {}, error.get("input")
+    kind, context, value = error["type"], error.get("ctx") or {}, shown(error.get("input"))
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":
         model = _model_at(loc)
@@ -662,13 +723,18 @@ def _describe(error: Mapping[str, Any]) -> str:
         return _("this field is required but missing")
     if kind in ("less_than_equal", "less_than") and context.get("le", context.get("lt")) == 1:
         return _("must be between 0 and 1, got {value!r}", value=value)
-    if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
-        bound = {"greater_than": "> {gt}", "greater_than_equal": ">= {ge}",
-                 "less_than_equal": "<= {le}", "less_than": "< {lt}"}[kind].format(**context)
-        return _("must be {bound}, got {value!r}", bound=bound, value=value)
+    if kind == "greater_than":
+        return _("must be greater than {bound:g}, got {value!r}", bound=context["gt"], value=value)
+    if kind == "greater_than_equal":
+        return _("must be at least {bound:g}, got {value!r}", bound=context["ge"], value=value)
+    if kind == "less_than_equal":
+        return _("must be at most {bound:g}, got {value!r}", bound=context["le"], value=value)
+    if kind == "less_than":
+        return _("must be less than {bound:g}, got {value!r}", bound=context["lt"], value=value)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return _("unknown distribution {name!r}; allowed dist: {allowed}",
-                 name=context.get("tag", value), allowed=", ".join(DIST_NAMES))
+                 name=shown(context.get("tag", error.get("input"))),
+                 allowed=", ".join(DIST_NAMES))
     templates = {
         "literal_error": _("got {value!r}; allowed: {expected}", value=value,
                            expected=context.get("expected")),
@@ -680,6 +746,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         "too_short": _("must not be empty"),
     }
     aliases = {"int_type": "int_parsing", "int_from_float": "int_parsing",
+               "int_parsing_size": "int_parsing",
                "float_type": "float_parsing", "finite_number": "float_parsing",
                "list_type": "tuple_type", "model_attributes_type": "model_type",
                "dict_type": "model_type"}
@@ -750,7 +817,7 @@ def _with_defaults(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         given = data.get(section) or {}
         if not isinstance(given, Mapping):
             raise ScenarioError(source, section, _("must be a mapping of fields, got {value!r}",
-                                                   value=given))
+                                                   value=shown(given)))
         merged = copy.deepcopy(defaults[section])
         _deep_update(merged, given)
         data[section] = merged

@@ -108,6 +108,8 @@ def test_levers_out_of_range_or_unknown_are_422_naming_lever_and_allowed(
     ({"code": CODE, "team": "bell\x07", "policy": {}}, 422, "team", "control"),
     ({"code": CODE, "team": "T", "policy": [1, 2]}, 422, "policy", "dict of levers"),
     ({"code": CODE, "team": "T", "policy": {}, "token": 5}, 422, "token", "text"),
+    ({"code": CODE, "team": "T", "policy": {"extra_agents": 10**401}}, 422, "policy",
+     "extra_agents: 1e+401 is outside the allowed range"),
 ])
 def test_malformed_submissions_are_4xx_naming_the_field(service, body, status, field, words):
     got, answer = post(service.url, body)
@@ -119,6 +121,9 @@ def test_not_json_is_400(service):
     assert post(service.url, b"code=tulip&team=x")[0] == 400
     assert post(service.url, b"\xff\xfe")[0] == 400
     assert post(service.url, "[1, 2]")[0] == 400
+    # past Python's 4300-digit limit json.loads raises a plain ValueError
+    huge = '{"code": "tulip", "team": "T", "policy": {"training": %s}}' % ("9" * 5000)
+    assert post(service.url, huge)[0] == 400
 
 
 def test_oversized_bodies_are_413_with_or_without_a_length(service):

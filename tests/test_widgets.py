@@ -133,7 +133,7 @@ def test_controls_that_could_reach_invalid_values_cannot_be_made(spec, message):
 
 def test_dashboards_check_control_ranges_against_the_model():
     bad_mean = Control("touchpoints.phone.service_min.mean", "Handle time", "float", min=0, max=8)
-    with pytest.raises(ValueError, match=r"'Handle time'.*0 is not valid.*must be > 0"):
+    with pytest.raises(ValueError, match=r"'Handle time'.*0 is not valid.*must be greater than 0"):
         Dashboard("contact_centre", [bad_mean], _kpis_view)
     narrow = Control("touchpoints.phone.service_min.mean", "Handle time", "float", min=1, max=3)
     with pytest.raises(ValueError, match=r"scenario's value 3.7 is outside the control's range "

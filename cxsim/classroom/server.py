@@ -281,7 +281,7 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
             raw = await _read_body(request)
             try:
                 body = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (UnicodeDecodeError, ValueError):  # ValueError: also a >4300-digit number
                 raise SubmissionError(_("the body is not JSON; send a JSON object with the "
                                         "fields code, team, policy, token"),
                                       status=400) from None
