@@ -235,7 +235,8 @@ def budget_check(policy: Policy | Mapping[str, Any], budget: float = WEEKLY_BUDG
                  ) -> BudgetCheck:
     """The policy's extra cost for one week, from the scenario's economics.
 
-    - extra agents: agents × 10 hours × 7 days × ``staff_cost_per_hour``
+    - extra agents: agents × open hours a day (24 on the phone) × 7 days ×
+      ``staff_cost_per_hour``
       (negative when agents are removed: a saving);
     - training: ``training × training_cost_per_staff_per_day × headcount × 7``
       with headcount = staffed hours a day / 8 under the policy's rota, minus the
@@ -493,7 +494,7 @@ def check_weekly_cost(answer: float,
     expected = round(budget_check(policy).total / 1e6, 2)
     return check_answer(answer, expected, tolerance=0.05, unit=" " + _("million toman"),
                         hint=_("Run lesson.budget_check(...) on that policy, or add: agents × "
-                               "10 h × 7 days × 0.2 million, plus training × 0.3 million × "
+                               "24 h × 7 days × 0.2 million, plus training × 0.3 million × "
                                "(staffed hours a day / 8) × 7 days."))
 
 
