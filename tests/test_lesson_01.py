@@ -33,7 +33,8 @@ def test_table_has_touchpoints_then_journey_rows(result):
     step, remembered = table.loc["journey: step by step"], table.loc[lesson.ROWS[-1]]
     # problems add up: more journeys hold a bad step than contacts are bad
     assert step["bad (below 5)"] > contacts["bad (below 5)"]
-    assert remembered["bad (below 5)"] > contacts["bad (below 5)"]
+    # and peak-end remembers a journey with one bad step worse than an average would
+    assert remembered["bad (below 5)"] > table.loc[lesson.ROWS[1], "bad (below 5)"]
     assert step["satisfied (7+)"] < table.loc[lesson.ROWS[1], "satisfied (7+)"]
     assert remembered["count"] == step["count"] > 0
 

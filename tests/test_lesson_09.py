@@ -17,7 +17,7 @@ YOURS, BASE, DIFF = "your policy", "baseline", "difference"
 
 @pytest.fixture(scope="module")
 def evaluation():
-    return lesson.evaluate({"baseline": Policy(), "ours": Policy(extra_agents=1, training=0.5),
+    return lesson.evaluate({"baseline": Policy(), "ours": Policy(extra_agents=1, training=0.25),
                             **lesson.example_rivals()}, n=3, days=7, seed=0)
 
 
@@ -71,18 +71,19 @@ def test_policy_overrides_match_the_scenarios_own_policies():
 # --------------------------------------------------------------------------- budget
 def test_budget_check_prices_each_lever_from_the_economics():
     assert lesson.budget_check(Policy()).total == 0
-    agents = lesson.budget_check(Policy(extra_agents=2))
-    assert agents.total == 2 * 10 * 7 * 200_000 and agents.within
+    # an extra agent works every hour the line is open: 24 a day on the phone
+    agents = lesson.budget_check(Policy(extra_agents=1))
+    assert agents.total == 1 * 24 * 7 * 200_000 and agents.within
     trained = lesson.budget_check(Policy(training=1.0))
     assert trained.total == pytest.approx(1.0 * 300_000 * 57 / 8 * 7)
     calls = lesson.budget_check(Policy(follow_up=True, follow_up_capacity=20))
     assert calls.total == 20 * 7 * 40_000
     assert lesson.budget_check(Policy(follow_up_capacity=20)).total == 0   # switched off
-    over = lesson.budget_check(Policy(extra_agents=3))
-    assert not over.within and over.left == pytest.approx(30e6 - 42e6)
-    assert "Over budget by 12.00" in repr(over)
+    over = lesson.budget_check(Policy(extra_agents=2))
+    assert not over.within and over.left == pytest.approx(40e6 - 67.2e6)
+    assert "Over budget by 27.20" in repr(over)
     assert lesson.budget_check(Policy(extra_agents=-1)).total < 0          # a saving
-    assert over.table()["total"] == 42.0
+    assert over.table()["total"] == 67.2
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -128,11 +129,11 @@ def test_plot_shows_profit_against_csat_per_policy(evaluation):
 def test_dashboard_shows_kpis_beside_the_baseline_and_the_budget(board):
     default, figures = board.update()
     assert list(default.columns) == [BASE, YOURS, DIFF]
-    assert (default[DIFF] == 0).all() and default.at[LEFT, YOURS] == 30.0
+    assert (default[DIFF] == 0).all() and default.at[LEFT, YOURS] == 40.0
     assert len(figures) == 1 and isinstance(figures[0], Figure)
     more, _ = board.update(extra_agents=2)
     assert more.at[WAIT, YOURS] < default.at[WAIT, YOURS]
-    assert more.at[LEFT, YOURS] == 2.0
+    assert more.at[LEFT, YOURS] == pytest.approx(40.0 - 67.2)  # two agents, every hour
     trained, _ = board.update(training=1.0)
     assert trained.at[CSAT, YOURS] > default.at[CSAT, YOURS] + 0.1
     over, _ = board.update(extra_agents=3, training=1.0)
@@ -150,10 +151,10 @@ def test_dashboard_extra_agents_work_only_08_to_18(board):
 
 # --------------------------------------------------------------------------- checkers
 def test_check_weekly_cost():
-    assert lesson.check_weekly_cost(48.21)
-    verdict = lesson.check_weekly_cost(42.4)
+    assert lesson.check_weekly_cost(54.86)   # one extra agent and full training
+    verdict = lesson.check_weekly_cost(48.21)  # the old answer, with agents 08:00-18:00 only
     assert not verdict and "Not yet" in repr(verdict)
-    assert lesson.check_weekly_cost(28, Policy(extra_agents=2))
+    assert lesson.check_weekly_cost(33.6, Policy(extra_agents=1))
 
 
 def test_check_challenge(evaluation):

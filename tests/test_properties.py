@@ -22,7 +22,7 @@ import cxsim
 
 MINUTES_PER_DAY = 1440.0
 VISIT_OUTCOMES = {"waiting", "in_service", "served", "abandoned"}
-CUSTOMER_OUTCOMES = {"open", "completed", "abandoned"}
+CUSTOMER_OUTCOMES = {"open", "completed", "abandoned", "turned_away"}
 # Times are sums of floats computed in different orders: allow a few ulps.
 TIME_TOLERANCE = 1e-9
 
@@ -192,10 +192,21 @@ def test_every_customer_and_visit_is_accounted_for(scenario: dict[str, Any], see
     expected = last["outcome"].astype(str).map(
         {"served": "completed", "abandoned": "abandoned", "waiting": "open",
          "in_service": "open"})
-    assert (outcome.loc[expected.index] == expected).all()
-    # A customer with no visit at all (every step skipped) is done at once.
+    # A customer who found a touchpoint closed (0 staff) after their last visit is on
+    # their way back to it, turned away, or went on past it (skip); anyone else's outcome
+    # is their last visit's.
+    found_closed = result.journeys.groupby("customer_id")["found_closed"].sum() > 0
+    closed = found_closed.loc[expected.index]
+    assert (outcome.loc[expected.index][~closed] == expected[~closed]).all()
+    after_closed = outcome.loc[expected.index][closed]
+    assert ((after_closed == expected[closed]) |
+            after_closed.isin(["open", "turned_away", "completed"])).all()
+    # A customer with no visit at all (every step skipped) is done at once, unless the
+    # first staffed step was closed.
     no_visits = outcome.drop(index=counts.index)
-    assert (no_visits == "completed").all()
+    assert (no_visits[~found_closed.loc[no_visits.index]] == "completed").all()
+    assert no_visits[found_closed.loc[no_visits.index]].isin(
+        ["open", "turned_away", "completed"]).all()
     # Only open customers lack an end time.
     assert (customers["end_min"].isna() == (customers["outcome"] == "open")).all()
 
@@ -235,9 +246,12 @@ def test_times_never_run_backwards(scenario: dict[str, Any], seed: int) -> None:
     previous_finish = finish.shift()[same_customer]
     assert (joined.loc[same_customer, "arrival_min"]
             >= previous_finish - TIME_TOLERANCE).all()
-    # A finished customer's end is the end of their last visit.
+    # A finished customer's end is the end of their last visit (unless a closed
+    # touchpoint came after it: skipped or turned away there).
     last = joined.groupby("customer_id").tail(1)
-    done = last["outcome"].isin(["served", "abandoned"])
+    found_closed = result.journeys.groupby("customer_id")["found_closed"].sum()
+    done = last["outcome"].isin(["served", "abandoned"]) & \
+        (found_closed.reindex(last["customer_id"]).to_numpy() == 0)
     np.testing.assert_allclose(last.loc[done, "end_min"], finish[last.index][done],
                                rtol=0, atol=1e-6)
 
@@ -425,9 +439,9 @@ def test_priority_segment_waits_less() -> None:
 
 
 def test_hourly_rota_opens_the_queue_at_eight() -> None:
-    """With nobody on duty from midnight to 8:00, nobody starts being served before 8:00,
-
-    and the hourly time series shows the rota.
+    """With nobody on duty from midnight to 8:00 the phone is closed: nobody queues or is
+    served before 8:00, night callers call again once it opens (spread over the open
+    hours, not all at 8:00), and the hourly time series shows the rota.
     """
     rota = [0] * 8 + [10] * 16
     scenario = world(
@@ -443,8 +457,12 @@ def test_hourly_rota_opens_the_queue_at_eight() -> None:
     start_of_service = started["arrival_min"] + started["wait_min"]
     minute_of_day = start_of_service % MINUTES_PER_DAY
     assert (minute_of_day >= 8 * 60 - TIME_TOLERANCE).all()
-    assert start_of_service.min() == pytest.approx(480.0)  # the night's queue starts at once
-    assert (started["arrival_min"] < 480).any()
+    assert (visits["arrival_min"] % MINUTES_PER_DAY >= 8 * 60).all()
+    journeys = result.journeys
+    night_callers = journeys[journeys["start_min"] % MINUTES_PER_DAY < 8 * 60]
+    assert len(night_callers) > 1000 and (night_callers["found_closed"] == 1).all()
+    came_back = visits[visits["journey_id"].isin(night_callers["journey_id"])]
+    assert (came_back["arrival_min"] % MINUTES_PER_DAY > 12 * 60).mean() > 0.5
 
     series = result.timeseries
     assert series["staff"].tolist() == [float(rota[h % 24]) for h in range(48)]

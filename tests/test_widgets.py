@@ -75,10 +75,10 @@ def test_the_baseline_shares_the_seed_of_your_run(dashboard):
         dashboard.scenario.touchpoint("phone").hourly_staff
 
 
-def test_extra_agents_shift_the_whole_rota_and_stop_at_zero(dashboard):
+def test_extra_agents_shift_the_whole_rota_and_never_close_the_line(dashboard):
     rota = dashboard.scenario.touchpoint("phone").hourly_staff
     scenario, seed, days = dashboard.variant(extra_agents=-3)
-    assert scenario.touchpoint("phone").hourly_staff == tuple(max(0, s - 3) for s in rota)
+    assert scenario.touchpoint("phone").hourly_staff == tuple(max(1, s - 3) for s in rota)
     scenario, _seed, _days = dashboard.variant(extra_agents=2, handle_time=5.0)
     assert scenario.touchpoint("phone").hourly_staff == tuple(s + 2 for s in rota)
     assert scenario.touchpoint("phone").service_min.mean == 5.0

@@ -487,10 +487,10 @@ def _plot_pair(results: Mapping[str, Any]) -> Figure:
 # --------------------------------------------------------------------------- exercises
 def check_weekly_cost(answer: float,
                       policy: Policy | Mapping[str, Any] | None = None) -> Verdict:
-    """Exercise: the extra cost a week, in million toman, of ``policy`` (default: two
-    extra agents and full training), computed by :func:`budget_check`; answers within
+    """Exercise: the extra cost a week, in million toman, of ``policy`` (default: one
+    extra agent and full training), computed by :func:`budget_check`; answers within
     0.05 million count."""
-    policy = Policy(extra_agents=2, training=1.0) if policy is None else _as_policy(policy)
+    policy = Policy(extra_agents=1, training=1.0) if policy is None else _as_policy(policy)
     expected = round(budget_check(policy).total / 1e6, 2)
     return check_answer(answer, expected, tolerance=0.05, unit=" " + _("million toman"),
                         hint=_("Run lesson.budget_check(...) on that policy, or add: agents × "

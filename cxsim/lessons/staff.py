@@ -40,6 +40,7 @@ from . import Verdict, check_answer, in_millions
 __all__ = [
     "DASHBOARD_DAYS",
     "DEMAND",
+    "EXERCISE_DEMAND",
     "KPIS",
     "agents_for_morale",
     "check_agents_for_morale",
@@ -59,6 +60,9 @@ DEMAND = 40
 #: Days a dashboard run covers: long enough for morale to move, short enough
 #: (about 0.3 s) for a slider.
 DASHBOARD_DAYS = 10
+#: Calls per hour in the extra-agents exercise: the dashboard's top demand, where the
+#: rota without extra agents lets morale fall below 0.7 (at 40 it no longer does).
+EXERCISE_DEMAND = 50
 #: The KPIs the lesson prints.
 KPIS = ("utilisation", "mean_wait_min", "abandonment_rate", "csat", "nps", "retention_rate",
         "staff_cost", "profit")
@@ -264,7 +268,7 @@ def _lowest_morale_with(extra_agents: int, demand: float, days: float, seed: int
     return lowest_morale(simulate(scenario_at(demand, extra_agents), seed=seed, days=days))
 
 
-def agents_for_morale(threshold: float = 0.7, demand: float = DEMAND,
+def agents_for_morale(threshold: float = 0.7, demand: float = EXERCISE_DEMAND,
                       days: float = DASHBOARD_DAYS, seed: int = 0, most: int = 6) -> int:
     """The fewest extra agents at every hour that keep the lowest daily morale at or
     above ``threshold`` (simulated, seeded like the dashboard)."""
@@ -275,7 +279,8 @@ def agents_for_morale(threshold: float = 0.7, demand: float = DEMAND,
                        most=most, threshold=threshold))
 
 
-def check_agents_for_morale(answer: int, threshold: float = 0.7, demand: float = DEMAND,
+def check_agents_for_morale(answer: int, threshold: float = 0.7,
+                            demand: float = EXERCISE_DEMAND,
                             days: float = DASHBOARD_DAYS, seed: int = 0) -> Verdict:
     """Exercise: how many extra agents at every hour keep morale at or above
     ``threshold`` every day at ``demand`` calls an hour (the dashboard's run)?"""

@@ -74,8 +74,9 @@ plots.plot_hourly(result)
 # %% [markdown]
 # ## Three staffing policies
 #
-# The scenario names two alternatives to its rota: `lean` (one agent fewer at the busy hours)
-# and `generous` (two more). Same customers, same luck, different staffing:
+# The scenario names two alternatives to its rota: `lean` (one agent fewer at every hour, never
+# fewer than one) and `generous` (two more at every hour). Same customers, same luck, different
+# staffing:
 
 # %%
 cxsim.kpi_comparison({policy or "baseline": cxsim.simulate(scenario, policy=policy, seed=1)
@@ -111,6 +112,7 @@ dashboard
 # ## Reflect
 #
 # - How many more callers hang up under `lean` than under `generous`? What does that cost?
-# - Utilisation is high under every policy. Why is a busy team not the same as good service?
+# - Utilisation is highest under `lean`, the policy that serves worst. Why is a busy team not
+#   the same as good service?
 #
 # **Next:** `01_journeys_not_touchpoints`. The full list is in `notebooks/README.md`.

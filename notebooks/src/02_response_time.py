@@ -59,7 +59,8 @@ lesson.plot_hockey_stick(runs)
 # ## The five-minute expectation (N1)
 #
 # Back to the bank's phone line (`contact_centre`), one week, three rotas:
-# `lean` (fewer agents at the busy hours), the baseline and `generous` (more agents).
+# `lean` (one agent fewer at every hour, never fewer than one), the baseline and
+# `generous` (two more at every hour).
 # How many callers are answered within five minutes, and how satisfied are they?
 
 # %%

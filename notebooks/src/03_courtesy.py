@@ -28,8 +28,8 @@ from cxsim.lessons import courtesy as lesson
 #
 # The scenario `airport_security`: 40 passengers an hour on average, waves in the
 # morning and evening, security lanes opened by the waves, staff courtesy 0.5 of 1.
-# Two policies: `more_lanes` (one more lane at every open hour) and `courteous_staff`
-# (full courtesy training). Five paired runs of one week each (about 3 seconds):
+# Two policies: `more_lanes` (one more lane at every hour from 04:00 to 23:00; the night
+# keeps its single lane) and `courteous_staff` (full courtesy training). Five paired runs of one week each (about 3 seconds):
 
 # %%
 comparison = lesson.compare_policies(n=5, days=7, seed=0)
@@ -47,7 +47,7 @@ plots.plot_differences(comparison.differences(), kpis=["mean_wait_min", "csat", 
 # ## When does N5 hold?
 #
 # Passengers expect to wait about 10 minutes at security. Today the mean wait is about
-# 3 minutes: the queue is *within expectations*, so what is left to judge is the staff.
+# 3.5 minutes: the queue is *within expectations*, so what is left to judge is the staff.
 # What if the airport had one lane fewer at every hour? Below: four courtesy levels ×
 # four lane settings, 3 runs of 5 days each (about 7 seconds). The table is CSAT.
 

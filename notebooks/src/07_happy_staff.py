@@ -43,8 +43,9 @@ lesson.morale_table()
 # ## A busy fortnight
 #
 # Usually 15 new callers an hour ring the bank. Here **40 an hour** ring, for 14 days,
-# under three rotas: `lean` (one agent fewer at busy hours), the `baseline` rota, and
-# `generous` (two more). Same callers in all three (same seed). This takes a few seconds.
+# under three rotas: `lean` (one agent fewer at every hour, but never fewer than one), the
+# `baseline` rota, and `generous` (two more at every hour). Same callers in all three (same
+# seed). This takes a few seconds.
 
 # %%
 results = lesson.run_policies(demand=40, days=14, seed=1)
@@ -61,7 +62,7 @@ lesson.kpi_comparison(results)
 # ## See it
 #
 # Top: the load climbs as customers come back for more (dashed line: the comfortable load
-# of 0.8). Middle: morale follows, a few days later. Bottom: courtesy follows morale.
+# of 0.8). Middle: morale follows, slowly. Bottom: courtesy follows morale.
 
 # %%
 lesson.plot_morale(results)
@@ -69,9 +70,10 @@ lesson.plot_morale(results)
 # %% [markdown]
 # ## Reflect
 #
-# - Why does morale fall only after a few days, although the load is high from day 4?
-# - The `lean` team is not much unhappier than the baseline team. Look at the abandonment
-#   rate: who took the load off the lean team, and at what price?
+# - Why does morale fall so slowly, although the load is above 0.8 from day 4?
+# - The `lean` team is no unhappier than the baseline team (its lowest morale is even a
+#   little higher). Look at the abandonment rate: who took the load off the lean team, and
+#   at what price?
 # - Which is the better deal for the bank here: `generous` staff cost more, but what happens
 #   to CSAT, retention and profit?
 #
@@ -100,7 +102,7 @@ my_load = 0.5  # <- change this
 lesson.check_overload_load(my_load)
 
 # %% [markdown]
-# **2.** With the dashboard at **40 calls per hour** and no training: how many extra agents
+# **2.** With the dashboard at **50 calls per hour** and no training: how many extra agents
 # at every hour keep the team's morale at **0.7 or above every day** of the 10 days?
 
 # %%

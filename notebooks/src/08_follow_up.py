@@ -22,10 +22,11 @@ from cxsim.lessons import follow_up as lesson
 # call, visit, fix it: a call asking how things go "is worth a world"** (claim Q4), and
 # **do not wait for complaints: go to customers and ask** (claim Q15).
 #
-# In the simulator, follow-up works like this. Every evening the team calls up to
-# **10 customers** (the *capacity per day*) whose journey was **bad** (remembered below 5
-# of 10) and ended within the last **3 days** (the *window*), oldest first. A call lifts the
-# remembered score by **2.5 points** and costs **40,000 toman**.
+# In the simulator, follow-up works like this. Every day, between 09:00 and 17:00 (the calls
+# spread evenly), the team calls up to **10 customers** (the *capacity per day*) whose
+# journey was **bad** (remembered below 5 of 10) and ended within the last **3 days** (the
+# *window*), oldest first. A call lifts the remembered score by **2.5 points** and costs
+# **40,000 toman**.
 #
 # What a call does **not** do: it adds no extra loyalty beyond the better memory. A study
 # of service recovery (de Matos, Henrique & Rossi 2007) found that a well-handled complaint
@@ -66,8 +67,9 @@ lesson.plot_follow_up(results["follow_up"])
 #
 # - Most bad journeys score **0**: the caller hung up in the queue. Where does a 2.5-point
 #   call leave them? What would help those customers more?
-# - "Left" and "left, predicted from memory" are close. What does that say about the
-#   recovery paradox (de Matos et al. 2007)?
+# - For the customers called back, "left" and "left, predicted from memory" are close. What
+#   does that say about the recovery paradox (de Matos et al. 2007)? (The other column is
+#   further apart, yet nobody there was called: how big a gap can chance make?)
 # - Every day there are far more bad journeys than calls. Would a longer window help?
 #
 # ## How many calls a day?

@@ -22,12 +22,12 @@ from cxsim import classroom
 # %% [markdown]
 # ## The brief
 #
-# You run the bank's phone line (`contact_centre`). You may spend up to **30 million toman
+# You run the bank's phone line (`contact_centre`). You may spend up to **40 million toman
 # a week** on top of today's costs. Your levers, each learnt in an earlier lesson:
 #
 # | lever | what it does | allowed |
 # |---|---|---|
-# | `extra_agents` | agents added at every hour from 08:00 to 18:00 (negative: fewer) | -2 to 5 |
+# | `extra_agents` | agents added at every hour, day and night (negative: fewer, never below 1) | -2 to 5 |
 # | `training` | courtesy training (lesson 07) | 0 (none) to 1 (full) |
 # | `promise_min` | advertise "answered within ... minutes" (Q13) | 1 to 15, or `None` |
 # | `follow_up` | call back customers after a bad journey (lesson 08) | `True` / `False` |
@@ -44,15 +44,15 @@ from cxsim import classroom
 # for one week. A value outside the allowed range gives a message naming the lever.
 
 # %%
-my_policy = Policy(extra_agents=2, training=0.0, promise_min=2,
+my_policy = Policy(extra_agents=1, training=0.0, promise_min=2,
                    follow_up=False, follow_up_capacity=10)  # <- change these
 lesson.budget_check(my_policy)
 
 # %% [markdown]
-# How the price is computed: an extra agent costs 200,000 toman an hour (10 hours a day,
-# 7 days); full training costs 300,000 toman per agent and day; a follow-up call 40,000 toman
-# (counted as if every call is made); a promise costs nothing to print, but a broken one
-# costs customers' goodwill.
+# How the price is computed: an extra agent costs 200,000 toman an hour (24 hours a day,
+# 7 days: 33.6 million toman a week); full training costs 300,000 toman per agent and day;
+# a follow-up call 40,000 toman (counted as if every call is made); a promise costs nothing
+# to print, but a broken one costs customers' goodwill.
 #
 # ## 2 · Try it on the dashboard
 #
@@ -73,7 +73,7 @@ board
 #
 # ## 3 · The fair comparison
 #
-# Your policy against today's baseline and two rival teams: `more_agents` (two extra agents)
+# Your policy against today's baseline and two rival teams: `more_agents` (one extra agent)
 # and `charm_and_call` (full training and 20 follow-up calls a day). Every policy is run
 # **5 times for one week**; replication *i* of every policy meets the same callers (common
 # random numbers). About 2 seconds.
@@ -94,8 +94,9 @@ evaluation.plot()
 # %% [markdown]
 # ## 4 · Better, or luckier?
 #
-# The intervals above overlap a lot. But the policies met the same callers, so compare them
-# **pair by pair**: each policy's profit minus the baseline's, replication by replication.
+# Most of the intervals above overlap a lot. But the policies met the same callers, so
+# compare them **pair by pair**: each policy's profit minus the baseline's, replication by
+# replication.
 
 # %%
 evaluation.differences(against="baseline")
@@ -114,7 +115,7 @@ longer.differences(against="our team")
 # ## Reflect
 #
 # - Which differences were distinguishable from zero after one week, and which after two?
-#   Why do paired differences give narrower intervals than the standings' intervals?
+#   Why do paired differences give sharper answers than the standings' overlapping intervals?
 # - Did the policy with the best CSAT also earn the most? When does generosity stop paying?
 # - If your policy ranks first by a hair and its interval against the second includes 0,
 #   what would you tell the bank's board?

@@ -46,10 +46,10 @@ from cxsim.lessons.challenge import Policy
 room = classroom.local(Path(tempfile.mkdtemp()) / "demo.sqlite",
                        config=classroom.ClassConfig(n=5, days=7, seed=0))
 examples = {
-    "Blue whales": Policy(extra_agents=2),
+    "Blue whales": Policy(extra_agents=1),
     "Charm & call": Policy(training=1.0, follow_up=True, follow_up_capacity=20),
     "Lean & promise": Policy(extra_agents=-1, promise_min=5),
-    "Balanced": Policy(extra_agents=1, training=0.5, follow_up=True, follow_up_capacity=10),
+    "Balanced": Policy(extra_agents=1, training=0.1, follow_up=True, follow_up_capacity=10),
     "Big spenders": Policy(extra_agents=4, training=1.0),
 }
 for team, policy in examples.items():
@@ -63,7 +63,7 @@ for team, policy in examples.items():
 # </div>
 
 # %%
-room.submit("Blue whales", Policy(extra_agents=2, promise_min=2)).message()
+room.submit("Blue whales", Policy(extra_agents=1, promise_min=2)).message()
 
 # %% [markdown]
 # <div dir="rtl">
@@ -71,7 +71,7 @@ room.submit("Blue whales", Policy(extra_agents=2, promise_min=2)).message()
 # ## ۱ · جدول رتبه‌بندی
 #
 # مرتب‌شده بر پایه میانگین سود در تکرارها (به میلیون تومان برای یک هفته)، همراه فاصله اطمینان ۹۵٪ آن؛ در
-# کنارش رضایت مشتری، حفظ مشتری، میانگین انتظار و هزینه، و اینکه آیا سیاست در بودجه هفتگی ۳۰ میلیون تومانی
+# کنارش رضایت مشتری، حفظ مشتری، میانگین انتظار و هزینه، و اینکه آیا سیاست در بودجه هفتگی ۴۰ میلیون تومانی
 # مانده است یا نه.
 #
 # </div>
@@ -109,7 +109,7 @@ room.plot()
 #
 # ## ۳ · بهتر، یا خوش‌شانس‌تر؟
 #
-# فاصله‌های جدول رتبه‌بندی هم‌پوشانی دارند. همه گروه‌ها با تماس‌گیرندگان یکسانی روبه‌رو شدند، پس هر گروه را
+# فاصله‌های دو گروه نخست هم‌پوشانی دارند. همه گروه‌ها با تماس‌گیرندگان یکسانی روبه‌رو شدند، پس هر گروه را
 # با گروه اول **جفت‌به‌جفت** و تکرار به تکرار مقایسه کنید (مانند بخش ۴ دفترچه ۰۹).
 #
 # </div>
