@@ -11,6 +11,7 @@ cxsim's bookkeeping costs on top of SimPy itself.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 
@@ -46,10 +47,25 @@ def bare_simpy(interarrival, patience, service, servers: int) -> int:
 def time_it(function, repeats: int) -> float:
     times = []
     for _ in range(repeats):
+        gc.collect()
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def time_pair(first, second, repeats: int) -> tuple[float, float]:
+    """Median times of two functions run in turns, so that both meet the machine in the
+    same state: its speed swings by 2x from minute to minute, and a ratio of two
+    measurements taken a minute apart would carry that swing."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for function, log in ((first, times[0]), (second, times[1])):
+            gc.collect()
+            start = time.perf_counter()
+            function()
+            log.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -82,7 +98,7 @@ def main() -> None:
     # horizon so that exactly the same customers arrive as in the bare model.
     behavioural = scenario.with_overrides({
         "behaviour": {"segment_defaults": {"inter_purchase_days": {"dist": "deterministic",
-                                                                   "value": 1e6}},
+                                                                   "value": 3650}},
                       "word_of_mouth": {"referral_probability": 0.0,
                                         "deterrence_probability": 0.0}},
         "economics": {}})
@@ -98,13 +114,13 @@ def main() -> None:
     behavioural = behavioural.with_overrides(
         {"behaviour.touchpoint_defaults.resolution_probability": 1.0})
     minded_same_visits = time_it(engine_with_behaviour, args.repeats)
-    workshop = time_it(lambda: cxsim.simulate("contact_centre", seed=1).kpis(), args.repeats)
-    # The yardstick for that run: bare SimPy serving as many customers as the run has
-    # visits, so the target can be read against what SimPy itself needs on this machine.
+    # The yardstick for a workshop run: bare SimPy serving as many customers as the run
+    # has visits, so the target can be read against what SimPy itself needs here.
     workshop_visits = len(cxsim.simulate("contact_centre", seed=1).interactions)
-    bare_workshop = time_it(
+    workshop, bare_workshop = time_pair(
+        lambda: cxsim.simulate("contact_centre", seed=1).kpis(),
         lambda: bare_simpy(interarrival[:workshop_visits], patience[:workshop_visits],
-                           service[:workshop_visits], phone.staff), args.repeats)
+                           service[:workshop_visits], phone.staff), max(args.repeats, 7))
     one_day = time_it(lambda: cxsim.simulate("contact_centre", seed=1, days=1).kpis(),
                       args.repeats)
 

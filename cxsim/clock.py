@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 
 __all__ = ["Profile", "open_periods", "HOURS_PER_WEEK", "MINUTES_PER_DAY", "MINUTES_PER_HOUR"]
@@ -31,13 +32,31 @@ HOURS_PER_WEEK = 168
 
 
 class Profile:
-    """Relative demand hour by hour, repeating every day (24 values) or week (168)."""
+    """Relative demand hour by hour, repeating every day (24 values) or week (168).
+
+    Times are drawn by inverting the cumulative weight, which is piecewise linear
+    (constant weight within each hour): a bisection over the cycle's prefix sums, so a
+    draw costs the same for an interval of an hour or of a month.
+    """
 
     def __init__(self, weights: Sequence[float]):
         if len(weights) not in (HOURS_PER_DAY, HOURS_PER_WEEK):
             raise ValueError(f"a profile has 24 or 168 hourly weights, got {len(weights)}")
         self.weights = tuple(float(w) for w in weights)
         self.period = len(self.weights)
+        prefix = [0.0]
+        for weight in self.weights:
+            prefix.append(prefix[-1] + weight)
+        self._prefix = prefix
+        self._total = prefix[-1]
+        # Each day of the cycle on its own, for the common draw: a whole day.
+        self._days = []
+        for day in range(self.period // HOURS_PER_DAY):
+            hours = self.weights[day * HOURS_PER_DAY:(day + 1) * HOURS_PER_DAY]
+            day_prefix = [0.0]
+            for weight in hours:
+                day_prefix.append(day_prefix[-1] + weight)
+            self._days.append((hours, day_prefix))
 
     @classmethod
     def combine(cls, hourly: Sequence[float] | None,
@@ -53,43 +72,56 @@ class Profile:
         """The weight of absolute hour ``hour`` of the run (hour 0 starts day 0)."""
         return self.weights[hour % self.period]
 
+    def cumulative(self, t_min: float) -> float:
+        """Weight-hours from the start of the run to ``t_min``."""
+        hour = int(t_min // MINUTES_PER_HOUR)
+        cycles, h = divmod(hour, self.period)
+        return (cycles * self._total + self._prefix[h]
+                + self.weights[h] * (t_min - hour * MINUTES_PER_HOUR) / MINUTES_PER_HOUR)
+
+    def at_cumulative(self, c: float) -> float:
+        """The time (minutes) at which the cumulative weight reaches ``c``."""
+        cycles = int(c // self._total)
+        rest = c - cycles * self._total
+        h = bisect_right(self._prefix, rest) - 1
+        if h >= self.period:  # exactly at the end of a cycle
+            cycles, rest, h = cycles + 1, 0.0, bisect_right(self._prefix, 0.0) - 1
+        return ((cycles * self.period + h)
+                + (rest - self._prefix[h]) / self.weights[h]) * MINUTES_PER_HOUR
+
     def draw(self, u: float, start_min: float, end_min: float) -> float:
         """A time in [start_min, end_min) by inverting the profile's cumulative weight at u.
 
         ``u`` is uniform on [0, 1).  An interval whose hours all weigh 0 gives a
         time uniform within it (the caller chose the interval; it is not empty).
         """
-        pieces = []
-        total = 0.0
-        t = start_min
-        while t < end_min:
-            hour = int(t // MINUTES_PER_HOUR)
-            piece_end = min((hour + 1) * MINUTES_PER_HOUR, end_min)
-            mass = self.weight(hour) * (piece_end - t)
-            if mass > 0:
-                pieces.append((t, piece_end, mass))
-                total += mass
-            t = piece_end
-        if total <= 0:
+        low, high = self.cumulative(start_min), self.cumulative(end_min)
+        if high <= low:
             return start_min + u * (end_min - start_min)
+        t = self.at_cumulative(low + u * (high - low))
+        return min(max(t, start_min), math.nextafter(end_min, start_min))
+
+    def draw_in_day(self, u: float, day: int) -> float | None:
+        """A time anywhere on ``day`` (the same as ``draw`` over the whole day, done in
+        one bisection: the draw every returning customer needs); None if the day has no
+        demand."""
+        hours, prefix = self._days[day % len(self._days)]
+        total = prefix[-1]
+        if total <= 0:
+            return None
         target = u * total
-        for piece_start, piece_end, mass in pieces:
-            if target < mass:
-                return piece_start + (piece_end - piece_start) * target / mass
-            target -= mass
-        return pieces[-1][1] - 1e-9  # u rounding at the very top
+        h = bisect_right(prefix, target) - 1
+        return (day * HOURS_PER_DAY + h + (target - prefix[h]) / hours[h]) * MINUTES_PER_HOUR
 
     def draw_on_day(self, u: float, not_before_min: float, day: int) -> float | None:
         """A time on ``day``, not before ``not_before_min``; None if that leaves no demand."""
-        start = max(day * MINUTES_PER_DAY, not_before_min)
+        if not_before_min <= day * MINUTES_PER_DAY:
+            return self.draw_in_day(u, day)
+        start = not_before_min
         end = (day + 1) * MINUTES_PER_DAY
-        if start >= end or not self.has_weight(start, end):
+        if start >= end or self.cumulative(end) <= self.cumulative(start):
             return None
         return self.draw(u, start, end)
-
-    def has_weight(self, start_min: float, end_min: float) -> bool:
-        first, last = int(start_min // MINUTES_PER_HOUR), math.ceil(end_min / MINUTES_PER_HOUR)
-        return any(self.weight(hour) > 0 for hour in range(first, last))
 
 
 def open_periods(staff_by_hour: Sequence[int]) -> tuple[bool, ...]:

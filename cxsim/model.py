@@ -167,6 +167,7 @@ class _Run:
         ]
         # Opening hours: a staffed touchpoint is closed in an hour its rota has 0 staff.
         self.open_hours = [t.open_hours for t in scenario.touchpoints]
+        self.always_open = [all(hours) for hours in self.open_hours]
         self.reopen_draw = [streams.stream(f"reopening:{t.name}", "uniform")
                             for t in scenario.touchpoints]
         # When each segment's returning, referred and deferred customers come.
@@ -302,7 +303,7 @@ class _Run:
         journey = self.segment_journey[segment]
         record_wait, record_outcome = visits.wait_min, visits.outcome
         record_service, record_score = visits.service_min, visits.score
-        open_hours = self.open_hours
+        open_hours, always_open = self.open_hours, self.always_open
         while True:
             scores: list[float] = []
             abandoned = turned_away = False
@@ -310,7 +311,7 @@ class _Run:
                 tries = 0
                 while True:
                     queue = queues[touchpoint]
-                    if queue is not None:
+                    if queue is not None and not always_open[touchpoint]:
                         hours = open_hours[touchpoint]
                         if not hours[int(env.now // MINUTES_PER_HOUR) % len(hours)]:
                             # Closed: nobody queues at a closed door.

@@ -223,7 +223,11 @@ class CustomerBehaviour(NoBehaviour):
         gap = self.inter_purchase[segment].transform(self.inter_purchase_draw[segment]()) * \
             MINUTES_PER_DAY
         mind.decision_u = self.decision_draw()
-        comes = self.time_of_day(segment, now, now + gap, self.return_time_draw[segment]())
+        u = self.return_time_draw[segment]()
+        if (now + gap) // MINUTES_PER_DAY * MINUTES_PER_DAY >= self.end_min:
+            journeys.outcome[journey_id] = UNDECIDED  # due on a day after the run
+            return None
+        comes = self.time_of_day(segment, now, now + gap, u)
         if comes >= self.end_min:
             journeys.outcome[journey_id] = UNDECIDED
             return None
@@ -234,6 +238,10 @@ class CustomerBehaviour(NoBehaviour):
         left after ``now``, the next day with demand), at a time from the segment's profile."""
         profile = self.profiles[segment]
         day = int(due // MINUTES_PER_DAY)
+        if day * MINUTES_PER_DAY > now:  # the usual case: a later day, all of it ahead
+            comes = profile.draw_in_day(u, day)
+            if comes is not None:
+                return comes
         for later in range(DAYS_PER_WEEK + 1):
             comes = profile.draw_on_day(u, now, day + later)
             if comes is not None:

@@ -214,6 +214,16 @@ def test_profile_draws_follow_their_weights():
     assert times.min() >= 690 and times.max() < 2130
 
 
+def test_a_whole_day_draw_is_the_general_draw_over_that_day():
+    profile = Profile.combine([0.0] * 6 + [1.0, 2.0, 3.0] * 6, [1, 1, 1, 1, 1, 0.5, 0.0])
+    for day in (0, 5, 9, 12):
+        for u in (0.0, 0.1, 0.5, 0.93):
+            general = profile.draw(u, day * 1440.0, (day + 1) * 1440.0)
+            assert profile.draw_in_day(u, day) == pytest.approx(general, abs=1e-6)
+    assert profile.draw_in_day(0.5, 6) is None  # a Friday without demand
+    assert profile.draw_on_day(0.5, 0.0, 13) is None
+
+
 def test_next_open_interval_wraps_to_the_next_day():
     hours = [False] * 8 + [True] * 14 + [False] * 2
     assert next_open_interval(hours, 23 * 60 + 30) == (32 * 60, 46 * 60)
