@@ -193,13 +193,20 @@ DIST_NAMES = ("exponential", "lognormal", "deterministic", "uniform", "empirical
 
 
 # --------------------------------------------------------------------------- the world
-def _check_hourly_profile(profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
+def _check_profile(profile: tuple[float, ...] | None, *, values: str, period: str
+                   ) -> tuple[float, ...] | None:
+    """A profile has one multiplier per hour (or day) and some demand somewhere."""
     if profile is not None:
-        if len(profile) != HOURS_PER_DAY:
-            raise ValueError(f"needs 24 hourly values, got {len(profile)}")
+        length = HOURS_PER_DAY if period == "hour" else DAYS_PER_WEEK
+        if len(profile) != length:
+            raise ValueError(f"needs {length} {values}, got {len(profile)}")
         if max(profile) <= 0:
-            raise ValueError("needs at least one hour with a multiplier above 0")
+            raise ValueError(f"needs at least one {period} with a multiplier above 0")
     return profile
+
+
+def _check_hourly_profile(profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
+    return _check_profile(profile, values="hourly values", period="hour")
 
 
 class Arrivals(_Model):
@@ -217,12 +224,7 @@ class Arrivals(_Model):
     @field_validator("weekly_profile")
     @classmethod
     def _7_days(cls, profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
-        if profile is not None:
-            if len(profile) != DAYS_PER_WEEK:
-                raise ValueError(f"needs 7 daily values (day 0 is a Saturday), got {len(profile)}")
-            if max(profile) <= 0:
-                raise ValueError("needs at least one day with a multiplier above 0")
-        return profile
+        return _check_profile(profile, values="daily values (day 0 is a Saturday)", period="day")
 
     @field_validator("hourly_profile")
     @classmethod

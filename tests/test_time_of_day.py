@@ -260,3 +260,23 @@ def test_no_lever_closes_an_open_hour_or_opens_a_closed_one():
     store = load_scenario("retail_journey").touchpoint("store").hourly_staff
     for rota in (shift_rota(store, -5), scale_rota(store, 0.1), shift_rota(store, 3)):
         assert [s > 0 for s in rota] == [s > 0 for s in store]
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"arrivals": {"rate_per_hour": 6, "weekly_profile": [1] * 6}}, "arrivals.weekly_profile",
+     "needs 7 daily values (day 0 is a Saturday), got 6"),
+    ({"arrivals": {"rate_per_hour": 6, "weekly_profile": [0] * 7}}, "arrivals.weekly_profile",
+     "needs at least one day with a multiplier above 0"),
+])
+def test_a_bad_weekly_profile_gets_one_clear_error(change, field, message):
+    with pytest.raises(cxsim.ScenarioError) as caught:
+        load_scenario(small_shop("skip", **change))
+    assert caught.value.path == field and message in str(caught.value)
+
+
+def test_a_bad_when_closed_names_what_is_allowed():
+    shop = small_shop("skip")
+    shop["journeys"][0]["steps"][1]["when_closed"] = "wait"
+    with pytest.raises(cxsim.ScenarioError, match="next_open.*skip.*leave") as caught:
+        load_scenario(shop)
+    assert caught.value.path == "journeys[0].steps[1].when_closed"
