@@ -122,9 +122,9 @@ longer.differences(against="our team")
 #
 # ## Exercises
 #
-# **1.** Without the computer first: what is the extra cost a week, in million toman, of two
-# extra agents **and** full training? (Training is paid for every agent on the rota,
-# extra ones included: today's rota has 57 staffed hours a day.)
+# **1.** Without the computer first: what is the extra cost a week, in million toman, of one
+# extra agent **and** full training? (Training is paid for every agent on the rota,
+# the extra one included: today's rota has 57 staffed hours a day.)
 
 # %%
 my_cost = 0  # <- change this (million toman)

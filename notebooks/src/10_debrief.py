@@ -82,7 +82,7 @@ room.plot()
 # %% [markdown]
 # ## 3 · Better, or luckier?
 #
-# The first two teams' intervals overlap. Every team met the same callers, so compare each
+# The first three teams' intervals overlap. Every team met the same callers, so compare each
 # with the leader **pair by pair**, replication by replication (as in section 4 of
 # notebook 09).
 
