@@ -680,7 +680,8 @@ def change_rota(rota: Sequence[int], kind: str, value: float) -> list[int]:
 
 def _make_input(control: Control) -> w.ValueWidget:
     common = {"description": control.label, "style": {"description_width": "initial"},
-              "layout": w.Layout(width="520px")}
+              # at most 520 px, and never wider than a phone's screen
+              "layout": w.Layout(width="100%", max_width="520px")}
     if control.kind in _WHOLE or control.name == "seed":
         return w.IntSlider(value=control.default, min=control.min, max=control.max,
                            step=control.step, continuous_update=False, **common)

@@ -57,6 +57,15 @@ def assert_stayed_on_the_machine(page: Any, what: str) -> None:
                               "machine:\n  " + "\n  ".join(page.blocked))
 
 
+def assert_controls_fit_the_screen(page: Any) -> None:
+    """Every slider, its readout included, lies within the screen's width: on a phone
+    they ran off its right edge, readouts hidden."""
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.widget-slider')]
+        .map(slider => slider.getBoundingClientRect().right - window.innerWidth)
+        .filter(beyond => beyond > 1)""")
+    assert overflow == [], f"{len(overflow)} slider(s) run past the screen's edge by {overflow} px"
+
+
 def assert_icons_draw(page: Any) -> None:
     """The page's Font Awesome icons (the Reset button's) are drawn by a Font Awesome
     font that loaded, i.e. from this machine: no CDN style sheet was needed."""
@@ -86,6 +95,7 @@ def test_voila_lesson_stays_on_the_machine(new_page: Callable[..., Any], voila_s
     dashboard_view(page, COURTESY).wait_ready()
     assert_stayed_on_the_machine(page, f"lesson 03 in Voila ({width})")
     assert_icons_draw(page)
+    assert_controls_fit_the_screen(page)
     screenshot(page, f"offline_voila_03_courtesy_{width}")
     assert page.errors == []
 
