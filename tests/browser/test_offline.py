@@ -109,6 +109,7 @@ def test_persian_voila_lesson_stays_on_the_machine(new_page: Callable[..., Any],
     page.goto(server.url, timeout=120_000)
     page.locator(".cxsim-dashboard.cxsim-rtl .widget-slider").first.wait_for(timeout=120_000)
     assert_stayed_on_the_machine(page, f"the Persian lesson 00 in Voila ({width})")
+    assert_controls_fit_the_screen(page)
     screenshot(page, f"offline_voila_fa_00_start_here_{width}")
     assert page.errors == []
 
