@@ -23,12 +23,14 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 
-__all__ = ["Profile", "open_periods", "HOURS_PER_WEEK", "MINUTES_PER_DAY", "MINUTES_PER_HOUR"]
+__all__ = ["Profile", "open_periods", "next_open_interval", "DAYS_PER_WEEK", "HOURS_PER_DAY",
+           "HOURS_PER_WEEK", "MINUTES_PER_DAY", "MINUTES_PER_HOUR"]
 
 MINUTES_PER_HOUR = 60.0
 MINUTES_PER_DAY = 1440.0
 HOURS_PER_DAY = 24
-HOURS_PER_WEEK = 168
+DAYS_PER_WEEK = 7
+HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
 
 
 class Profile:
@@ -49,14 +51,6 @@ class Profile:
             prefix.append(prefix[-1] + weight)
         self._prefix = prefix
         self._total = prefix[-1]
-        # Each day of the cycle on its own, for the common draw: a whole day.
-        self._days = []
-        for day in range(self.period // HOURS_PER_DAY):
-            hours = self.weights[day * HOURS_PER_DAY:(day + 1) * HOURS_PER_DAY]
-            day_prefix = [0.0]
-            for weight in hours:
-                day_prefix.append(day_prefix[-1] + weight)
-            self._days.append((hours, day_prefix))
 
     @classmethod
     def combine(cls, hourly: Sequence[float] | None,
@@ -67,10 +61,6 @@ class Profile:
             return cls(hourly)
         return cls([hourly[h % HOURS_PER_DAY] * weekly[h // HOURS_PER_DAY]
                     for h in range(HOURS_PER_WEEK)])
-
-    def weight(self, hour: int) -> float:
-        """The weight of absolute hour ``hour`` of the run (hour 0 starts day 0)."""
-        return self.weights[hour % self.period]
 
     def cumulative(self, t_min: float) -> float:
         """Weight-hours from the start of the run to ``t_min``."""
@@ -105,13 +95,15 @@ class Profile:
         """A time anywhere on ``day`` (the same as ``draw`` over the whole day, done in
         one bisection: the draw every returning customer needs); None if the day has no
         demand."""
-        hours, prefix = self._days[day % len(self._days)]
-        total = prefix[-1]
+        prefix = self._prefix
+        first = day % (self.period // HOURS_PER_DAY) * HOURS_PER_DAY
+        total = prefix[first + HOURS_PER_DAY] - prefix[first]
         if total <= 0:
             return None
-        target = u * total
-        h = bisect_right(prefix, target) - 1
-        return (day * HOURS_PER_DAY + h + (target - prefix[h]) / hours[h]) * MINUTES_PER_HOUR
+        target = prefix[first] + u * total
+        h = bisect_right(prefix, target, first, first + HOURS_PER_DAY) - 1
+        return (day * HOURS_PER_DAY + h - first
+                + (target - prefix[h]) / self.weights[h]) * MINUTES_PER_HOUR
 
     def draw_on_day(self, u: float, not_before_min: float, day: int) -> float | None:
         """A time on ``day``, not before ``not_before_min``; None if that leaves no demand."""

@@ -238,8 +238,10 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
 
 
 def _headcount(hourly_staff: tuple[int, ...]) -> float:
-    """People on the payroll for a rota: staffed hours a day over an 8-hour shift."""
-    return float(np.ceil(sum(hourly_staff) / 8))
+    """People on the payroll for a rota: staffed hours a day (a weekly rota's daily
+    mean) over an 8-hour shift."""
+    days_in_cycle = len(hourly_staff) / 24
+    return float(np.ceil(sum(hourly_staff) / days_in_cycle / 8))
 
 
 def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFrame,

@@ -27,13 +27,11 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from . import behaviour as bh
+from .clock import DAYS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR
 from .records import LEAVE, RETURN, UNDECIDED
 
 __all__ = ["NoBehaviour", "CustomerBehaviour"]
 
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_HOUR = 60.0
-DAYS_PER_WEEK = 7
 NAN = math.nan
 
 
@@ -75,10 +73,9 @@ class NoBehaviour:
 class _Mind:
     """What one customer brings to every contact, and their pending decision."""
 
-    __slots__ = ("segment", "expected_wait", "expected_courtesy", "decision_u")
+    __slots__ = ("expected_wait", "expected_courtesy", "decision_u")
 
-    def __init__(self, segment: int, expected_wait: float, expected_courtesy: float):
-        self.segment = segment
+    def __init__(self, expected_wait: float, expected_courtesy: float):
         self.expected_wait = expected_wait
         self.expected_courtesy = expected_courtesy
         self.decision_u = 0.0
@@ -178,7 +175,7 @@ class CustomerBehaviour(NoBehaviour):
         tolerance = self.tolerance[segment].transform(self.tolerance_draw[segment]())
         expected_wait = bh.expected_wait(tolerance, self.levers.promise_min,
                                          self.behaviour.contact.promise_credibility)
-        return _Mind(segment, expected_wait, self.expected_courtesy[segment])
+        return _Mind(expected_wait, self.expected_courtesy[segment])
 
     def contact(self, mind: _Mind, row: int, touchpoint: int, wait: float) -> tuple[float, bool]:
         """Courtesy shown, resolution and the contact's score, as its service starts."""
@@ -238,10 +235,6 @@ class CustomerBehaviour(NoBehaviour):
         left after ``now``, the next day with demand), at a time from the segment's profile."""
         profile = self.profiles[segment]
         day = int(due // MINUTES_PER_DAY)
-        if day * MINUTES_PER_DAY > now:  # the usual case: a later day, all of it ahead
-            comes = profile.draw_in_day(u, day)
-            if comes is not None:
-                return comes
         for later in range(DAYS_PER_WEEK + 1):
             comes = profile.draw_on_day(u, now, day + later)
             if comes is not None:
@@ -287,7 +280,8 @@ class CustomerBehaviour(NoBehaviour):
         return [self.days(), self.follow_up_team()]
 
     def days(self):
-        """At each day's end: morale follows the day's load; follow-up calls are made."""
+        """At each day's end: morale follows the day's load (busy minutes over the
+        minutes staffed that day)."""
         morale_parameters = self.behaviour.morale
         touchpoints = self.scenario.touchpoints
         day = 0
@@ -297,7 +291,7 @@ class CustomerBehaviour(NoBehaviour):
                 queue = self.queues[index]
                 if queue is None:
                     continue
-                staff_minutes = sum(touchpoint.hourly_staff) * MINUTES_PER_HOUR
+                staff_minutes = touchpoint.staff_hours_on_day(day) * MINUTES_PER_HOUR
                 load = queue.busy_minutes_today / staff_minutes if staff_minutes else 1.0
                 queue.busy_minutes_today = 0.0
                 if self.in_house[index]:

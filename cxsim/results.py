@@ -181,7 +181,7 @@ class Result:
             total = 0.0
             for left in edges[:-1]:
                 overlap = max(0.0, min(left + 60, end) - max(left, start))
-                total += overlap * staff[int(left // 60) % 24]
+                total += overlap * staff[int(left // 60) % len(staff)]
             result[name] = total
         return result
 

@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from . import distributions as dists
-from .clock import Profile, open_periods
+from .clock import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK, Profile, open_periods
 from .i18n import N_, Text, _, format_number, translate_name
 
 __all__ = [
@@ -49,9 +49,6 @@ __all__ = [
     "apply_overrides",
 ]
 
-HOURS_PER_DAY = 24
-DAYS_PER_WEEK = 7
-HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
 MINUTES_PER_DAY = 1440.0
 # A guard against inputs that would run for hours instead of seconds.
 MAX_EXPECTED_ARRIVALS = 20_000_000
@@ -231,13 +228,6 @@ class Arrivals(_Model):
     def _24_hours(cls, profile: tuple[float, ...] | None) -> tuple[float, ...] | None:
         return _check_hourly_profile(profile)
 
-    def rate_at_hour(self, hour: int) -> float:
-        """Arrivals per hour in hour ``hour`` of the run (0-23 is day 0, a Saturday)."""
-        factor = 1.0 if self.hourly_profile is None else self.hourly_profile[hour % HOURS_PER_DAY]
-        if self.weekly_profile is not None:
-            factor *= self.weekly_profile[hour // HOURS_PER_DAY % DAYS_PER_WEEK]
-        return self.rate_per_hour * factor
-
     @property
     def profile(self) -> Profile:
         """When new customers come, hour by hour over a day (or a week)."""
@@ -332,6 +322,10 @@ class Touchpoint(_Model):
         if isinstance(self.staff, tuple):
             return self.staff
         return tuple(self.staff_at_hour(hour) for hour in range(HOURS_PER_DAY))
+
+    def staff_hours_on_day(self, day: int) -> int:
+        """Staffed hours (people x hours) on day ``day`` of the run."""
+        return sum(self.staff_at_hour(day * HOURS_PER_DAY + hour) for hour in range(HOURS_PER_DAY))
 
     @property
     def open_hours(self) -> tuple[bool, ...]:

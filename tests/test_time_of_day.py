@@ -202,6 +202,8 @@ def test_a_rota_may_differ_by_weekday():
     staff = timeseries.loc[timeseries["touchpoint"] == "desk", "staff"].to_numpy()
     assert staff[6 * 24:7 * 24].sum() == 0 and staff[:24].sum() == 16
     assert staff[7 * 24:8 * 24].sum() == 16 and staff[13 * 24:].sum() == 0
+    # the books pay for the week's rota: 16 staffed hours on 6 days of each of 2 weeks
+    assert result.kpis(by="touchpoint").loc["desk", "staff_hours"] == 16 * 6 * 2
 
 
 def test_profile_draws_follow_their_weights():

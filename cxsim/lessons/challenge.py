@@ -388,14 +388,6 @@ DASHBOARD_KPIS = ("mean_wait_min", "abandonment_rate", "csat", "nps", "retention
 class _PolicyDashboard(Dashboard):
     """A dashboard whose levers are a :class:`Policy`'s."""
 
-    def variant(self, **values: Any) -> tuple[Scenario, int, float | None]:
-        checked = self.values(**values)
-        extra = checked.pop("extra_agents")
-        scenario, seed, days = super().variant(**checked, extra_agents=0)
-        rota = Policy(extra_agents=extra).rota(scenario)
-        return scenario.with_overrides({f"touchpoints.{_TOUCHPOINT}.staff": rota},
-                                       path="extra agents"), seed, days
-
     def update(self, **values: Any) -> tuple[pd.DataFrame, list[Figure]]:
         """As :meth:`Dashboard.update`; the view also prices the policy of ``values``."""
         self.last_values = self.values(**values)
