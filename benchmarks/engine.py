@@ -44,28 +44,24 @@ def bare_simpy(interarrival, patience, service, servers: int) -> int:
     return served[0]
 
 
+def once(function) -> float:
+    """Seconds one call takes, after a garbage collection (so no run pays for another's)."""
+    gc.collect()
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 def time_it(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(once(function) for _ in range(repeats))
 
 
 def time_pair(first, second, repeats: int) -> tuple[float, float]:
     """Median times of two functions run in turns, so that both meet the machine in the
     same state: its speed swings by 2x from minute to minute, and a ratio of two
     measurements taken a minute apart would carry that swing."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for function, log in ((first, times[0]), (second, times[1])):
-            gc.collect()
-            start = time.perf_counter()
-            function()
-            log.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
+    pairs = [(once(first), once(second)) for _ in range(repeats)]
+    return (statistics.median(a for a, _b in pairs), statistics.median(b for _a, b in pairs))
 
 
 def main() -> None:
