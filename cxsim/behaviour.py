@@ -173,7 +173,7 @@ def nps(recommend_scores: Sequence[int]) -> float:
 def leave_probability(
     memory_score: float,
     *,
-    floor: float = 0.04,
+    floor: float = 0.01,
     ceiling: float = 0.28,
     midpoint: float = 4.5,
     steepness: float = 3.0,
@@ -188,7 +188,7 @@ def leave_probability(
     love after one bad experience; the 25% could not be traced to a study).
 
     >>> round(leave_probability(9.0), 3), round(leave_probability(2.0), 3)
-    (0.04, 0.28)
+    (0.01, 0.28)
     """
     return floor + (ceiling - floor) / (1.0 + math.exp(steepness * (memory_score - midpoint)))
 
@@ -257,18 +257,20 @@ def update_morale(morale: float, target: float, adjustment_days: float = 5.0) ->
     return target + (morale - target) * math.exp(-1.0 / adjustment_days)
 
 
-def customer_lifetime_value(margin_per_purchase: float, retention: float,
-                            discount_per_cycle: float = 0.01) -> float:
-    """Expected discounted margin of a customer, from the first purchase on.
+def customer_lifetime_value(margin_per_year: float, retention_per_year: float,
+                            discount_rate_per_year: float = 0.25) -> float:
+    """Expected discounted margin of a customer over their expected lifetime.
 
     The simple retention model of Gupta & Lehmann (2003, J. Interactive
-    Marketing 17(1)): CLV = m (1 + i) / (1 + i - r) for margin m per purchase,
-    retention r per purchase cycle and discount rate i per cycle.
+    Marketing 17(1)): CLV = m (1 + i) / (1 + i - r) for margin m a year,
+    retention r a year and discount rate i a year (this year's margin included).
 
     >>> round(customer_lifetime_value(100.0, 0.8, 0.0), 1)
     500.0
+    >>> round(customer_lifetime_value(1_200_000, 0.88, 0.25) / 1e6, 2)  # a bank customer
+    4.05
     """
-    if not 0 <= retention < 1 + discount_per_cycle:
+    if not 0 <= retention_per_year < 1 + discount_rate_per_year:
         raise ValueError("retention must be in [0, 1)")
-    rate = 1.0 + discount_per_cycle
-    return margin_per_purchase * rate / (rate - retention)
+    rate = 1.0 + discount_rate_per_year
+    return margin_per_year * rate / (rate - retention_per_year)

@@ -23,13 +23,15 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 
-__all__ = ["Profile", "open_periods", "next_open_interval", "DAYS_PER_WEEK", "HOURS_PER_DAY",
+__all__ = ["Profile", "open_periods", "next_open_interval", "DAYS_PER_WEEK", "DAYS_PER_YEAR",
+           "HOURS_PER_DAY",
            "HOURS_PER_WEEK", "MINUTES_PER_DAY", "MINUTES_PER_HOUR"]
 
 MINUTES_PER_HOUR = 60.0
 MINUTES_PER_DAY = 1440.0
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
+DAYS_PER_YEAR = 365.0
 HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
 
 

@@ -18,6 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .behaviour import customer_lifetime_value, leave_probability
+from .clock import DAYS_PER_YEAR, MINUTES_PER_DAY, MINUTES_PER_HOUR
+from .customer_base import segment_flows
+
 __all__ = [
     "interval_occupancy",
     "queue_kpis",
@@ -28,11 +32,10 @@ __all__ = [
     "daily_timeseries",
     "experience_kpis",
     "economic_kpis",
+    "yearly_churn",
+    "customer_flows",
 ]
 
-MINUTES_PER_DAY = 1440.0
-
-MINUTES_PER_HOUR = 60.0
 
 
 def interval_occupancy(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -203,18 +206,19 @@ def customers_from_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
 
 def experience_kpis(journeys: pd.DataFrame, window_start: float,
                     counters: dict[str, int] | None) -> dict[str, float]:
-    """Satisfaction, loyalty and word of mouth over journeys started in the window.
+    """Satisfaction, loyalty and word of mouth over journeys that ended in the window.
 
     ``csat``: share of journeys remembered at 7 or more (the top of the 0-10
     scale: satisfied); ``nps``: promoters (9-10) minus detractors (0-6), in
-    points (Reichheld 2003); both count finished journeys only (one still under
-    way when the run ends has no memory yet); ``retention_rate``: share of decided journeys
-    after which the customer came back; ``leave_after_bad``: the same for
-    leaving, among journeys remembered as bad (N2 says about 25%).
+    points (Reichheld 2003); both count journeys that ended in the window (a
+    memory forms at the end, as a survey would be sent then; counting journeys that
+    *started* would leave out long journeys still under way, and more so on a short
+    horizon); ``retention_rate``: share of decided journeys after which the customer
+    stayed; ``leave_after_bad``: the same for leaving, among journeys remembered as
+    bad (N2 says about 25%).
     """
     started = journeys[journeys["start_min"] >= window_start]
-    # Only finished journeys are remembered; one still under way at the end has no score yet.
-    measured = started[started["memory_score"].notna()]
+    measured = journeys[(journeys["end_min"] >= window_start) & journeys["memory_score"].notna()]
     recommend = measured["recommend"].to_numpy()
     decided = measured[measured["outcome"].isin(["return", "leave"])]
     bad_decided = decided[decided["bad"]]
@@ -230,7 +234,7 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
         "churn_rate": 1.0 - retention,
         "leave_after_bad": float((bad_decided["outcome"] == "leave").mean())
         if len(bad_decided) else np.nan,
-        "follow_ups": int(started["followed_up"].sum()),
+        "follow_ups": int(measured["followed_up"].sum()),
         "referrals": int(started["referred"].sum()),
         "deterred": int((counters or {}).get("deterred", 0)),
     }
@@ -244,15 +248,64 @@ def _headcount(hourly_staff: tuple[int, ...]) -> float:
     return float(np.ceil(sum(hourly_staff) / days_in_cycle / 8))
 
 
+def customer_flows(journeys: pd.DataFrame, segment: str, base: int,
+                   window: tuple[float, float], retention=None) -> tuple[float, int, float]:
+    """A segment's customer-years inside ``window`` (an established base counts from the
+    start), the customers who joined in it, and those who left after a journey of it.
+
+    Leaving counts every journey started in the window whose customer decided to
+    leave, and, for a journey whose customer has not decided yet when the run ends,
+    its chance of leaving (``retention`` parameters; 0 without them), so that a short
+    horizon does not miss the decisions still to come.
+    """
+    start, end = window
+    mine = journeys[journeys["segment"] == segment]
+    first = mine[~mine.duplicated("customer_id") & ~mine["established"]]
+    joined = np.clip(first["start_min"].to_numpy(), start, end)
+    left_at = np.clip(mine.loc[mine["outcome"] == "leave", "decided_min"].to_numpy(), start, end)
+    minutes = base * (end - start) + (end - joined).sum() - (end - left_at).sum()
+    measured = mine[mine["start_min"] >= start]
+    leaving = float((measured["outcome"] == "leave").sum())
+    if retention is not None:
+        undecided = measured[(measured["outcome"] == "open") & measured["memory_score"].notna()]
+        leaving += float(sum(
+            leave_probability(score, floor=retention.floor, ceiling=retention.ceiling,
+                              midpoint=retention.midpoint, steepness=retention.steepness)
+            for score in undecided["memory_score"].to_numpy()))
+    joined_in = int((first["start_min"].to_numpy() >= start).sum())
+    return minutes / MINUTES_PER_DAY / DAYS_PER_YEAR, joined_in, leaving
+
+
+def yearly_churn(leavers: float, customer_years: float) -> float:
+    """Share of customers who leave in a year, from leavers over customer-years
+    (a constant hazard: 1 - exp(-leavers / customer-years)).
+
+    >>> round(yearly_churn(128, 1000.0), 3)
+    0.12
+    """
+    if customer_years <= 0:
+        return np.nan
+    return float(1.0 - np.exp(-leavers / customer_years))
+
+
 def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFrame,
-                  window_start: float, end_min: float, counters: dict[str, int] | None,
-                  retention_rate: float | None) -> dict[str, float]:
-    """The firm's books over the measured window (Q12, N4), in the scenario's currency."""
-    economics = scenario.economics
-    levers = scenario.levers
-    measured = journeys[journeys["start_min"] >= window_start]
-    revenue = float(measured["revenue"].sum())
+                  window_start: float, end_min: float,
+                  base_customers: dict[str, int] | None = None) -> dict[str, float]:
+    """The firm's books over the measured window (Q12, N4), in the scenario's currency.
+
+    ``revenue``: the margin of completed purchases plus the relationship margin of
+    active customers (a bank's accounts, ``margin_per_customer_month``);
+    ``customer_equity``: customers gained minus customers lost, each at their
+    lifetime value (a journey whose customer has not decided yet counts at its
+    chance of leaving), so that losing customers costs money on any horizon;
+    ``profit``: revenue - cost + customer_equity.  ``clv`` is a customer's lifetime
+    value at this run's yearly churn; ``churn_per_year`` that churn.
+    """
+    economics, levers, behaviour = scenario.economics, scenario.levers, scenario.behaviour
+    window = (window_start, end_min)
     days = (end_min - window_start) / MINUTES_PER_DAY
+    measured = journeys[journeys["start_min"] >= window_start]
+    purchase_revenue = float(measured["revenue"].sum())
     staff_cost = training_cost = 0.0
     for touchpoint in scenario.touchpoints:
         if touchpoint.kind != "staffed":
@@ -266,19 +319,59 @@ def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFra
     follow_ups = int(measured["followed_up"].sum()) if "followed_up" in measured else 0
     follow_up_cost = follow_ups * economics.follow_up_cost_per_contact
     cost = staff_cost + training_cost + follow_up_cost
-    purchases = int((measured["status"] == "completed").sum())
-    margin = revenue / purchases if purchases else 0.0
-    retention = retention_rate if retention_rate is not None and not np.isnan(retention_rate) \
-        else 0.0
-    clv = margin * (1 + economics.discount_per_cycle) / (1 + economics.discount_per_cycle
-                                                          - retention)
-    return {"revenue": revenue, "staff_cost": staff_cost, "training_cost": training_cost,
-            "follow_up_cost": float(follow_up_cost), "cost": cost, "profit": revenue - cost,
-            "clv": float(clv)}
+    result = {"revenue": purchase_revenue, "relationship_revenue": 0.0,
+              "staff_cost": staff_cost, "training_cost": training_cost,
+              "follow_up_cost": float(follow_up_cost), "cost": cost,
+              "customer_equity": 0.0, "churn_per_year": np.nan, "clv": np.nan}
+    if behaviour is None or scenario.customer_base == "one_off" or "established" not in journeys:
+        result["profit"] = purchase_revenue - cost
+        return result
+    retention = behaviour.retention
+    discount = economics.discount_rate_per_year
+    total_years = total_leavers = 0.0
+    equity = relationship = weighted_clv = 0.0
+    for segment, gap_days, churn_reference in _segment_terms(scenario):
+        name = segment.name
+        base = (base_customers or {}).get(name, 0)
+        years, joined, left = customer_flows(journeys, name, base, window, retention)
+        total_years += years
+        total_leavers += left
+        margin_month = (segment.margin_per_month if segment.margin_per_month is not None
+                        else economics.margin_per_customer_month)
+        per_purchase = (segment.revenue_per_purchase if segment.revenue_per_purchase is not None
+                        else economics.revenue_per_purchase)
+        margin_year = 12 * margin_month + DAYS_PER_YEAR / gap_days * per_purchase
+        relationship += margin_month * 12 * years
+        churn_here = yearly_churn(left, years)
+        reference = churn_reference if churn_reference is not None else churn_here
+        value = customer_lifetime_value(margin_year, 1.0 - (0.0 if np.isnan(reference)
+                                                            else reference), discount)
+        equity += value * (joined - left)
+        if not np.isnan(churn_here):
+            weighted_clv += years * customer_lifetime_value(margin_year, 1.0 - churn_here,
+                                                            discount)
+    revenue = purchase_revenue + relationship
+    result.update({"revenue": revenue, "relationship_revenue": relationship,
+                   "customer_equity": equity, "profit": revenue - cost + equity,
+                   "churn_per_year": yearly_churn(total_leavers, total_years),
+                   "clv": weighted_clv / total_years if total_years > 0 else np.nan})
+    return result
+
+
+def _segment_terms(scenario):
+    """Per segment: the segment, the mean days between its customers' journeys, and the
+    yearly churn its value is reckoned at (an established base's; else None: the run's)."""
+    if scenario.customer_base == "established":
+        flows = segment_flows(scenario)
+        return [(segment, flow.gap_days, segment.base.churn_per_year)
+                for segment, flow in zip(scenario.segments, flows, strict=True)]
+    default_gap = scenario.behaviour.segment_defaults.inter_purchase_days
+    return [(segment, (segment.inter_purchase_days or default_gap).build().mean, None)
+            for segment in scenario.segments]
 
 
 def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
-                     end_min: float) -> pd.DataFrame:
+                     end_min: float, base_customers: int = 0) -> pd.DataFrame:
     """Per day: journeys started (new and returning), customers active, mean remembered
     score of journeys ending that day, revenue, and (behaviour only) the mean morale and
     courtesy of in-house staff."""
@@ -286,6 +379,9 @@ def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
     start_day = np.minimum((journeys["start_min"].to_numpy() // MINUTES_PER_DAY).astype(int),
                            days - 1)
     first = ~journeys.duplicated("customer_id").to_numpy()
+    established = journeys["established"].to_numpy() if "established" in journeys \
+        else np.zeros(len(journeys), dtype=bool)
+    new = first & ~established
     end = journeys["end_min"].to_numpy()
     ended = ~np.isnan(end)
     end_day = np.minimum((end[ended] // MINUTES_PER_DAY).astype(int), days - 1)
@@ -294,17 +390,17 @@ def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
     has_memory = ~np.isnan(memory)
     score_sum = np.bincount(end_day[has_memory], weights=memory[has_memory], minlength=days)
     score_count = np.bincount(end_day[has_memory], minlength=days)
-    # Active: arrived on or before the day and not yet decided to leave.
+    # Active: the established base, plus newcomers up to the day, minus those who left.
     left = journeys[journeys["outcome"] == "leave"]
     leave_day = (left["decided_min"].to_numpy() // MINUTES_PER_DAY).astype(int)
-    joined = np.cumsum(np.bincount(start_day[first], minlength=days))
+    joined = base_customers + np.cumsum(np.bincount(start_day[new], minlength=days))
     gone = np.cumsum(np.bincount(np.minimum(leave_day, days - 1), minlength=days))
     with np.errstate(invalid="ignore", divide="ignore"):
         satisfaction = np.where(score_count > 0, score_sum / np.maximum(score_count, 1), np.nan)
     frame = pd.DataFrame({
         "day": np.arange(days),
-        "new_customers": np.bincount(start_day[first], minlength=days),
-        "returning_journeys": np.bincount(start_day[~first], minlength=days),
+        "new_customers": np.bincount(start_day[new], minlength=days),
+        "returning_journeys": np.bincount(start_day[~new], minlength=days),
         "active_customers": joined - gone,
         "satisfaction": satisfaction,
         "revenue": np.bincount(end_day, weights=revenue, minlength=days),

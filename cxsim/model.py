@@ -28,6 +28,7 @@ from collections import deque
 import simpy
 
 from .clock import Profile, next_open_interval
+from .customer_base import arrival_weights, segment_flows
 from .lean_process import LeanProcess
 from .model_behaviour import CustomerBehaviour, NoBehaviour
 from .records import (
@@ -197,6 +198,12 @@ class _Run:
             total += segment.share
             cumulative.append(total)
         self.segment_cumulative = cumulative
+        # An established base (customer_base: established): who comes first on each day.
+        self.base_flows = (segment_flows(scenario) if scenario.customer_base == "established"
+                           else None)
+        self.day_weights = ([] if self.base_flows is None else
+                            [arrival_weights(self.base_flows, day)
+                             for day in range(math.ceil(self.end_min / MINUTES_PER_DAY))])
         self.routing = streams.stream("routing", "uniform")
         self.behaviour: NoBehaviour = (
             NoBehaviour() if scenario.behaviour is None
@@ -212,14 +219,22 @@ class _Run:
         """
         env = self.env
         arrivals = self.scenario.arrivals
-        hourly = [arrivals.rate_per_hour * weight / MINUTES_PER_HOUR
-                  for weight in arrivals.profile.weights]
+        flows = self.base_flows
+        if flows is None:
+            hourly = [arrivals.rate_per_hour * weight / MINUTES_PER_HOUR
+                      for weight in arrivals.profile.weights]
+            day_total = None
+        else:
+            # An established base: each day's first journeys (newcomers, and base
+            # customers calling for the first time in the run) spread by the profile.
+            hourly = [weight / MINUTES_PER_DAY for weight in arrivals.profile.weights]
+            day_total = [sum(weights) for weights in self.day_weights]
         cycle = len(hourly)
         gap = self.streams.stream("arrivals", "exponential")
         end = self.end_min
         new_customer = self.new_customer
         now = 0.0
-        if min(hourly) == max(hourly):
+        if day_total is None and min(hourly) == max(hourly):
             rate = hourly[0]
             while True:
                 now += gap() / rate
@@ -233,6 +248,8 @@ class _Run:
                 hour = int(now // MINUTES_PER_HOUR)
                 hour_end = (hour + 1) * MINUTES_PER_HOUR
                 rate = hourly[hour % cycle]
+                if day_total is not None:
+                    rate *= day_total[min(hour // 24, len(day_total) - 1)]
                 capacity = rate * (hour_end - now)
                 if remaining < capacity:
                     now += remaining / rate
@@ -247,8 +264,12 @@ class _Run:
             new_customer(now)
 
     def new_customer(self, now: float) -> None:
-        """A prospect arrives (unless bad word of mouth put them off)."""
+        """A prospect arrives (unless bad word of mouth put them off), or, with an
+        established base, one of its customers calls for the first time in the run."""
         u = self.routing()
+        if self.base_flows is not None:
+            self.base_or_new_customer(u, now)
+            return
         segment = 0
         for index, bound in enumerate(self.segment_cumulative):
             segment = index
@@ -257,15 +278,32 @@ class _Run:
         if self.behaviour.admit():
             self.start_customer(segment, now, referred=False)
 
-    def start_customer(self, segment: int, now: float, referred: bool) -> None:
+    def base_or_new_customer(self, u: float, now: float) -> None:
+        """Pick, by today's expected numbers, a newcomer or a base customer of a segment."""
+        weights = self.day_weights[min(int(now // MINUTES_PER_DAY), len(self.day_weights) - 1)]
+        target, total = u * sum(weights), 0.0
+        pick = len(weights) - 1
+        for index, weight in enumerate(weights):
+            total += weight
+            if target < total:
+                pick = index
+                break
+        segments = len(self.base_flows)
+        if pick >= segments:  # already a customer: word of mouth cannot put them off
+            self.start_customer(pick - segments, now, referred=False, established=True)
+        elif self.behaviour.admit():
+            self.start_customer(pick, now, referred=False)
+
+    def start_customer(self, segment: int, now: float, referred: bool,
+                       established: bool = False) -> None:
         """A customer's first journey starts now; their own process takes it from here."""
         customer_id = self.next_customer_id
         self.next_customer_id += 1
         mind = self.behaviour.start(segment)
         journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment], now,
-                                        referred)
+                                        referred, established)
         LeanProcess(self.customer(customer_id, journey_id, segment, self.draw_needs(segment),
-                                  mind, referred))
+                                  mind, referred, established))
 
     def draw_needs(self, segment: int) -> list[tuple[int, float, float, int]]:
         """Every step's need, drawn now in arrival order so policies cannot reshuffle them:
@@ -292,7 +330,7 @@ class _Run:
         return self.segment_profile[segment].draw(self.reopen_draw[touchpoint](), *period)
 
     def customer(self, customer_id: int, journey_id: int, segment: int, needs: list,
-                 mind: object, referred: bool):
+                 mind: object, referred: bool, established: bool = False):
         """One customer: visit each step of a journey in turn, queueing where staffed;
         leave the journey on abandoning.  Then, if their behaviour brings them back,
         another journey (the same process, so a loyal customer costs no new one)."""
@@ -368,15 +406,17 @@ class _Run:
             journeys.end_min[journey_id] = now
             journeys.status[journey_id] = (LEFT_QUEUE if abandoned else
                                            TURNED_AWAY if turned_away else COMPLETED)
-            next_journey_min = behaviour.journey_end(mind, journey_id, segment, scores,
-                                                     not (abandoned or turned_away), now)
+            decide_min = behaviour.journey_end(mind, journey_id, segment, scores,
+                                               not (abandoned or turned_away), now)
+            if decide_min is None:
+                return
+            yield env.timeout(decide_min - now)
+            next_journey_min = behaviour.stays(mind, journey_id, env.now)
             if next_journey_min is None:
                 return
-            yield env.timeout(next_journey_min - now)
+            yield env.timeout(max(0.0, next_journey_min - env.now))  # may be the decision time
             now = env.now
-            if not behaviour.stays(mind, journey_id, now):
-                return
-            journey_id = journeys.open(customer_id, segment, journey, now, referred)
+            journey_id = journeys.open(customer_id, segment, journey, now, referred, established)
             needs = self.draw_needs(segment)
 
     def roster(self):
@@ -408,6 +448,9 @@ class _Run:
             warmup_min=self.scenario.warmup_days * MINUTES_PER_DAY,
             daily=self.behaviour.daily,
             counters=self.behaviour.counters,
+            base_customers=None if self.base_flows is None else {
+                segment.name: flow.customers
+                for segment, flow in zip(self.scenario.segments, self.base_flows, strict=True)},
         )
 
 

@@ -9,8 +9,8 @@ behaviour object at fixed moments:
   customer hangs up; each gives the contact's score;
 * ``tries_again``: an unresolved problem brings the customer back;
 * ``journey_end``: what is remembered, word of mouth, a place on the
-  follow-up list, and when the customer would next buy;
-* ``stays``: at that time, stay (another journey) or leave;
+  follow-up list, and when the customer decides whether to stay;
+* ``stays``: at that time, stay (and when the next journey comes) or leave;
 * ``processes``: its own SimPy processes (the firm's days: morale, follow-up).
 
 :class:`NoBehaviour` does nothing at each moment (pure queueing, checked against
@@ -28,6 +28,7 @@ from typing import Any
 
 from . import behaviour as bh
 from .clock import DAYS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR
+from .distributions import Exponential
 from .records import LEAVE, RETURN, UNDECIDED
 
 __all__ = ["NoBehaviour", "CustomerBehaviour"]
@@ -60,11 +61,13 @@ class NoBehaviour:
 
     def journey_end(self, mind: Any, journey_id: int, segment: int, scores: list[float],
                     completed: bool, now: float) -> float | None:
-        """When the customer would next buy (minutes), or None: this was their last journey."""
+        """When the customer decides whether to stay (minutes), or None: no decision in
+        the run (this was their last journey, or the run ends first)."""
         return None
 
-    def stays(self, mind: Any, journey_id: int, now: float) -> bool:
-        return False
+    def stays(self, mind: Any, journey_id: int, now: float) -> float | None:
+        """The decision: when the next journey comes, or None (left, or not in the run)."""
+        return None
 
     def processes(self) -> list[Generator]:
         return []
@@ -73,12 +76,13 @@ class NoBehaviour:
 class _Mind:
     """What one customer brings to every contact, and their pending decision."""
 
-    __slots__ = ("expected_wait", "expected_courtesy", "decision_u")
+    __slots__ = ("expected_wait", "expected_courtesy", "decision_u", "next_journey_min")
 
     def __init__(self, expected_wait: float, expected_courtesy: float):
         self.expected_wait = expected_wait
         self.expected_courtesy = expected_courtesy
         self.decision_u = 0.0
+        self.next_journey_min = math.inf
 
 
 class CustomerBehaviour(NoBehaviour):
@@ -130,13 +134,18 @@ class CustomerBehaviour(NoBehaviour):
             self.expected_courtesy.append(segment.expected_courtesy
                                           if segment.expected_courtesy is not None
                                           else seg_defaults.expected_courtesy)
-            gap = (segment.inter_purchase_days or seg_defaults.inter_purchase_days).build()
+            if segment.base is not None:  # established: as often as the base and rate say
+                gap = Exponential(mean=run.base_flows[len(self.inter_purchase)].gap_days)
+            else:
+                gap = (segment.inter_purchase_days or seg_defaults.inter_purchase_days).build()
             self.inter_purchase.append(gap)
             self.inter_purchase_draw.append(streams.stream(f"return:{segment.name}", gap.base))
             self.revenue.append(segment.revenue_per_purchase
                                 if segment.revenue_per_purchase is not None
                                 else economics.revenue_per_purchase)
         self.decision_draw = streams.stream("decision", "uniform")
+        self.one_off = scenario.customer_base == "one_off"  # nobody comes back
+        self.decision_min = behaviour.retention.decision_days * MINUTES_PER_DAY
         self.profiles = run.segment_profile
         self.return_time_draw = [streams.stream(f"return_time:{segment.name}", "uniform")
                                  for segment in scenario.segments]
@@ -202,33 +211,40 @@ class CustomerBehaviour(NoBehaviour):
 
     def journey_end(self, mind: _Mind, journey_id: int, segment: int, scores: list[float],
                     completed: bool, now: float) -> float | None:
-        """Remember the journey, talk about it, queue for follow-up if bad; the next
-        purchase time if it falls within the run (N2, Q5).
+        """Remember the journey, talk about it, queue for follow-up if bad; when the
+        customer decides whether to stay (N2, Q5).
 
-        The next purchase falls on the day a gap of ``inter_purchase_days`` reaches, at a
-        time of day people come (the segment's profile): a customer who comes back "in
-        about two weeks" calls when customers call, not at 3 am."""
+        The decision comes ``retention.decision_days`` after the journey (N2: "right
+        after"; a follow-up call in those days can still change it), or at the next
+        purchase if that is sooner.  The next purchase falls on the day a gap of
+        ``inter_purchase_days`` reaches, at a time of day people come (the segment's
+        profile): a customer who comes back "in about two weeks" calls when customers
+        call, not at 3 am."""
         journeys, behaviour = self.journeys, self.behaviour
         if completed:
             journeys.revenue[journey_id] = self.revenue[segment]
         memory = bh.remember_journey(scores, behaviour.memory) if scores else bh.NEUTRAL_SCORE
         journeys.memory_score[journey_id] = memory
         journeys.experienced_score[journey_id] = memory
-        self.spread_word(segment, memory, now)
         if memory < behaviour.bad_memory_below and self.levers.follow_up.enabled:
             self.follow_up_list.append(journey_id)
+        if self.one_off:
+            return None
+        self.spread_word(segment, memory, now)
         gap = self.inter_purchase[segment].transform(self.inter_purchase_draw[segment]()) * \
             MINUTES_PER_DAY
         mind.decision_u = self.decision_draw()
         u = self.return_time_draw[segment]()
         if (now + gap) // MINUTES_PER_DAY * MINUTES_PER_DAY >= self.end_min:
-            journeys.outcome[journey_id] = UNDECIDED  # due on a day after the run
-            return None
-        comes = self.time_of_day(segment, now, now + gap, u)
-        if comes >= self.end_min:
+            comes = math.inf  # due on a day after the run
+        else:
+            comes = self.time_of_day(segment, now, now + gap, u)
+        mind.next_journey_min = comes
+        decide = min(now + self.decision_min, comes)
+        if decide >= self.end_min:
             journeys.outcome[journey_id] = UNDECIDED
             return None
-        return comes
+        return decide
 
     def time_of_day(self, segment: int, now: float, due: float, u: float) -> float:
         """The time a customer due at ``due`` comes: that day (or, if nothing of that day is
@@ -241,9 +257,9 @@ class CustomerBehaviour(NoBehaviour):
                 return comes
         raise AssertionError("a profile with demand has some in every week")  # pragma: no cover
 
-    def stays(self, mind: _Mind, journey_id: int, now: float) -> bool:
-        """At the next purchase time: come back or leave (read now: a follow-up call may
-        have lifted the memory since)."""
+    def stays(self, mind: _Mind, journey_id: int, now: float) -> float | None:
+        """Stay or leave, on the journey's memory (read now: a follow-up call may have
+        lifted it since); if staying, when the next journey comes (None: after the run)."""
         journeys = self.journeys
         retention = self.behaviour.retention
         journeys.decided_min[journey_id] = now
@@ -253,9 +269,9 @@ class CustomerBehaviour(NoBehaviour):
                                      steepness=retention.steepness)
         if mind.decision_u < leave:
             journeys.outcome[journey_id] = LEAVE
-            return False
+            return None
         journeys.outcome[journey_id] = RETURN
-        return True
+        return mind.next_journey_min if mind.next_journey_min < self.end_min else None
 
     def spread_word(self, segment: int, memory: float, now: float) -> None:
         """Promoters bring friends; detractors put prospects off (Q5, Q13, N8)."""

@@ -123,6 +123,7 @@ class JourneyLog:
         self.decided_min = array("d")
         self.revenue = array("d")
         self.referred = array("b")
+        self.established = array("b")
         self.found_closed = array("q")
         self.follow_up_min = array("d")
 
@@ -130,7 +131,7 @@ class JourneyLog:
         return len(self.customer_id)
 
     def open(self, customer_id: int, segment: int, journey: int, now: float,
-             referred: bool = False) -> int:
+             referred: bool = False, established: bool = False) -> int:
         self.customer_id.append(customer_id)
         self.segment.append(segment)
         self.journey.append(journey)
@@ -144,6 +145,7 @@ class JourneyLog:
         self.decided_min.append(NAN)
         self.revenue.append(0.0)
         self.referred.append(referred)
+        self.established.append(established)
         self.found_closed.append(0)
         self.follow_up_min.append(NAN)
         return len(self.customer_id) - 1
@@ -175,6 +177,8 @@ class JourneyLog:
                 "decided_min": np.array(self.decided_min, dtype=float),
                 "revenue": np.array(self.revenue, dtype=float),
                 "referred": np.array(self.referred, dtype=bool),
+                # a customer of the established base (a customer before the run began)
+                "established": np.array(self.established, dtype=bool),
                 # times this journey found a touchpoint closed (and came back, skipped or left)
                 "found_closed": np.array(self.found_closed, dtype=np.int64),
                 "follow_up_min": np.array(self.follow_up_min, dtype=float),
@@ -193,6 +197,8 @@ class Records:
     warmup_min: float
     daily: dict[str, list] | None = None
     counters: dict[str, int] | None = None
+    # customer_base: established: each segment's customers when the run began
+    base_customers: dict[str, int] | None = None
 
 
 def _categorical(codes: list[int], names: list[str]) -> pd.Categorical:

@@ -29,17 +29,20 @@ KPI_LABELS = {
     "nps": N_("Net Promoter Score"),
     "mean_memory_score": N_("Remembered experience (0-10)"),
     "bad_journey_rate": N_("Journeys remembered as bad"),
-    "retention_rate": N_("Retention (came back)"),
-    "churn_rate": N_("Churn (left)"),
+    "retention_rate": N_("Stayed after a journey"),
+    "churn_rate": N_("Left after a journey"),
     "leave_after_bad": N_("Left after a bad journey"),
     "referrals": N_("Referred customers"),
     "deterred": N_("Prospects put off"),
     "follow_ups": N_("Follow-up calls"),
+    "churn_per_year": N_("Yearly churn"),
     "revenue": N_("Revenue"),
+    "relationship_revenue": N_("of which relationship margin"),
     "staff_cost": N_("Staff cost"),
     "training_cost": N_("Training cost"),
     "follow_up_cost": N_("Follow-up cost"),
     "cost": N_("Total cost"),
+    "customer_equity": N_("Customer equity gained or lost"),
     "profit": N_("Profit"),
     "clv": N_("Customer lifetime value"),
 }
@@ -51,9 +54,11 @@ def kpi_label(name: str) -> str:
 
 
 SHARE_KPIS = {"p_wait", "service_level", "abandonment_rate", "utilisation", "completed_rate",
-              "csat", "bad_journey_rate", "retention_rate", "churn_rate", "leave_after_bad"}
+              "csat", "bad_journey_rate", "retention_rate", "churn_rate", "leave_after_bad",
+              "churn_per_year"}
 COUNT_KPIS = {"customers", "interactions", "referrals", "deterred", "follow_ups"}
-MONEY_KPIS = {"revenue", "staff_cost", "training_cost", "follow_up_cost", "cost", "profit", "clv"}
+MONEY_KPIS = {"revenue", "relationship_revenue", "staff_cost", "training_cost", "follow_up_cost",
+              "cost", "customer_equity", "profit", "clv"}
 
 
 def format_kpi(name: str, value: float, currency: str = "toman") -> str:
@@ -145,7 +150,8 @@ class Result:
     def daily(self) -> pd.DataFrame:
         """Per day: new and returning journeys, active customers, satisfaction, revenue,
         and per staffed touchpoint the day's load, morale and courtesy (behaviour only)."""
-        return metrics.daily_timeseries(self.journeys, self.records.daily, self.records.end_min)
+        return metrics.daily_timeseries(self.journeys, self.records.daily, self.records.end_min,
+                                        sum((self.records.base_customers or {}).values()))
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
@@ -228,7 +234,7 @@ class Result:
         if self.scenario.economics is not None:
             result.update(metrics.economic_kpis(
                 self.scenario, self.journeys, table, start, self.records.end_min,
-                self.records.counters, result.get("retention_rate")))
+                self.records.base_customers))
         return result
 
     def kpi_table(self) -> pd.Series:

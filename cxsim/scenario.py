@@ -66,6 +66,7 @@ MAX_WEIGHT = 100  # score points, weights and sensitivities: far beyond the 0-10
 MAX_STEEPNESS = 50
 MAX_PRIORITY = 1_000
 MAX_HOURLY_MULTIPLIER = 1_000
+MAX_CUSTOMERS = 100_000_000  # an established base: more customers than any bank has
 
 
 class ScenarioError(ValueError):
@@ -234,6 +235,22 @@ class Arrivals(_Model):
         return Profile.combine(self.hourly_profile, self.weekly_profile)
 
 
+class SegmentBase(_Model):
+    """An established firm's customers in one segment, at their steady state.
+
+    ``customers``: how many the segment has when the run starts; ``new_per_day``:
+    new customers who come of their own accord each day (word of mouth adds or
+    removes some); ``churn_per_year``: the share who leave in a year.  Under the
+    scenario's baseline, newcomers replace leavers, so the base and the daily
+    volume stay level; ``scripts/calibrate_base.py`` computes the last two.
+    """
+
+    customers: Annotated[int, BeforeValidator(_integral_to_int),
+                         Field(ge=1, le=MAX_CUSTOMERS)]
+    new_per_day: Annotated[float, Field(ge=0, le=MAX_RATE_PER_HOUR, allow_inf_nan=False)]
+    churn_per_year: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
+
+
 class Segment(_Model):
     """A group of customers who share a journey, patience and priority."""
 
@@ -248,6 +265,9 @@ class Segment(_Model):
     expected_courtesy: Probability | None = None
     inter_purchase_days: DistSpec | None = None
     revenue_per_purchase: Money | None = None
+    margin_per_month: Money | None = None
+    # An established firm's customers in this segment (customer_base: established)
+    base: SegmentBase | None = None
     # When this segment's returning and referred customers come, if not as arrivals.hourly_profile
     hourly_profile: tuple[Multiplier, ...] | None = None
 
@@ -380,6 +400,7 @@ class RetentionParameters(_Model):
     ceiling: Probability
     midpoint: Score
     steepness: Annotated[float, Field(gt=0, le=MAX_STEEPNESS, allow_inf_nan=False)]
+    decision_days: Annotated[float, Field(ge=0, le=MAX_DAYS, allow_inf_nan=False)]
 
 
 class WordOfMouthParameters(_Model):
@@ -433,10 +454,11 @@ class Economics(_Model):
 
     currency: Literal["toman", "rial", "usd", "eur"]
     revenue_per_purchase: Money
+    margin_per_customer_month: Money
     staff_cost_per_hour: Money
     training_cost_per_staff_per_day: Money
     follow_up_cost_per_contact: Money
-    discount_per_cycle: Weight
+    discount_rate_per_year: Weight
 
 
 class FollowUp(_Model):
@@ -476,6 +498,11 @@ class Scenario(_Model):
     segments: tuple[Segment, ...] = Field(min_length=1)
     touchpoints: tuple[Touchpoint, ...] = Field(min_length=1)
     journeys: tuple[Journey, ...] = Field(min_length=1)
+    # Who the customers are when the run starts (behaviour only): ``opening``: nobody
+    # yet, a new firm whose customers come back and build a base; ``established``: a
+    # going concern with each segment's ``base`` at its steady state; ``one_off``:
+    # every customer comes once (passengers do not pick an airport for its security).
+    customer_base: Literal["opening", "established", "one_off"] = "opening"
     behaviour: Behaviour | None = None
     economics: Economics | None = None
     levers: Levers | None = None
@@ -507,6 +534,7 @@ class Scenario(_Model):
                         f"journeys[{j}].steps[{s}].touchpoint",
                         _unknown("touchpoint", step.touchpoint, touchpoint_names),
                     )
+        self._check_customer_base()
         if self.levers is not None and self.behaviour is None:
             raise _FieldError("levers", _("levers need a behaviour: section (courtesy, memory, "
                                           "retention); add 'behaviour: {}' for the defaults"))
@@ -520,7 +548,43 @@ class Scenario(_Model):
             )
         return self
 
+    def _check_customer_base(self) -> None:
+        established = self.customer_base == "established"
+        if self.customer_base != "opening" and self.behaviour is None:
+            raise _FieldError("customer_base", _(
+                "{value!r} needs a behaviour: section (customers who remember and return); "
+                "allowed without one: 'opening'", value=self.customer_base))
+        for index, segment in enumerate(self.segments):
+            if segment.base is None:
+                if established:
+                    raise _FieldError(f"segments[{index}].base", _(
+                        "an established customer base needs each segment's base: "
+                        "customers, new_per_day and churn_per_year (scripts/calibrate_base.py "
+                        "computes the last two)"))
+                continue
+            if not established:
+                raise _FieldError(f"segments[{index}].base", _(
+                    "a segment's base needs customer_base: established, got {value!r}",
+                    value=self.customer_base))
+            if segment.inter_purchase_days is not None:
+                raise _FieldError(f"segments[{index}].inter_purchase_days", _(
+                    "an established segment's customers call as often as its base and the "
+                    "arrival rate say; remove inter_purchase_days"))
+            daily = self.segment_journeys_per_day(index)
+            if segment.base.new_per_day >= daily:
+                raise _FieldError(f"segments[{index}].base.new_per_day", _(
+                    "{new:g} new customers a day must be fewer than the segment's "
+                    "{daily:g} journeys a day (arrivals.rate_per_hour x share)",
+                    new=segment.base.new_per_day, daily=daily))
+
     # -- derived quantities -------------------------------------------------
+    def segment_journeys_per_day(self, index: int) -> float:
+        """Journeys a day the segment makes at the arrival rate (a weekly profile's mean)."""
+        weights = self.arrivals.profile.weights
+        days_in_cycle = len(weights) / HOURS_PER_DAY
+        return (self.arrivals.rate_per_hour * sum(weights) / days_in_cycle
+                * self.segments[index].share)
+
     @property
     def total_days(self) -> float:
         """Warm-up plus measured horizon: the whole simulated time in days."""

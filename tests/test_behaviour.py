@@ -115,10 +115,13 @@ def test_staff_cost_is_staff_hours_times_the_hourly_rate():
     hours = sum(scenario.touchpoint("phone").hourly_staff) * 7
     books = result.kpis()
     assert books["staff_cost"] == pytest.approx(hours * scenario.economics.staff_cost_per_hour)
-    assert books["profit"] == pytest.approx(books["revenue"] - books["cost"])
+    # profit counts the customers gained and lost at their lifetime value
+    assert books["profit"] == pytest.approx(books["revenue"] - books["cost"]
+                                            + books["customer_equity"])
 
 
-@pytest.mark.parametrize("name", ["contact_centre", "retail_journey", "airport_security"])
+# (airport passengers come once: nobody decides to stay or leave, tests/test_customer_base.py)
+@pytest.mark.parametrize("name", ["contact_centre", "retail_journey"])
 def test_about_a_quarter_leave_after_a_bad_journey(name):
     """N2 calibration: 25% leave after one bad experience (PwC 2018: 32% global, 17% US)."""
     runs = kpis(name, seeds=range(3), days=None)
@@ -201,10 +204,10 @@ def test_outside_agents_ignore_the_brands_training_but_count_against_it():
 
 def test_overload_lowers_morale_and_courtesy_over_the_days():
     scenario = cxsim.load_scenario("contact_centre").with_policy("lean").with_overrides(
-        {"arrivals.rate_per_hour": 45})
+        {"arrivals.rate_per_hour": 55})
     daily = cxsim.simulate(scenario, seed=0, days=14).daily.dropna()
     assert daily["utilisation"].iloc[-3:].mean() > 0.84  # nights, with few calls, included
-    # the day's mean load includes the quiet nights, so morale slips slowly (0.75 -> 0.66)
+    # the day's mean load includes the quiet nights, so morale slips slowly (0.73 -> 0.66)
     assert daily["morale"].iloc[-1] < daily["morale"].iloc[0] - 0.05
     assert daily["courtesy"].iloc[-1] < daily["courtesy"].iloc[0]
 

@@ -115,7 +115,7 @@ def test_the_walker_sees_the_whole_schema():
                   "Touchpoint.staff", "Segment.priority", "LognormalSpec.cv",
                   "EmpiricalSpec.values", "RetentionParameters.steepness",
                   "FollowUp.capacity_per_day", "Levers.promise_min",
-                  "Economics.discount_per_cycle"):
+                  "Economics.discount_rate_per_year", "SegmentBase.customers"):
         assert field in found, field
     assert [kind for kind, _ in found["Touchpoint.staff"]] == [int, int]  # a number, or 24
     assert len(found) >= 60, sorted(found)

@@ -16,7 +16,9 @@ from cxsim.cli import main
 def test_arrivals_follow_the_hourly_profile():
     """Over 20 days each hour of the day gets arrivals in proportion to its multiplier."""
     scenario = cxsim.load_scenario("contact_centre").with_overrides(
-        {"behaviour": None, "economics": None, "levers": None, "policies": {}})
+        {"behaviour": None, "economics": None, "levers": None, "policies": {},
+         "customer_base": "opening", "segments.regular.base": None,
+         "segments.premium.base": None})
     result = cxsim.simulate(scenario, seed=4, days=20)
     arrivals = result.customers["arrival_min"].to_numpy()
     counts = np.bincount((arrivals // 60).astype(int) % 24, minlength=24)

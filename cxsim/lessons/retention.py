@@ -52,15 +52,15 @@ __all__ = [
 #: The scenario of the lesson: a bank's phone line over four weeks.
 SCENARIO = "contact_centre"
 #: Extra agents at every hour, as swept in the lesson.
-EXTRA_AGENTS = (-1, 0, 1, 2, 3)
+EXTRA_AGENTS = (-1, 0, 1, 2, 3, 4)
 #: Courtesy training levels, as swept in the lesson.
 TRAINING_LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)
 #: The KPIs of the books, in the order the lesson prints them.
-BOOK_KPIS = ("revenue", "staff_cost", "training_cost", "follow_up_cost", "cost", "profit",
-             "clv")
+BOOK_KPIS = ("revenue", "staff_cost", "training_cost", "follow_up_cost", "cost",
+             "customer_equity", "profit", "clv")
 _MONEY = frozenset(BOOK_KPIS)
-_DASHBOARD_KPIS = ("revenue", "staff_cost", "training_cost", "profit", "retention_rate",
-                   "csat", "abandonment_rate")
+_DASHBOARD_KPIS = ("revenue", "staff_cost", "training_cost", "customer_equity", "profit",
+                   "churn_per_year", "csat", "abandonment_rate")
 _SWEEP_DAYS = 14
 _SWEEP_N = 5
 
@@ -95,7 +95,11 @@ def plot_leave_curve(observed: float | pd.DataFrame | None = None) -> Figure:
     defaults = load_scenario(SCENARIO).behaviour
     threshold = defaults.bad_memory_below if defaults is not None else 5.0
     scores = np.linspace(0, 10, 201)
-    chances = [behaviour.leave_probability(score) for score in scores]
+    retention = defaults.retention
+    chances = [behaviour.leave_probability(score, floor=retention.floor,
+                                           ceiling=retention.ceiling,
+                                           midpoint=retention.midpoint,
+                                           steepness=retention.steepness) for score in scores]
     figure = NotebookFigure(figsize=(7.5, 4.2), layout="constrained")
     ax = figure.subplots()
     ax.plot(scores, chances, color=policy_colour(None), linewidth=2,
@@ -240,7 +244,8 @@ def _view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:
 
 
 def dashboard(*, seed: int = 0, days: float = 7) -> Dashboard:
-    """Extra agents, training and revenue per purchase → the books, retention, active customers.
+    """Extra agents, training and a regular customer's monthly margin → the books, churn,
+    active customers.
 
     Each update runs ``contact_centre`` for ``days`` days (7 by default, to
     answer in a fraction of a second) beside the scenario as it is.
@@ -250,9 +255,9 @@ def dashboard(*, seed: int = 0, days: float = 7) -> Dashboard:
                 min=-2, max=4, step=1, key="extra_agents"),
         Control("levers.training", _("Courtesy training (0-1)"), "float", min=0.0, max=1.0,
                 step=0.25, key="training"),
-        Control("economics.revenue_per_purchase",
-                _("Margin per purchase, regular customers (toman)"), "int", min=40000,
-                max=300000, step=10000, key="revenue_per_purchase"),
+        Control("segments.regular.margin_per_month",
+                _("Monthly margin of a regular customer (toman)"), "int", min=20000,
+                max=300000, step=10000, key="margin_per_month"),
     ]
     return Dashboard(SCENARIO, controls, _view, reference=True, seed=seed, days=days,
                      title=_("When does generosity pay?"))
@@ -261,7 +266,7 @@ def dashboard(*, seed: int = 0, days: float = 7) -> Dashboard:
 # --------------------------------------------------------------------------- exercise
 def check_best_extra_agents(answer: int, *, n: int = _SWEEP_N, seed: int = 0,
                             days: float = _SWEEP_DAYS) -> Verdict:
-    """Exercise: how many extra agents at every hour (from -1 to 3) maximise mean profit?
+    """Exercise: how many extra agents at every hour (from -1 to 4) maximise mean profit?
 
     The model answers with ``n`` replications of ``days`` days per setting
     (the same runs as :func:`staff_sweep` with its defaults).

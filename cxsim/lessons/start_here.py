@@ -1,7 +1,7 @@
 """Lesson 00, start here: the first exercise, reading a KPI table.
 
->>> check_abandonment_rise(10.6)
-Correct: 10.6 points.
+>>> check_abandonment_rise(9.0)
+Correct: 9.0 points.
 """
 
 from __future__ import annotations
