@@ -178,7 +178,7 @@ def leave_probability(
     midpoint: float = 4.5,
     steepness: float = 3.0,
 ) -> float:
-    """Chance that a customer does not come back after a journey remembered so.
+    """Chance that a customer leaves after a journey remembered so.
 
     A logistic curve from ``floor`` (delighted customers still drift away) to
     ``ceiling`` (the worst memories).  Calibrated in the bundled scenarios so

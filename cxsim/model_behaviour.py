@@ -86,7 +86,7 @@ class _Mind:
 
 
 class CustomerBehaviour(NoBehaviour):
-    """Customers who feel each contact, remember the journey, talk, and come back or leave;
+    """Customers who feel each contact, remember the journey, talk, and stay or leave;
     staff whose morale follows their load; a follow-up team (a scenario's ``behaviour:``)."""
 
     def __init__(self, run: Any, start_customer: Callable[[int, float, bool], None]):

@@ -24,7 +24,7 @@ OUTCOMES = ("waiting", "in_service", "served", "abandoned")
 # TURNED_AWAY: the journey reached a closed touchpoint whose step says ``when_closed: leave``.
 IN_JOURNEY, COMPLETED, LEFT_QUEUE, TURNED_AWAY = 0, 1, 2, 3
 CUSTOMER_OUTCOMES = ("open", "completed", "abandoned", "turned_away")
-# What a customer did after a journey (behaviour only): came back, left, or the run
+# What a customer did after a journey (behaviour only): stayed, left, or the run
 # ended before they decided.  NOT_MODELLED without behaviour.
 RETURN, LEAVE, UNDECIDED, NOT_MODELLED = 0, 1, 2, 9
 RETURN_OUTCOMES = ("return", "leave", "open")

@@ -231,7 +231,7 @@ class Arrivals(_Model):
 
     @property
     def profile(self) -> Profile:
-        """When new customers come, hour by hour over a day (or a week)."""
+        """When customers come, hour by hour over a day (or a week)."""
         return Profile.combine(self.hourly_profile, self.weekly_profile)
 
 

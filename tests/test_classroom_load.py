@@ -146,7 +146,7 @@ def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
     assert len(table) == TEAMS
     assert list(table["team"]) == list(direct["policy"])
     columns = ["profit (million toman)", "profit CI low", "profit CI high",
-               "CSAT (share satisfied)", "Retention (came back)", "Mean wait (min)",
+               "CSAT (share satisfied)", "Stayed after a journey", "Mean wait (min)",
                "Total cost (million toman)", "extra cost a week (million toman)",
                "within budget"]
     assert (table[columns].to_numpy() == direct[columns].to_numpy()).all()

@@ -50,8 +50,9 @@ __all__ = [
 SCENARIO = "airport_security"
 TOUCHPOINT = "security"
 #: The KPIs the lesson reads: the queue, satisfaction, and money.
+# The airport's books are its costs (passengers come once: customer_base one_off).
 DASHBOARD_KPIS = ("mean_wait_min", "service_level", "csat", "nps", "mean_memory_score",
-                  "bad_journey_rate", "training_cost", "staff_cost", "profit")
+                  "bad_journey_rate", "training_cost", "staff_cost", "cost")
 _POLICY_KPIS = ("mean_wait_min", "csat", "nps")
 # Line colours for lane changes: fewer lanes vermillion, the rota blue, more lanes greens.
 _SHIFT_COLOURS = {-1: "#D55E00", 0: BASELINE_COLOUR, 1: "#009E73", 2: "#56B4E9", 3: "#000000"}

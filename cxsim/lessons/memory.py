@@ -146,26 +146,35 @@ def _measured_journeys(result: Result) -> pd.DataFrame:
     return journeys[journeys["start_min"] >= result.window[0]]
 
 
+def _ended_journeys(result: Result) -> pd.DataFrame:
+    """Journeys that ended in the window: those the satisfaction KPIs count."""
+    journeys = result.journeys
+    return journeys[journeys["end_min"] >= result.window[0]]
+
+
 def loyalty_groups(result: Result) -> dict[str, float]:
-    """Shares of finished journeys: promoters (9-10), passives (7-8), detractors (0-6);
-    and, apart, the share of measured journeys still under way when the run ended
-    (no memory yet, so not in the other three).
+    """Shares of journeys that ended in the window: promoters (9-10), passives (7-8),
+    detractors (0-6); and, apart, the share of journeys started in the window still
+    under way when the run ended (no memory yet, so not in the other three).
 
     Promoters, passives and detractors add up to 1, and promoters minus detractors
     is the NPS of :meth:`Result.kpis`.
     """
-    recommend = _measured_journeys(result)["recommend"].to_numpy(dtype=float)
-    if len(recommend) == 0:
+    journeys = _measured_journeys(result)
+    if len(journeys) == 0:
         return dict.fromkeys(("promoters", "passives", "detractors", "under_way"),
                              float("nan"))
-    finished = recommend[~np.isnan(recommend)]
+    under_way = float(journeys["end_min"].isna().mean())
+    # as the KPIs count them: journeys that ended in the window
+    finished = _ended_journeys(result)["recommend"].to_numpy(dtype=float)
+    finished = finished[~np.isnan(finished)]
     if len(finished) == 0:
         return {"promoters": float("nan"), "passives": float("nan"),
-                "detractors": float("nan"), "under_way": 1.0}
+                "detractors": float("nan"), "under_way": under_way}
     return {"promoters": float((finished >= 9).mean()),
             "passives": float(((finished >= 7) & (finished <= 8)).mean()),
             "detractors": float((finished <= 6).mean()),
-            "under_way": float(np.isnan(recommend).mean())}
+            "under_way": under_way}
 
 
 def memory_table(results: Mapping[str, Result]) -> pd.DataFrame:
@@ -203,7 +212,7 @@ def plot_remembered_scores(results: Mapping[str, Result] | Result) -> Figure:
     ax.axvspan(8.5, 10.5, color="#009E73", alpha=0.08)
     width = 0.8 / len(results)
     for number, (label, result) in enumerate(results.items()):
-        recommend = _measured_journeys(result)["recommend"].to_numpy(dtype=float)
+        recommend = _ended_journeys(result)["recommend"].to_numpy(dtype=float)
         recommend = recommend[~np.isnan(recommend)].astype(int)
         counts = np.bincount(recommend, minlength=11)[:11]
         shares = counts / max(1, counts.sum())

@@ -118,7 +118,7 @@ def plot_leave_curve(observed: float | pd.DataFrame | None = None) -> Figure:
     ax.set_ylabel(_("Chance of not coming back (%)"))
     ax.legend(fontsize="small", loc="upper right")
     ax.grid(True, alpha=0.3)
-    figure.suptitle(_("One bad experience: who does not come back"))
+    figure.suptitle(_("One bad experience: who leaves"))
     return figure
 
 

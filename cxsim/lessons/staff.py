@@ -112,8 +112,9 @@ def morale_table(loads: Sequence[float] = (0.6, 0.8, 0.85, 0.9, 0.95, 1.0),
 # --------------------------------------------------------------------------- runs
 def scenario_at(demand: float = DEMAND, extra_agents: int = 0, training: float = 0.0,
                 policy: str | None = None) -> Scenario:
-    """The contact centre at ``demand`` new calls an hour, under ``policy``, with
-    ``extra_agents`` more on the phone at every open hour and courtesy ``training`` (0-1)."""
+    """The contact centre at ``demand`` calls an hour (old and new customers), under
+    ``policy``, with ``extra_agents`` more on the phone at every open hour and courtesy
+    ``training`` (0-1)."""
     scenario = load_scenario(_SCENARIO).with_policy(policy)
     rota = shift_rota(scenario.touchpoint(_TOUCHPOINT).hourly_staff, int(extra_agents))
     return scenario.with_overrides({"arrivals.rate_per_hour": demand,
@@ -216,7 +217,7 @@ def dashboard(*, seed: int = 0, days: float = DASHBOARD_DAYS) -> Dashboard:
     lowest morale; the figure the load, morale and courtesy by day.
     """
     controls = [
-        Control("arrivals.rate_per_hour", _("New calls per hour"), "int", min=15, max=50,
+        Control("arrivals.rate_per_hour", _("Calls per hour"), "int", min=15, max=50,
                 step=5, default=DEMAND, key="demand"),
         Control(f"touchpoints.{_TOUCHPOINT}.staff", _("Extra agents at every hour"),
                 "staff_shift", min=0, max=4, step=1, key="extra_agents"),

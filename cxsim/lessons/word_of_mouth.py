@@ -147,7 +147,7 @@ def dashboard(*, seed: int = 0, days: float = _DASHBOARD_DAYS) -> Dashboard:
         Control("levers.promise_min", _("Advertised promise"), "dropdown",
                 options=tuple((promise_label(p), p) for _label, p in PROMISES), key="promise"),
         Control("behaviour.word_of_mouth.referral_probability",
-                _("Chance a promoter refers a friend"), "float", min=0.0, max=0.5, step=0.05,
+                _("Chance a promoter refers a friend"), "float", min=0.0, max=0.5, step=0.01,
                 key="referral_probability"),
         Control("touchpoints.phone.courtesy", _("Courtesy of the agents"), "float", min=0.0,
                 max=1.0, step=0.05, key="courtesy"),

@@ -22,20 +22,20 @@ from cxsim import plots, widgets
 # ## The model in one picture
 #
 # ```
-#  new customers ──► touchpoint ──► touchpoint ──► ... ──► journey remembered ──► come back?
-#   (by hour)        (queue, staff,   (website,              (peak and end)          leave?
-#        ▲            courtesy)       delivery)                    │                 tell friends?
-#        │                                                         │
-#        └──────────── referrals  ◄──── promoters / detractors ◄───┘
+#  customers ──────► touchpoint ──► touchpoint ──► ... ──► journey remembered ──► stay?
+#  (old and new,     (queue, staff,   (website,              (peak and end)          leave?
+#   by hour) ▲        courtesy)       delivery)                    │                 tell friends?
+#            │                                                     │
+#            └──────── referrals  ◄──── promoters / detractors ◄───┘
 #
-#  staff: rota ─► load ─► morale ─► courtesy            the firm's books: revenue − staff,
-#                                                       training and follow-up costs = profit
+#  staff: rota ─► load ─► morale ─► courtesy            the firm's books: revenue − costs
+#                                                       ± customers won or lost = profit
 # ```
 #
-# Customers arrive hour by hour, wait for a free agent (or give up), are served with more or
-# less courtesy, and remember the journey mostly by its worst and its last moment. That memory
-# decides whether they come back, and what they tell others. Every number behind the picture
-# names its source: see `docs/model.md`.
+# The firm's customers (and a few newcomers) call hour by hour, wait for a free agent (or give
+# up), are served with more or less courtesy, and remember the journey mostly by its worst and
+# its last moment. That memory decides whether they stay, and what they tell others. Every
+# number behind the picture names its source: see `docs/model.md`.
 
 # %% [markdown]
 # ## The firm
@@ -61,7 +61,9 @@ result.kpi_table()
 # **Read it.** The *service level* is the share of calls answered within five minutes: three
 # quarters of customers expect no longer (claim N1 of the source texts). *CSAT* is the share of
 # customers who remember their call as good (7 or more out of 10); the *Net Promoter Score*
-# is the share of promoters minus the share of detractors. *Profit* is in toman.
+# is the share of promoters minus the share of detractors. *Profit* is in toman: the monthly
+# margin the bank earns on its customers, minus its costs, plus the customers it won (or minus
+# those it lost), each at their lifetime value.
 
 # %% [markdown]
 # ## The day, hour by hour

@@ -51,17 +51,17 @@ table
 # %% [markdown]
 # **Read the rows.**
 #
-# - The touchpoints (top four rows) score between about 6.7 and 8.2 out of 10 on average.
-#   Support, run by the agency, has by far the most bad contacts (13%); at the other
-#   three, 2 to 3% are bad.
-# - *all contacts*: of all contacts, 4% were bad.
+# - The touchpoints (top four rows) score between about 6.7 and 8.3 out of 10 on average.
+#   Support, run by the agency, has by far the most bad contacts (12%); at the other
+#   three, 1 to 2% are bad.
+# - *all contacts*: of all contacts, 3% were bad.
 # - *journey: step by step*: only about two journeys in five were satisfying at **every**
-#   step, and 7% contained at least one bad step, twice the share of bad contacts:
+#   step, and 6% contained at least one bad step, twice the share of bad contacts:
 #   problems add up.
-# - *journey as remembered*: 3% of journeys are remembered as bad, three times the 1% you
-#   would get by averaging each journey's steps: peak-end memory punishes the one bad
-#   step. (It is about as many as the 4% of contacts that were bad, not more: bad steps
-#   are rare in this shop.)
+# - *journey as remembered*: 2% of journeys are remembered as bad, against almost none
+#   (0.00) if you average each journey's steps: peak-end memory punishes the one bad
+#   step. (It is still fewer than the 3% of contacts that were bad: bad steps are rare
+#   in this shop.)
 
 # %%
 lesson.plot_touchpoint_vs_journey(table)

@@ -29,7 +29,13 @@ from cxsim.lessons import courtesy as lesson
 # The scenario `airport_security`: 40 passengers an hour on average, waves in the
 # morning and evening, security lanes opened by the waves, staff courtesy 0.5 of 1.
 # Two policies: `more_lanes` (one more lane at every hour from 04:00 to 23:00; the night
-# keeps its single lane) and `courteous_staff` (full courtesy training). Five paired runs of one week each (about 3 seconds):
+# keeps its single lane) and `courteous_staff` (full courtesy training).
+#
+# Passengers pass security once: a happier passenger does not come back more often,
+# and the airport earns nothing at security. Its books here are its **costs** (lanes
+# cost staff, training costs money). So the question is cost-effectiveness: what is
+# the cheapest way to reach a satisfaction target? Five paired runs of one week each
+# (about 3 seconds):
 
 # %%
 comparison = lesson.compare_policies(n=5, days=7, seed=0)
@@ -47,7 +53,7 @@ plots.plot_differences(comparison.differences(), kpis=["mean_wait_min", "csat", 
 # ## When does N5 hold?
 #
 # Passengers expect to wait about 10 minutes at security. Today the mean wait is about
-# 3.5 minutes: the queue is *within expectations*, so what is left to judge is the staff.
+# 3.7 minutes: the queue is *within expectations*, so what is left to judge is the staff.
 # What if the airport had one lane fewer at every hour? Below: four courtesy levels ×
 # four lane settings, 3 runs of 5 days each (about 7 seconds). The table is CSAT.
 
@@ -67,7 +73,8 @@ lesson.plot_courtesy_lines(grid)
 # ## Your turn: the dashboard
 #
 # The starting point with staff courtesy raised from 0.5 to 0.8 (one seeded run of
-# 5 days, beside the baseline, money in million toman):
+# 5 days, beside the baseline, money in million toman). The airport earns nothing here,
+# so its books are its costs: the staff of today's lanes cost 50 million toman in 5 days.
 
 # %%
 table, figures = lesson.dashboard().update(courtesy=0.8)
@@ -75,8 +82,9 @@ table
 
 # %% [markdown]
 # Move the sliders: **courtesy**, **extra lanes**, **training** (which raises courtesy
-# by up to 0.25 and costs money) and **passengers per hour**. Try 55 passengers an hour:
-# does courtesy still win?
+# by up to 0.25 and costs money) and **passengers per hour**. Set training to 1 and note
+# the CSAT change and the training cost; then set training back to 0 and add one lane.
+# Which buys a CSAT point more cheaply? Try 55 passengers an hour: does courtesy still win?
 
 # %% tags=nbval-ignore-output
 lesson.dashboard()
@@ -86,8 +94,9 @@ lesson.dashboard()
 #
 # - The model says courtesy matters more *here*. What in the scenario makes that true?
 #   Would it be true for a 30-minute queue?
-# - Profit rises with courtesy in this model. Where does the money come from?
-#   (Hint: who comes back?)
+# - A passenger passes security once, so a happier one brings the airport no money. Say
+#   the airport's target is CSAT 0.60: what is the cheapest way to reach it, and what
+#   does one CSAT point cost that way?
 #
 # ## Exercise: lanes or training?
 #
@@ -105,6 +114,7 @@ lesson.check_lanes_for_training(my_answer)
 # - Courtesy and waiting both shape satisfaction; which weighs more depends on the queue.
 # - When waits are within expectations, staff behaviour decides (N5 holds, Q1, Q2).
 # - When the queue is far too long, no smile fixes it (N5 fails): staff first, then courtesy.
+# - When satisfaction earns nothing directly, compare options by what a CSAT point costs.
 # - A claim without a traceable study is a hypothesis: test it before you budget for it.
 #
 # **Next:** `04`: what customers remember of a whole journey.

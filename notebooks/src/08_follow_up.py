@@ -68,8 +68,8 @@ lesson.plot_follow_up(results["follow_up"])
 # - Most bad journeys score **0**: the caller hung up in the queue. Where does a 2.5-point
 #   call leave them? What would help those customers more?
 # - For the customers called back, "left" and "left, predicted from memory" are close. What
-#   does that say about the recovery paradox (de Matos et al. 2007)? (The other column is
-#   further apart, yet nobody there was called: how big a gap can chance make?)
+#   does that say about the recovery paradox (de Matos et al. 2007)? (In the other column
+#   nobody was called, yet the two differ by as much: how big a gap can chance make?)
 # - Every day there are far more bad journeys than calls. Would a longer window help?
 #
 # ## How many calls a day?

@@ -76,7 +76,7 @@ board
 # Your policy against today's baseline and two rival teams: `more_agents` (one extra agent)
 # and `charm_and_call` (full training and 20 follow-up calls a day). Every policy is run
 # **5 times for one week**; replication *i* of every policy meets the same callers (common
-# random numbers). About 2 seconds.
+# random numbers). About 10 seconds.
 
 # %%
 rivals = lesson.example_rivals()
@@ -103,8 +103,8 @@ evaluation.differences(against="baseline")
 
 # %% [markdown]
 # A difference is **distinguishable from 0** when its interval does not contain 0. Now the
-# same comparison with more evidence: 10 replications of **two weeks** (returning customers
-# have time to come back). About 8 seconds.
+# same comparison with more evidence: 10 replications of **two weeks** (more callers, and
+# more of them have decided to stay or leave). Up to a minute.
 
 # %%
 longer = lesson.evaluate({"baseline": Policy(), "our team": my_policy, **rivals},

@@ -31,7 +31,7 @@ from cxsim.lessons.challenge import Policy
 #   `room = classroom.local("cxsim-classroom.sqlite", code="tulip")` (or the `--db` URL).
 #
 # So that this notebook has something to show, five example teams submit to a temporary
-# file, evaluated as in notebook 09 (5 replications of one week, seed 0). About 5 seconds.
+# file, evaluated as in notebook 09 (5 replications of one week, seed 0). Up to a minute.
 
 # %%
 room = classroom.local(Path(tempfile.mkdtemp()) / "demo.sqlite",

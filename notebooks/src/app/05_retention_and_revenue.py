@@ -2,11 +2,11 @@
 # # 05 · When does generosity pay?
 #
 # A contact centre and the firm's books. Add **agents at every hour**, buy **courtesy
-# training** or change the **margin per purchase** of a regular customer. Each move
+# training** or change the **monthly margin** of a regular customer. Each move
 # re-runs seven days beside the scenario as it is; money is in million toman.
 #
 # **Try:** add agents one at a time. Does profit keep rising, or does it turn? Does a
-# higher margin per purchase change your answer?
+# higher monthly margin change your answer?
 
 # %% tags=nbval-ignore-output
 from cxsim.lessons import retention

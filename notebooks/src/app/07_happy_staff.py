@@ -1,12 +1,12 @@
 # %% [markdown]
 # # 07 · Staff morale under load
 #
-# A contact centre's team: choose the **new calls per hour**, add **agents at every hour**
+# A contact centre's team: choose the **calls per hour**, add **agents at every hour**
 # or **train** the team. Each move re-runs ten days with the same callers; the table shows
 # the KPIs and the lowest morale, the figure the load, morale and courtesy day by day.
 #
-# **Try:** raise the demand until morale breaks. Which brings it back faster: more agents
-# or training?
+# **Try:** raise the demand to the top and watch the lowest morale. Which brings it back:
+# more agents or training? And which helps the customers waiting in the queue?
 
 # %% tags=nbval-ignore-output
 from cxsim.lessons import staff
