@@ -28,7 +28,8 @@ def test_dashboard_defaults_equal_the_baseline(dashboard):
     assert list(table.columns) == [BASE, YOURS, DIFF]
     assert (table[DIFF] == 0).all()
     # the airport's books are its costs: passengers do not come back for polite security
-    assert "Total cost (million toman)" in table.index and "Profit (million toman)" not in table.index
+    assert "Total cost (million toman)" in table.index
+    assert "Profit (million toman)" not in table.index
     assert len(figures) == 1 and isinstance(figures[0], Figure)
     assert {"courtesy", "extra_lanes", "training", "passengers"} <= set(dashboard.defaults())
 
