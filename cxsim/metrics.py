@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .behaviour import customer_lifetime_value, leave_probability
+from .behaviour import customer_lifetime_value, leave_probability, remember_journey
 from .clock import DAYS_PER_YEAR, MINUTES_PER_DAY, MINUTES_PER_HOUR
 from .customer_base import segment_flows
 
@@ -34,6 +34,7 @@ __all__ = [
     "economic_kpis",
     "yearly_churn",
     "customer_flows",
+    "morale_effect",
 ]
 
 
@@ -412,3 +413,51 @@ def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
             means = staff.groupby("day")[["morale", "courtesy", "utilisation"]].mean()
             frame = frame.merge(means, left_on="day", right_index=True, how="left")
     return frame
+
+
+def morale_effect(visits: pd.DataFrame, journeys: pd.DataFrame, memory: str,
+                  window_start: float) -> pd.DataFrame:
+    """How much staff morale moved satisfaction, measured on one sample path.
+
+    Every in-house staffed contact was also scored as if staff morale had stayed at
+    its reference level (``score_without_morale``: the same customer, wait,
+    resolution and agent's day).  Each journey that ended in the window is
+    remembered both ways; the table gives CSAT, NPS and the mean remembered score as
+    they were and without the morale term, and their paired difference with a 95%
+    interval (normal approximation over journeys).  A follow-up call's lift is kept
+    in both.
+    """
+    ended = journeys[(journeys["end_min"] >= window_start) & journeys["memory_score"].notna()]
+    scored = visits[visits["score"].notna() & visits["journey_id"].isin(ended["journey_id"])]
+    scored = scored.sort_values(["journey_id", "arrival_min"], kind="stable")
+    without = scored["score_without_morale"].fillna(scored["score"])
+    journey_of = scored["journey_id"].to_numpy()
+    contacts = without.groupby(journey_of).size()
+    remembered = without.groupby(journey_of).first()  # one contact: remembered as it was
+    several = contacts.index[contacts > 1]
+    if len(several):
+        mask = np.isin(journey_of, several)
+        remembered.loc[several] = without[mask].groupby(journey_of[mask]).agg(
+            lambda scores: remember_journey(list(scores), memory))
+    actual = ended.set_index("journey_id")
+    lift = (actual["memory_score"] - actual["experienced_score"]).fillna(0.0)
+    counterfactual = (remembered.reindex(actual.index).fillna(actual["experienced_score"])
+                      + lift).clip(upper=10.0)
+    recommend = np.floor(np.clip(counterfactual, 0, 10) + 0.5)
+    rows = {}
+    per_journey = {
+        "csat": ((actual["memory_score"] >= 7).astype(float), (counterfactual >= 7).astype(float)),
+        "nps": (100.0 * ((actual["recommend"] >= 9).astype(float)
+                         - (actual["recommend"] <= 6).astype(float)),
+                100.0 * ((recommend >= 9).astype(float) - (recommend <= 6).astype(float))),
+        "mean_memory_score": (actual["memory_score"], counterfactual),
+    }
+    for kpi, (was, had) in per_journey.items():
+        difference = (was - had).to_numpy(dtype=float)
+        count = len(difference)
+        mean = float(difference.mean()) if count else np.nan
+        half = float(1.96 * difference.std(ddof=1) / np.sqrt(count)) if count > 1 else np.nan
+        rows[kpi] = {"actual": float(was.mean()) if count else np.nan,
+                     "without_morale": float(had.mean()) if count else np.nan,
+                     "difference": mean, "ci_low": mean - half, "ci_high": mean + half}
+    return pd.DataFrame(rows).T

@@ -191,6 +191,9 @@ class _Run:
             self.patience_draw.append(
                 streams.stream(f"patience:{segment.name}", patience.base if patience else None)
             )
+        self.redial_patience_draw = [
+            streams.stream(f"redial_patience:{segment.name}", patience.base if patience else None)
+            for segment, patience in zip(scenario.segments, self.segment_patience, strict=True)]
         self.segment_journey = [self.journey_index[s.journey] for s in scenario.segments]
         self.segment_priority = [s.priority for s in scenario.segments]
         cumulative, total = [], 0.0
@@ -320,6 +323,18 @@ class _Run:
                 needs.append((touchpoint, service, wait_limit, when_closed))
         return needs
 
+    def is_open(self, touchpoint: int, at: float) -> bool:
+        """Whether ``touchpoint`` is open at minute ``at`` (self-service always is)."""
+        if self.always_open[touchpoint]:
+            return True
+        hours = self.open_hours[touchpoint]
+        return hours[int(at // MINUTES_PER_HOUR) % len(hours)]
+
+    def redial_patience(self, segment: int) -> float:
+        """A redialling caller's patience: drawn afresh from the segment's, on its own stream."""
+        patience = self.segment_patience[segment]
+        return patience.transform(self.redial_patience_draw[segment]()) if patience else math.inf
+
     def reopening_time(self, touchpoint: int, segment: int, now: float) -> float | None:
         """When a customer who found ``touchpoint`` closed comes back: within its next open
         period, at a time drawn from their segment's profile (not all at the opening
@@ -337,6 +352,7 @@ class _Run:
         env, visits, queues, journeys = self.env, self.visits, self.queues, self.journeys
         behaviour = self.behaviour
         contact, abandoned_score = behaviour.contact, behaviour.abandoned_score
+        redial_delay = behaviour.redial_delay
         priority = self.segment_priority[segment]
         journey = self.segment_journey[segment]
         record_wait, record_outcome = visits.wait_min, visits.outcome
@@ -346,7 +362,7 @@ class _Run:
             scores: list[float] = []
             abandoned = turned_away = False
             for step, (touchpoint, service, patience, when_closed) in enumerate(needs):
-                tries = 0
+                tries = redials = 0
                 while True:
                     queue = queues[touchpoint]
                     if queue is not None and not always_open[touchpoint]:
@@ -382,6 +398,15 @@ class _Run:
                                 score = abandoned_score()
                                 record_score[row] = score
                                 scores.append(score)
+                                delay = redial_delay(redials)
+                                if delay is not None and self.is_open(touchpoint,
+                                                                      env.now + delay):
+                                    # calls again, with a fresh patience (Aguir et al. 2004)
+                                    redials += 1
+                                    yield env.timeout(delay)
+                                    journeys.redials[journey_id] += 1
+                                    patience = self.redial_patience(segment)
+                                    continue
                                 abandoned = True
                                 break
                         queue.busy_minutes_today += service

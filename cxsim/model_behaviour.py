@@ -8,6 +8,7 @@ behaviour object at fixed moments:
 * ``contact`` / ``abandoned_score``: a contact starts being served, or the
   customer hangs up; each gives the contact's score;
 * ``tries_again``: an unresolved problem brings the customer back;
+* ``redial_delay``: a caller who hung up calls again a few minutes later;
 * ``journey_end``: what is remembered, word of mouth, a place on the
   follow-up list, and when the customer decides whether to stay;
 * ``stays``: at that time, stay (and when the next journey comes) or leave;
@@ -58,6 +59,10 @@ class NoBehaviour:
 
     def tries_again(self, tries: int) -> bool:
         return False
+
+    def redial_delay(self, redials: int) -> float | None:
+        """Minutes until a caller who just hung up calls again, or None: they give up."""
+        return None
 
     def journey_end(self, mind: Any, journey_id: int, segment: int, scores: list[float],
                     completed: bool, now: float) -> float | None:
@@ -115,6 +120,15 @@ class CustomerBehaviour(NoBehaviour):
         self.morale = [morale.initial if in_house else math.nan for in_house in self.in_house]
         self.courtesy_today = [self._courtesy_level(index) for index in
                                range(len(scenario.touchpoints))]
+        # Courtesy with morale at its reference level: the morale term is zero.
+        self.courtesy_without_morale = [
+            bh.effective_courtesy(self.base_courtesy[index], levers.training,
+                                  morale.reference_morale,
+                                  training_effect=morale.training_effect,
+                                  morale_effect=morale.morale_effect,
+                                  reference_morale=morale.reference_morale)
+            if in_house else self.base_courtesy[index]
+            for index, in_house in enumerate(self.in_house)]
         self.courtesy_noise = [streams.stream(f"courtesy:{tp.name}", "normal")
                                for tp in scenario.touchpoints]
         self.resolution_draw = [streams.stream(f"resolution:{tp.name}", "uniform")
@@ -154,6 +168,9 @@ class CustomerBehaviour(NoBehaviour):
         self.word_of_mouth_draw = streams.stream("word_of_mouth", "uniform")
         self.referral_delay_draw = streams.stream("referral_delay", "exponential")
         self.retry_draw = streams.stream("retry", "uniform")
+        self.redial = behaviour.redial
+        self.redial_choice = streams.stream("redial", "uniform")
+        self.redial_wait = streams.stream("redial_delay", "exponential")
         self.deterred_owed = 0
         self.retry_delay_min = behaviour.unresolved.retry_delay_min
         self.counters = {"deterred": 0, "referrals": 0, "follow_ups": 0}
@@ -193,17 +210,35 @@ class CustomerBehaviour(NoBehaviour):
             score = self_service.score_mean + self_service.score_sd * \
                 self.courtesy_noise[touchpoint]()
             return (10.0 if score > 10.0 else (0.0 if score < 0.0 else score)), True
-        shown = self.courtesy_today[touchpoint] + \
-            self.courtesy_sd[touchpoint] * self.courtesy_noise[touchpoint]()
+        noise = self.courtesy_sd[touchpoint] * self.courtesy_noise[touchpoint]()
+        shown = self.courtesy_today[touchpoint] + noise
         shown = 1.0 if shown > 1.0 else (0.0 if shown < 0.0 else shown)
         resolved = self.resolution_draw[touchpoint]() < self.resolution[touchpoint]
-        score = self.score_contact(bh.perceived_wait(wait, self.behaviour.perceived_wait_factor),
-                                   mind.expected_wait, shown, mind.expected_courtesy, resolved)
+        perceived = bh.perceived_wait(wait, self.behaviour.perceived_wait_factor)
+        score = self.score_contact(perceived, mind.expected_wait, shown,
+                                   mind.expected_courtesy, resolved)
         self.visits.courtesy[row] = shown
+        if self.in_house[touchpoint]:
+            # The same contact (customer, wait, resolution, the agent's day) without the
+            # morale term: morale's effect measured on one sample path, not assumed.
+            neutral = self.courtesy_without_morale[touchpoint] + noise
+            neutral = 1.0 if neutral > 1.0 else (0.0 if neutral < 0.0 else neutral)
+            self.visits.score_without_morale[row] = self.score_contact(
+                perceived, mind.expected_wait, neutral, mind.expected_courtesy, resolved)
         return score, resolved
 
     def abandoned_score(self) -> float:
         return bh.abandoned_score()
+
+    def redial_delay(self, redials: int) -> float | None:
+        """A share of callers who hang up call again after a few minutes (retrials: Aguir,
+        Karaesmen, Aksin & Chauvet 2004), at most ``max_redials`` times."""
+        redial = self.redial
+        if redial.probability == 0 or redials >= redial.max_redials:
+            return None  # no draw: a scenario without redials keeps its random numbers
+        if self.redial_choice() >= redial.probability:
+            return None
+        return redial.delay_min * self.redial_wait()
 
     def tries_again(self, tries: int) -> bool:
         """An unresolved problem brings the customer back once, or is left unsolved."""

@@ -51,6 +51,7 @@ class VisitLog:
         self.outcome = array("q")
         self.journey_id = array("q")
         self.score = array("d")
+        self.score_without_morale = array("d")
         self.courtesy = array("d")
 
     def __len__(self) -> int:
@@ -61,6 +62,7 @@ class VisitLog:
         """Start a visit; returns its row index for the updates that follow."""
         self.journey_id.append(journey_id)
         self.score.append(NAN)
+        self.score_without_morale.append(NAN)
         self.courtesy.append(NAN)
         self.customer_id.append(customer_id)
         self.segment.append(segment)
@@ -98,6 +100,9 @@ class VisitLog:
         frame["abandoned"] = outcome == ABANDONED
         frame["served"] = outcome == SERVED
         frame["score"] = np.array(self.score, dtype=float)
+        # an in-house staffed contact's score had staff morale been at its reference level
+        # (the same customer, wait, resolution and agent's day): morale's effect, measured
+        frame["score_without_morale"] = np.array(self.score_without_morale, dtype=float)
         frame["courtesy"] = np.array(self.courtesy, dtype=float)
         return frame
 
@@ -125,6 +130,7 @@ class JourneyLog:
         self.referred = array("b")
         self.established = array("b")
         self.found_closed = array("q")
+        self.redials = array("q")
         self.follow_up_min = array("d")
 
     def __len__(self) -> int:
@@ -147,6 +153,7 @@ class JourneyLog:
         self.referred.append(referred)
         self.established.append(established)
         self.found_closed.append(0)
+        self.redials.append(0)
         self.follow_up_min.append(NAN)
         return len(self.customer_id) - 1
 
@@ -181,6 +188,8 @@ class JourneyLog:
                 "established": np.array(self.established, dtype=bool),
                 # times this journey found a touchpoint closed (and came back, skipped or left)
                 "found_closed": np.array(self.found_closed, dtype=np.int64),
+                # times the customer hung up and called again in this journey
+                "redials": np.array(self.redials, dtype=np.int64),
                 "follow_up_min": np.array(self.follow_up_min, dtype=float),
             }
         )

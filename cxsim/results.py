@@ -237,6 +237,16 @@ class Result:
                 self.records.base_customers))
         return result
 
+    def morale_effect(self) -> pd.DataFrame:
+        """CSAT, NPS and remembered score as they were and had staff morale stayed at its
+        reference level, on this run's own customers and queue, with the paired difference
+        and its 95% interval (see :func:`cxsim.metrics.morale_effect`)."""
+        behaviour = self.scenario.behaviour
+        if behaviour is None:
+            raise ValueError(_("morale_effect needs a scenario with a behaviour: section"))
+        return metrics.morale_effect(self.interactions, self.journeys, behaviour.memory,
+                                     self.window[0])
+
     def kpi_table(self) -> pd.Series:
         """The KPIs with readable labels and units, formatted for reading: what a notebook
         prints (use :meth:`kpis` for the numbers themselves)."""

@@ -67,6 +67,7 @@ MAX_STEEPNESS = 50
 MAX_PRIORITY = 1_000
 MAX_HOURLY_MULTIPLIER = 1_000
 MAX_CUSTOMERS = 100_000_000  # an established base: more customers than any bank has
+MAX_REDIALS = 5  # a caller redials a few times at most: no parameter set makes a retrial storm
 
 
 class ScenarioError(ValueError):
@@ -395,6 +396,14 @@ class UnresolvedParameters(_Model):
     retry_delay_min: Minutes
 
 
+class RedialParameters(_Model):
+    """Callers who hang up and call again (retrials, Aguir et al. 2004)."""
+
+    probability: Probability
+    delay_min: Minutes
+    max_redials: Annotated[int, BeforeValidator(_integral_to_int), Field(ge=0, le=MAX_REDIALS)]
+
+
 class RetentionParameters(_Model):
     floor: Probability
     ceiling: Probability
@@ -442,6 +451,7 @@ class Behaviour(_Model):
     contact: ContactParameters
     self_service: SelfServiceParameters
     unresolved: UnresolvedParameters
+    redial: RedialParameters
     retention: RetentionParameters
     word_of_mouth: WordOfMouthParameters
     morale: MoraleParameters
