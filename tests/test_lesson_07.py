@@ -93,3 +93,16 @@ def test_check_agents_for_morale_uses_the_model():
     assert lesson.check_agents_for_morale(expected)
     verdict = lesson.check_agents_for_morale(0)
     assert not verdict and "Not yet" in repr(verdict)
+
+
+def test_morale_effect_table_is_measured_on_each_run(results):
+    """Issue 14, part 5: the lesson shows morale's effect with its interval, and it is
+    small beside the rotas' difference."""
+    table = lesson.morale_effect_table(results)
+    assert list(table.columns) == ["lean", "generous"]
+    for label, result in results.items():
+        effect = result.morale_effect().loc["csat"]
+        assert table.at["CSAT", label] == round(effect["actual"], 3)
+        assert table.at["difference (points)", label] == round(100 * effect["difference"], 1)
+        assert abs(table.at["difference (points)", label]) < 5
+    assert table.at["CSAT", "generous"] - table.at["CSAT", "lean"] > 0.25

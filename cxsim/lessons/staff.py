@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from .. import behaviour
 from ..catalog import load_scenario
-from ..i18n import _
+from ..i18n import _, localise_digits
 from ..plots import NotebookFigure, policy_colour, policy_label
 from ..results import Result
 from ..rota import shift_rota
@@ -38,6 +38,7 @@ from ..widgets import Control, Dashboard, kpi_frame
 from . import Verdict, check_answer, in_millions
 
 __all__ = [
+    "morale_effect_table",
     "DASHBOARD_DAYS",
     "DEMAND",
     "EXERCISE_DEMAND",
@@ -163,6 +164,23 @@ def kpi_comparison(results: Mapping[str, Result]) -> pd.DataFrame:
                        columns=list(results), index=[_("Lowest staff morale (0-1)")])
     low.index.name = table.index.name
     return pd.concat([low, table])
+
+
+def morale_effect_table(results: Mapping[str, Result]) -> pd.DataFrame:
+    """How much morale moved CSAT, per policy, measured on each run's own calls: CSAT as
+    it was, CSAT had morale stayed at its reference level (the same callers, queue and
+    agents' days), and the difference in points with its 95% interval."""
+    rows = {}
+    for label, result in results.items():
+        effect = result.morale_effect().loc["csat"]
+        rows[label] = {_("CSAT"): round(effect["actual"], 3),
+                       _("CSAT without the morale effect"): round(effect["without_morale"], 3),
+                       _("difference (points)"): round(100 * effect["difference"], 1),
+                       _("95% interval"): localise_digits(
+                           f"[{100 * effect['ci_low']:+.1f}, {100 * effect['ci_high']:+.1f}]")}
+    table = pd.DataFrame(rows)
+    table.index.name = _("morale's effect")
+    return table
 
 
 # --------------------------------------------------------------------------- plot
