@@ -27,6 +27,7 @@ __all__ = [
     "expected_wait",
     "contact_score",
     "abandoned_score",
+    "adapted_patience",
     "remember_journey",
     "recommend_score",
     "nps",
@@ -114,9 +115,51 @@ def contact_score(
     return min(10.0, max(0.0, score))
 
 
-def abandoned_score() -> float:
-    """Giving up in a queue is the worst contact there is (score 0)."""
-    return 0.0
+def abandoned_score(
+    wait_min: float,
+    expected_wait_min: float,
+    *,
+    abandon_penalty: float = 2.0,
+    late_loss_per_min: float = 0.45,
+    max_late_loss: float = 6.0,
+    promise_min: float | None = None,
+    broken_promise_penalty: float = 1.5,
+) -> float:
+    """The experience of a contact the customer gave up on, 0 to 10.
+
+    Nothing was solved (``abandon_penalty`` below neutral: Q3), and the wait hurts
+    as it does in a served contact: only the part beyond what the customer
+    expected, minute by minute (Anderson & Sullivan 1993; expectation-
+    disconfirmation, Oliver 1980), plus a broken promise (Q13).  So a caller who
+    hangs up after 20 seconds is disappointed (5.0: not yet a bad memory), one who
+    waited 5 minutes past their expectation is not (2.75).  ``wait_min`` is the
+    wait as it felt (:func:`perceived_wait`).
+
+    >>> abandoned_score(0.3, 3.6), abandoned_score(8.6, 3.6)
+    (5.0, 2.75)
+    """
+    late = max(0.0, wait_min - expected_wait_min)
+    score = NEUTRAL_SCORE - abandon_penalty - min(max_late_loss, late_loss_per_min * late)
+    if promise_min is not None and wait_min > promise_min:
+        score -= broken_promise_penalty
+    return min(10.0, max(0.0, score))
+
+
+def adapted_patience(patience_min: float, expected_wait_min: float,
+                     mean_expected_wait_min: float) -> float:
+    """A customer's patience, adapted to the wait they expect.
+
+    Customers adapt their patience to their anticipated wait (Zohar, Mandelbaum &
+    Shimkin 2002, Management Science 48(4): in call-centre data, mean patience
+    grows with mean wait): a caller who expects a long wait holds on longer.  The
+    segment's patience draw is scaled by the customer's expected wait over the
+    segment's mean expected wait, so the segment's mean patience (Brown et al.
+    2005) is kept.
+
+    >>> adapted_patience(4.0, 7.2, 3.6)
+    8.0
+    """
+    return patience_min * expected_wait_min / mean_expected_wait_min
 
 
 def remember_journey(scores: Sequence[float], memory: str = "peak_end") -> float:

@@ -305,20 +305,22 @@ class _Run:
         mind = self.behaviour.start(segment)
         journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment], now,
                                         referred, established)
-        LeanProcess(self.customer(customer_id, journey_id, segment, self.draw_needs(segment),
-                                  mind, referred, established))
+        LeanProcess(self.customer(customer_id, journey_id, segment,
+                                  self.draw_needs(segment, mind), mind, referred, established))
 
-    def draw_needs(self, segment: int) -> list[tuple[int, float, float, int]]:
+    def draw_needs(self, segment: int, mind: object) -> list[tuple[int, float, float, int]]:
         """Every step's need, drawn now in arrival order so policies cannot reshuffle them:
         (touchpoint, service minutes, patience minutes, what to do if it is closed) for
         the steps the customer takes."""
         patience = self.segment_patience[segment]
         patience_draw = self.patience_draw[segment]
+        adapt = self.behaviour.patience  # with behaviour: patience adapted to expectation
         needs = []
         for touchpoint, probability, when_closed in self.segment_steps[segment]:
             visit = self.routing() < probability
             service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
-            wait_limit = patience.transform(patience_draw()) if patience else math.inf
+            wait_limit = (adapt(mind, segment, patience.transform(patience_draw()))
+                          if patience else math.inf)
             if visit:
                 needs.append((touchpoint, service, wait_limit, when_closed))
         return needs
@@ -395,7 +397,7 @@ class _Run:
                             if not served:
                                 record_wait[row] = wait
                                 record_outcome[row] = ABANDONED
-                                score = abandoned_score()
+                                score = abandoned_score(mind, wait)
                                 record_score[row] = score
                                 scores.append(score)
                                 delay = redial_delay(redials)
@@ -405,7 +407,8 @@ class _Run:
                                     redials += 1
                                     yield env.timeout(delay)
                                     journeys.redials[journey_id] += 1
-                                    patience = self.redial_patience(segment)
+                                    patience = behaviour.patience(
+                                        mind, segment, self.redial_patience(segment))
                                     continue
                                 abandoned = True
                                 break
@@ -442,7 +445,7 @@ class _Run:
             yield env.timeout(max(0.0, next_journey_min - env.now))  # may be the decision time
             now = env.now
             journey_id = journeys.open(customer_id, segment, journey, now, referred, established)
-            needs = self.draw_needs(segment)
+            needs = self.draw_needs(segment, mind)
 
     def roster(self):
         """Change staffing at each hour boundary for touchpoints with an hourly schedule."""

@@ -54,8 +54,12 @@ class NoBehaviour:
         """(score, resolved) of a contact whose service starts now."""
         return NAN, True
 
-    def abandoned_score(self) -> float:
+    def abandoned_score(self, mind: Any, wait: float) -> float:
         return NAN
+
+    def patience(self, mind: Any, segment: int, drawn: float) -> float:
+        """A customer's patience at a queue, from the segment's draw."""
+        return drawn
 
     def tries_again(self, tries: int) -> bool:
         return False
@@ -81,10 +85,13 @@ class NoBehaviour:
 class _Mind:
     """What one customer brings to every contact, and their pending decision."""
 
-    __slots__ = ("expected_wait", "expected_courtesy", "decision_u", "next_journey_min")
+    __slots__ = ("expected_wait", "expected_courtesy", "decision_u", "next_journey_min",
+                 "patience_scale")
 
-    def __init__(self, expected_wait: float, expected_courtesy: float):
+    def __init__(self, expected_wait: float, expected_courtesy: float,
+                 patience_scale: float = 1.0):
         self.expected_wait = expected_wait
+        self.patience_scale = patience_scale
         self.expected_courtesy = expected_courtesy
         self.decision_u = 0.0
         self.next_journey_min = math.inf
@@ -102,10 +109,17 @@ class CustomerBehaviour(NoBehaviour):
         self.start_customer = start_customer
         levers = scenario.levers
         self.levers = levers
-        parameters = behaviour.contact.model_dump(exclude={"promise_credibility"})
+        parameters = behaviour.contact.model_dump(exclude={"promise_credibility",
+                                                           "abandon_penalty"})
         # Bound once: the keyword arguments are the same for every contact of the run.
         self.score_contact = functools.partial(bh.contact_score, promise_min=levers.promise_min,
                                                **parameters)
+        contact = behaviour.contact
+        self.score_abandoned = functools.partial(
+            bh.abandoned_score, abandon_penalty=contact.abandon_penalty,
+            late_loss_per_min=contact.late_loss_per_min, max_late_loss=contact.max_late_loss,
+            promise_min=levers.promise_min,
+            broken_promise_penalty=contact.broken_promise_penalty)
         tp_defaults = behaviour.touchpoint_defaults
         seg_defaults = behaviour.segment_defaults
         self.base_courtesy = [tp.courtesy if tp.courtesy is not None else tp_defaults.courtesy
@@ -135,6 +149,7 @@ class CustomerBehaviour(NoBehaviour):
                                 for tp in scenario.touchpoints]
 
         self.tolerance = []
+        self.mean_tolerance = []
         self.tolerance_draw = []
         self.expected_courtesy = []
         self.inter_purchase = []
@@ -144,6 +159,7 @@ class CustomerBehaviour(NoBehaviour):
         for segment in scenario.segments:
             tolerance = (segment.expected_wait_min or seg_defaults.expected_wait_min).build()
             self.tolerance.append(tolerance)
+            self.mean_tolerance.append(tolerance.mean)
             self.tolerance_draw.append(streams.stream(f"tolerance:{segment.name}", tolerance.base))
             self.expected_courtesy.append(segment.expected_courtesy
                                           if segment.expected_courtesy is not None
@@ -201,7 +217,9 @@ class CustomerBehaviour(NoBehaviour):
         tolerance = self.tolerance[segment].transform(self.tolerance_draw[segment]())
         expected_wait = bh.expected_wait(tolerance, self.levers.promise_min,
                                          self.behaviour.contact.promise_credibility)
-        return _Mind(expected_wait, self.expected_courtesy[segment])
+        # patience adapts to the wait the customer anticipates (before any promise)
+        scale = bh.adapted_patience(1.0, tolerance, self.mean_tolerance[segment])
+        return _Mind(expected_wait, self.expected_courtesy[segment], scale)
 
     def contact(self, mind: _Mind, row: int, touchpoint: int, wait: float) -> tuple[float, bool]:
         """Courtesy shown, resolution and the contact's score, as its service starts."""
@@ -227,8 +245,15 @@ class CustomerBehaviour(NoBehaviour):
                 perceived, mind.expected_wait, neutral, mind.expected_courtesy, resolved)
         return score, resolved
 
-    def abandoned_score(self) -> float:
-        return bh.abandoned_score()
+    def abandoned_score(self, mind: _Mind, wait: float) -> float:
+        """A hang-up, felt by how long the wait was against what the caller expected."""
+        return self.score_abandoned(bh.perceived_wait(wait, self.behaviour.perceived_wait_factor),
+                                    mind.expected_wait)
+
+    def patience(self, mind: _Mind, segment: int, drawn: float) -> float:
+        """The segment's patience draw, scaled to the wait this customer anticipates
+        (Zohar, Mandelbaum & Shimkin 2002)."""
+        return drawn * mind.patience_scale
 
     def redial_delay(self, redials: int) -> float | None:
         """A share of callers who hang up call again after a few minutes (retrials: Aguir,

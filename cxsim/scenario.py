@@ -382,6 +382,7 @@ class ContactParameters(_Model):
     max_late_loss: Weight
     courtesy_weight: Weight
     unresolved_penalty: Weight
+    abandon_penalty: Weight
     broken_promise_penalty: Weight
     promise_credibility: Probability
 
