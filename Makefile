@@ -11,13 +11,31 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 # instead of trying to open a browser.
 HAS_SCREEN := $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s)))
 
-.PHONY: lab app test unit notebooks lint bench clean system
+CLASS_PORT ?= 8765
+# `make classroom LESSON=03 CODE=tulip POOL=2`: the lesson taught (its kernels preheated),
+# the class code word (default: a new one, printed), preheated kernels kept ready.
+LESSON ?=
+CODE ?=
+POOL ?= 2
+# `make wheelhouse` (online) fills it; when it holds wheels, installs take them from it
+# alone, with no network (an offline training room).
+WHEELHOUSE ?= wheelhouse
+PIP_SOURCE = $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE))
+
+.PHONY: lab app classroom wheelhouse test unit notebooks lint bench clean system
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --compile -e '.[dev,dask]'
+	$(BIN)/python -m pip install --quiet --upgrade $(PIP_SOURCE) pip
+	$(BIN)/python -m pip install --quiet --compile $(PIP_SOURCE) -e '.[dev,dask]'
 	@touch $(STAMP)
+
+# Every wheel the laptop needs, while online: the project's wheel, its dependencies with
+# make test's extras, and what installing needs (pip, setuptools to build cxsim itself).
+# Afterwards `make lab`, `make classroom`, `make test` install from $(WHEELHOUSE) alone.
+# The wheels fit this machine's Python and system: build the wheelhouse on the laptop.
+wheelhouse:
+	$(PYTHON) -m pip wheel --wheel-dir $(WHEELHOUSE) '.[dev,dask]' pip 'setuptools>=77'
 
 lab: $(STAMP)
 	$(BIN)/python -m jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
@@ -34,6 +52,15 @@ app: $(STAMP)
 	  $(BIN)/python -m voila notebooks/app --port=$(APP_PORT) --Voila.port_retries=0 \
 	  --strip_sources=True --template=cxsim \
 	  $(if $(HAS_SCREEN),,--no-browser)
+
+# The room: the standings service and the dashboards (Voila, local template) on the local
+# network, one class store ($$CXSIM_CLASS_STORE, else ~/.cxsim/classroom.sqlite), kernels
+# preheated for LESSON; prints the addresses, the class code and a QR code. Ctrl+C stops
+# everything (cxsim/classroom/room.py).
+classroom: $(STAMP)
+	$(BIN)/python -m cxsim classroom room --port=$(CLASS_PORT) --app-port=$(APP_PORT) \
+	  --pool=$(POOL) --notebooks=notebooks/app --jupyter-path=share/jupyter \
+	  $(if $(LESSON),--lesson=$(LESSON)) $(if $(CODE),--code=$(CODE))
 
 test: $(STAMP) lint unit notebooks
 

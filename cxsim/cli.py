@@ -1,5 +1,5 @@
 """Command line: ``python -m cxsim [--language fa] list | validate FILE | run SCENARIO |
-sweep SCENARIO | classroom serve --code WORD``.
+sweep SCENARIO | classroom serve --code WORD | classroom room``.
 
 Exit status 0 on success, 2 on a scenario error (printed on one line).  The
 language of the output is ``--language`` (``en`` or ``fa``), else the
@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", default=None,
                        help=_("a SQLite file or a SQLAlchemy URL such as "
                               "postgresql+psycopg://user@host/db (default "
-                              "cxsim-classroom.sqlite here)"))
+                              "$CXSIM_CLASS_STORE, else ~/.cxsim/classroom.sqlite)"))
     serve.add_argument("--host", default="0.0.0.0",
                        help=_("address to listen on (default 0.0.0.0: every network)"))
     serve.add_argument("--port", type=int, default=8765, help=_("port (default 8765)"))
@@ -103,6 +103,32 @@ def _parser() -> argparse.ArgumentParser:
                        help=_("days per replication for a new class (default 7)"))
     serve.add_argument("--seed", type=int, default=None,
                        help=_("base seed for a new class (default 0)"))
+    room = room_commands.add_parser(
+        "room", help=_("the standings service and the dashboards app for a room, together "
+                       "(make classroom); Ctrl+C stops both"))
+    room.add_argument("--code", default=None,
+                      help=_("the class code word (default: a new one, printed)"))
+    room.add_argument("--lesson", default=None,
+                      help=_("the lesson being taught, e.g. 03: its dashboard's kernels are "
+                             "started ahead of the trainees"))
+    room.add_argument("--pool", type=int, default=2,
+                      help=_("preheated kernels kept ready for that lesson (default 2)"))
+    room.add_argument("--host", default="0.0.0.0",
+                      help=_("address to listen on (default 0.0.0.0: every network)"))
+    room.add_argument("--port", type=int, default=8765,
+                      help=_("the standings' port (default 8765)"))
+    room.add_argument("--app-port", type=int, default=8866,
+                      help=_("the dashboards' port (default 8866)"))
+    room.add_argument("--notebooks", type=Path, default=None,
+                      help=_("the dashboards' folder (default notebooks/app)"))
+    room.add_argument("--jupyter-path", type=Path, default=None,
+                      help=_("the folder holding Voila's cxsim template (default "
+                             "share/jupyter)"))
+    room.add_argument("--db", default=None,
+                      help=_("the class store (default $CXSIM_CLASS_STORE, else "
+                             "~/.cxsim/classroom.sqlite)"))
+    room.add_argument("--workers", type=int, default=None,
+                      help=_("simulation worker processes (default: one per CPU)"))
     return parser
 
 
@@ -194,7 +220,24 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _room(args: argparse.Namespace) -> int:
+    from .classroom.room import RoomSettings, run
+
+    given = {"notebooks": args.notebooks, "jupyter_path": args.jupyter_path}
+    try:
+        settings = RoomSettings(code=args.code or "", lesson=args.lesson, host=args.host,
+                                port=args.port, app_port=args.app_port, pool=args.pool,
+                                db=args.db, workers=args.workers,
+                                **{key: value for key, value in given.items() if value})
+        return run(settings)
+    except ValueError as error:
+        print(_("error: {message}", message=error), file=sys.stderr)
+        return 2
+
+
 def _classroom(args: argparse.Namespace) -> int:
+    if args.classroom_command == "room":
+        return _room(args)
     # imported here: the classroom sits on top of the lessons, and needs SQLAlchemy
     from .classroom.core import ClassConfig
     from .classroom.server import serve

@@ -20,6 +20,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+# The tests' class store: never the machine's own (~/.cxsim/classroom.sqlite).
+os.environ.setdefault("CXSIM_CLASS_STORE", str(Path(tempfile.mkdtemp(prefix="cxsim-store-"))
+                                               / "classroom.sqlite"))
 
 
 def load_script(name: str) -> ModuleType:

@@ -8,7 +8,7 @@ One machine (nothing to start)::
 
     from cxsim import classroom
     classroom.submit_widget(my_policy)           # a team name and a Submit button
-    classroom.local().standings()                 # cxsim-classroom.sqlite, here
+    classroom.local().standings()                 # ~/.cxsim/classroom.sqlite
 
 A classroom: the instructor runs ``python -m cxsim classroom serve --code WORD``
 and each team first types the line it prints::
@@ -23,9 +23,10 @@ and uvicorn (imported only when serving).
 
 from .client import ClassClient, LocalClass, Receipt, RemoteClass, connect, current, local
 from .core import ClassConfig, Classroom, evaluate_policy, plot_standings, standings_frame
-from .store import DEFAULT_DB, Store, SubmissionError
+from .store import CLASS_STORE_ENV, DEFAULT_DB, Store, SubmissionError, class_store
 
 __all__ = [
+    "CLASS_STORE_ENV",
     "DEFAULT_DB",
     "ClassClient",
     "ClassConfig",
@@ -35,6 +36,7 @@ __all__ = [
     "RemoteClass",
     "Store",
     "SubmissionError",
+    "class_store",
     "connect",
     "current",
     "evaluate_policy",

@@ -2,7 +2,8 @@
 
 Two transports, one interface (:class:`ClassClient`):
 
-- :func:`local` (the default): a SQLite file in the working folder; each
+- :func:`local` (the default): the machine's class store (:func:`.store.class_store`,
+  ``~/.cxsim/classroom.sqlite`` unless ``$CXSIM_CLASS_STORE`` names another); each
   submission is evaluated at once, in this kernel;
 - :func:`connect`: the instructor's service (``python -m cxsim classroom serve``),
   over HTTP; the service evaluates in the background.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -38,7 +40,7 @@ from .core import (
     standings_frame,
     team_key,
 )
-from .store import Store, SubmissionError
+from .store import CLASS_CODE_ENV, Store, SubmissionError
 
 __all__ = ["ClassClient", "LocalClass", "Receipt", "RemoteClass", "connect", "current", "local"]
 
@@ -268,11 +270,14 @@ TOKENS_FILE = "cxsim-classroom-tokens.json"
 
 def local(db: str | Path | None = None, config: ClassConfig | None = None,
           tokens_file: str | Path | None = None, *, code: str | None = None) -> LocalClass:
-    """The class kept in ``db`` (default ``cxsim-classroom.sqlite`` in the working
-    folder; or a SQLAlchemy URL), made with ``config`` if new (default: notebook
-    09's evaluation, 5 replications of one week, seed 0).  ``code``: read (or add
-    to) the class a service ran with that code in the same store, e.g. after the
-    workshop, with the service stopped."""
+    """The class kept in ``db`` (default: the machine's class store,
+    ``~/.cxsim/classroom.sqlite`` or ``$CXSIM_CLASS_STORE``; or a SQLAlchemy URL), made
+    with ``config`` if new (default: notebook 09's evaluation, 5 replications of one
+    week, seed 0).  ``code``: read (or add to) the class a service ran with that code
+    in the same store (default ``$CXSIM_CLASS_CODE``, which ``make classroom`` sets for
+    the dashboards it serves), e.g. during or after the workshop."""
+    if code is None:
+        code = os.environ.get(CLASS_CODE_ENV, "").strip() or None
     return LocalClass(db, config, tokens_file, code)
 
 

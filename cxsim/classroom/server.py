@@ -29,8 +29,6 @@ import json
 import logging
 import multiprocessing
 import os
-import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -53,6 +51,7 @@ from .core import (
     plot_standings,
     status_labels,
 )
+from .network import addresses
 from .store import Store, SubmissionError
 
 __all__ = ["MAX_BODY", "addresses", "create_app", "serve"]
@@ -330,29 +329,6 @@ def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
     workers = workers or max(1, (os.cpu_count() or 1))
     return ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"))
-
-
-def addresses(host: str) -> list[str]:
-    """The addresses trainees can type: ``host`` itself, or this machine's IPv4
-    addresses on its networks when it listens on all of them (``0.0.0.0``), read
-    from ``ip`` or the host name (no packet is sent)."""
-    if host not in ("0.0.0.0", "::", ""):
-        return [host]
-    found: list[str] = []
-    try:
-        shown = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
-                               capture_output=True, text=True, timeout=5).stdout
-        found += [line.split()[3].split("/")[0] for line in shown.splitlines()
-                  if len(line.split()) > 3]
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.append(str(info[4][0]))
-    except OSError:
-        pass
-    unique = [a for i, a in enumerate(found) if not a.startswith("127.") and a not in found[:i]]
-    return unique or ["127.0.0.1"]
 
 
 def open_classroom(code: str, db: str | None = None, config: ClassConfig | None = None,

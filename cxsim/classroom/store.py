@@ -16,7 +16,7 @@ Four tables, every row tagged with its class:
     policy), shared by every team that submits the same levers: the class's
     seeds are fixed, so the same policy always gives the same numbers.
 
-A plain path (``cxsim-classroom.sqlite``) means a SQLite file, opened in WAL mode
+A plain path (``~/.cxsim/classroom.sqlite``) means a SQLite file, opened in WAL mode
 with write transactions that take the lock at once (``BEGIN IMMEDIATE``), so
 several processes may read while one writes.
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -53,10 +54,19 @@ from sqlalchemy.exc import IntegrityError
 
 from ..i18n import _
 
-__all__ = ["DEFAULT_DB", "Store", "SubmissionError", "digest", "database_url"]
+__all__ = ["CLASS_CODE_ENV", "CLASS_STORE_ENV", "DEFAULT_DB", "Store", "SubmissionError",
+           "class_store", "database_url"]
 
-#: The SQLite file used when no database is named (in the working folder).
-DEFAULT_DB = "cxsim-classroom.sqlite"
+#: The class store used when no database is named: one file for the whole machine, so
+#: JupyterLab (kernels in ``notebooks/`` or ``notebooks/fa/``), the dashboards app
+#: (``notebooks/app/``), the debrief and the standings service all read and write the
+#: same class, whatever folder their process runs in.
+DEFAULT_DB = "~/.cxsim/classroom.sqlite"
+#: The environment variable that names another class store (a path or a SQLAlchemy URL).
+CLASS_STORE_ENV = "CXSIM_CLASS_STORE"
+#: The environment variable naming the class (its code) that ``classroom.local()`` opens
+#: by default (``make classroom`` sets it for the dashboards it serves).
+CLASS_CODE_ENV = "CXSIM_CLASS_CODE"
 
 metadata = MetaData()
 classes = Table(
@@ -108,10 +118,16 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def class_store() -> str:
+    """The class store of this machine: ``$CXSIM_CLASS_STORE`` if set, else
+    :data:`DEFAULT_DB` (``~/.cxsim/classroom.sqlite``), never a file in the working folder."""
+    return os.environ.get(CLASS_STORE_ENV, "").strip() or DEFAULT_DB
+
+
 def database_url(db: str | Path | None) -> str:
     """A SQLAlchemy URL: ``db`` itself when it has a scheme (``postgresql+psycopg://...``),
-    else a SQLite file at that path (default :data:`DEFAULT_DB` in the working folder)."""
-    db = DEFAULT_DB if db is None else db
+    else a SQLite file at that path (default :func:`class_store`)."""
+    db = class_store() if db is None else db
     text = str(db)
     if "://" in text:
         return text

@@ -158,7 +158,7 @@ my_policy.to_dict()
 # In a classroom your instructor gives you one line to run first, for example
 # `classroom.connect("http://10.0.0.5:8765", code="tulip")`; then the button sends your policy
 # to the instructor's standings page. Without it, submissions go to the file
-# `cxsim-classroom.sqlite` in this folder, and `classroom.local().standings()` shows them.
+# this machine's class store (`~/.cxsim/classroom.sqlite`), and `classroom.local().standings()` shows them.
 
 # %% tags=nbval-ignore-output
 classroom.submit_widget(my_policy)

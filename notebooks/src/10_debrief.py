@@ -24,11 +24,11 @@ from cxsim.lessons.challenge import Policy
 # ## Where the submissions are
 #
 # - **One machine** (the default): the Submit button of notebook 09 writes to
-#   `cxsim-classroom.sqlite` in the notebooks folder; read it with `room = classroom.local()`.
+#   the machine's class store (`~/.cxsim/classroom.sqlite`); read it with `room = classroom.local()`.
 # - **A classroom service** (`python -m cxsim classroom serve --code tulip`): read it over the
 #   network with `room = classroom.connect("http://127.0.0.1:8765", code="tulip")`, or its
 #   store directly, even after the service has stopped, with
-#   `room = classroom.local("cxsim-classroom.sqlite", code="tulip")` (or the `--db` URL).
+#   `room = classroom.local(code="tulip")` (or the `--db` URL).
 #
 # So that this notebook has something to show, five example teams submit to a temporary
 # file, evaluated as in notebook 09 (5 replications of one week, seed 0). Up to a minute.

@@ -30,11 +30,11 @@ from cxsim.lessons.challenge import Policy
 #
 # ## ارسال‌ها کجا هستند
 #
-# - **یک رایانه** (حالت پیش‌فرض): دکمه ارسال در دفترچه ۰۹ در پرونده `cxsim-classroom.sqlite` در پوشه
+# - **یک رایانه** (حالت پیش‌فرض): دکمه ارسال در دفترچه ۰۹ در انبار کلاس این رایانه (`~/.cxsim/classroom.sqlite`) به‌جای پوشه
 #   دفترچه‌ها می‌نویسد؛ آن را با `room = classroom.local()` بخوانید.
 # - **سرویس کلاس** (`python -m cxsim classroom serve --code tulip`): آن را از راه شبکه با
 #   `room = classroom.connect("http://127.0.0.1:8765", code="tulip")` بخوانید، یا انباره آن را مستقیم، حتی
-#   پس از متوقف شدن سرویس، با `room = classroom.local("cxsim-classroom.sqlite", code="tulip")` (یا نشانی
+#   پس از متوقف شدن سرویس، با `room = classroom.local(code="tulip")` (یا نشانی
 #   `--db`).
 #
 # برای اینکه این دفترچه چیزی برای نشان دادن داشته باشد، پنج گروه نمونه سیاستشان را به یک پرونده موقت
