@@ -206,7 +206,7 @@ def test_overload_lowers_morale_and_courtesy_over_the_days():
     scenario = cxsim.load_scenario("contact_centre").with_policy("lean").with_overrides(
         {"arrivals.rate_per_hour": 55})
     daily = cxsim.simulate(scenario, seed=0, days=14).daily.dropna()
-    assert daily["utilisation"].iloc[-3:].mean() > 0.84  # nights, with few calls, included
+    assert daily["utilisation"].iloc[-3:].mean() > 0.82  # nights, with few calls, included
     # the day's mean load includes the quiet nights, so morale slips slowly (0.73 -> 0.66)
     assert daily["morale"].iloc[-1] < daily["morale"].iloc[0] - 0.05
     assert daily["courtesy"].iloc[-1] < daily["courtesy"].iloc[0]

@@ -39,9 +39,10 @@ def test_leave_curve_figure():
     ax = figure.axes[0]
     assert figure.get_suptitle() and "0-10" in ax.get_xlabel() and "%" in ax.get_ylabel()
     curve = ax.lines[0].get_ydata()
-    # the bank's curve: about 28% leave after the worst journey, 1% after the best
-    assert curve[0] == pytest.approx(0.28, abs=0.005) and curve[-1] == pytest.approx(0.01,
-                                                                                     abs=0.005)
+    # the bank's curve: the ceiling after the worst journey, the floor after the best
+    retention = cxsim.load_scenario("contact_centre").behaviour.retention
+    assert curve[0] == pytest.approx(retention.ceiling, abs=0.005)
+    assert curve[-1] == pytest.approx(retention.floor, abs=0.005)
 
 
 def test_books_in_million_toman():

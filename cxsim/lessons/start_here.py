@@ -1,7 +1,7 @@
 """Lesson 00, start here: the first exercise, reading a KPI table.
 
->>> check_abandonment_rise(9.0)
-Correct: 9.0 points.
+>>> check_abandonment_rise(9.7)
+Correct: 9.7 points.
 """
 
 from __future__ import annotations

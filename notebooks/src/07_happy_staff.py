@@ -119,7 +119,7 @@ lesson.check_overload_load(my_load)
 
 # %% [markdown]
 # **2.** With the dashboard at **50 calls per hour** and no training: how many extra agents
-# at every hour keep the team's morale at **0.7 or above every day** of the 10 days?
+# at every hour keep the team's morale at **0.75 or above every day** of the 10 days (where it started)?
 
 # %%
 my_agents = 0  # <- change this
