@@ -119,7 +119,7 @@ def abandoned_score(
     wait_min: float,
     expected_wait_min: float,
     *,
-    abandon_penalty: float = 2.0,
+    abandon_penalty: float = 1.8,
     late_loss_per_min: float = 0.45,
     max_late_loss: float = 6.0,
     promise_min: float | None = None,
@@ -131,12 +131,12 @@ def abandoned_score(
     as it does in a served contact: only the part beyond what the customer
     expected, minute by minute (Anderson & Sullivan 1993; expectation-
     disconfirmation, Oliver 1980), plus a broken promise (Q13).  So a caller who
-    hangs up after 20 seconds is disappointed (5.0: not yet a bad memory), one who
-    waited 5 minutes past their expectation is not (2.75).  ``wait_min`` is the
+    hangs up after 20 seconds is disappointed (5.2: not yet a bad memory), one whose
+    wait felt 5 minutes longer than expected is not (2.95).  ``wait_min`` is the
     wait as it felt (:func:`perceived_wait`).
 
     >>> abandoned_score(0.3, 3.6), abandoned_score(8.6, 3.6)
-    (5.0, 2.75)
+    (5.2, 2.95)
     """
     late = max(0.0, wait_min - expected_wait_min)
     score = NEUTRAL_SCORE - abandon_penalty - min(max_late_loss, late_loss_per_min * late)
