@@ -66,8 +66,8 @@ lesson.plot_remembered_scores(runs)
 #
 # - Under peak-end there are *more promoters and more detractors*: memories spread out.
 #   Why does a single rude support call matter more under peak-end than under the average?
-# - The mean remembered score hardly moves, yet NPS moves by several points. Why does
-#   NPS react to the spread and not only to the mean?
+# - The mean remembered score and NPS hardly move, yet the promoters double and the
+#   detractors grow too. NPS is promoters minus detractors: what does it hide when both grow?
 
 # %% [markdown]
 # ## Dashboard
@@ -108,8 +108,8 @@ lesson.check_better_fix(my_choice)
 #
 # - Customers do not average their journey: the worst (or best) moment and the ending
 #   weigh most (Q9, peak-end rule).
-# - Peak-end spreads memories out, so NPS, which counts the extremes, reacts more than the
-#   mean score does.
+# - Peak-end spreads memories out: more promoters and more detractors. Neither the mean
+#   score nor NPS (promoters minus detractors) shows it; look at the two groups.
 # - The touchpoint that touches most customers at the end of their journey can matter more
 #   than the worst one that few customers see.
 #

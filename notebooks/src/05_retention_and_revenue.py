@@ -24,7 +24,7 @@ from cxsim.lessons import retention as lesson
 # in the US, would leave a brand they love after one bad experience. The model uses 25% as
 # a calibration target: three days after a journey, a customer who remembers it below 5
 # (of 10) leaves the bank with a chance of about a quarter; a delighted one still drifts
-# away with 1%.
+# away with 1.5%.
 #
 # Does the simulated bank meet its calibration? Five runs of its four weeks (a few seconds):
 
@@ -54,7 +54,7 @@ lesson.books_table(results)
 # four weeks of revenue barely differ. The customers a policy keeps or loses do: *customer
 # equity* counts the customers who joined minus those who left, each at their lifetime
 # value, and **profit = revenue − cost + customer equity**. `lean` saves 78.4 million on
-# staff and loses 2,820.9 million in customers: impatient callers hang up, and more of them
+# staff and loses 860.1 million in customers: impatient callers hang up, and more of them
 # leave the bank. *Customer lifetime value* is the discounted margin a customer brings over
 # their expected years with the bank, given how many stay after each journey.
 

@@ -26,7 +26,7 @@ from cxsim.lessons import word_of_mouth as lesson
 # **detractor** (0-6) talks a prospect out of coming. At the bank both chances are small,
 # 2% per call: one service call rarely brings a friend to a bank, or keeps one away.
 # (Elsewhere unhappy customers talk more, Anderson 1998: the retailer's chances are 3% and
-# 5%.) The bank has 36,000 customers and about 12 newcomers a day. Four weeks of the bank,
+# 5%.) The bank has 36,000 customers and about 10 newcomers a day. Four weeks of the bank,
 # three policies, one seeded run each:
 
 # %%
@@ -38,9 +38,9 @@ lesson.plot_new_customers(runs)
 
 # %% [markdown]
 # **Read it.** All three start from the same stream of newcomers. Under `lean`, detractors
-# put more prospects off (59 against 43); under `courtesy_training`, promoters bring 116
+# put more prospects off (60 against 39); under `courtesy_training`, promoters bring 127
 # friends and only 19 are put off, so from the second week a few more newcomers come each
-# day. But the net is small: +97 in four weeks at best, beside 36,000 customers. At a bank,
+# day. But the net is small: +108 in four weeks at best, beside 36,000 customers. At a bank,
 # courtesy pays mostly through the customers who stay (lesson 05), not the friends they bring.
 
 # %% [markdown]

@@ -65,7 +65,7 @@ lesson.kpi_comparison(results)
 # Top: the day's load (dashed line: the comfortable load of 0.8). For the `lean` and
 # `baseline` teams it stays near 0.8: the peak hours are swamped, but the quiet night hours
 # pull the day's average down, and callers who hang up leave no work behind. Middle: morale
-# dips only a little. Bottom: courtesy follows morale.
+# barely moves. Bottom: courtesy follows morale.
 
 # %%
 lesson.plot_morale(results)
@@ -88,8 +88,9 @@ lesson.morale_effect_table(results)
 #   utilisation: the load is the share of the whole day spent busy, nights included.)
 # - Morale is worth one to three CSAT points here; the rotas differ by more than thirty.
 #   What does that say about where to act first in a crisis like this one?
-# - The `lean` team is no unhappier than the baseline team (both bottom out at 0.74). Look
-#   at the abandonment rate: who took the load off the lean team, and at what price?
+# - The `lean` team is no unhappier than the baseline team (the lowest morale of both is
+#   0.75). Look at the abandonment rate: who took the load off the lean team, and at what
+#   price?
 # - Which is the better deal for the bank here: `generous` staff cost more, but what happens
 #   to CSAT, the customers who stay, and profit?
 #
@@ -119,7 +120,8 @@ lesson.check_overload_load(my_load)
 
 # %% [markdown]
 # **2.** With the dashboard at **50 calls per hour** and no training: how many extra agents
-# at every hour keep the team's morale at **0.75 or above every day** of the 10 days (where it started)?
+# at every hour keep the team's morale at **0.75 or above every day** of the 10 days, where
+# it started?
 
 # %%
 my_agents = 0  # <- change this
@@ -136,7 +138,8 @@ lesson.check_agents_for_morale(my_agents)
 # - In this busy fortnight the day's load stays near 0.8, so morale barely moves: the
 #   customers suffer from the queue (long waits, hang-ups), not from a tired team.
 # - Looking after the team (enough staff, training) is part of looking after customers
-#   (claim Q10), and here enough staff also pays: compare the profit lines (all three are
-#   losses: at this load the bank loses customers worth more than the fortnight earns).
+#   (claim Q10), and here enough staff also pays: compare the profit lines (`lean` and
+#   `baseline` lose money: at this load the bank loses customers worth more than the
+#   fortnight earns; `generous` makes a small profit).
 #
 # **Next:** `08_follow_up` calls back customers after a bad experience.

@@ -56,7 +56,7 @@ lesson.kpi_comparison(results)
 lesson.recovery_table(results["follow_up"])
 
 # %% [markdown]
-# Left: bad journeys by the day they ended, and the few the team reached (dashed line: 10
+# Left: bad journeys by the day they ended, and those the team reached (dashed line: 10
 # calls a day). Right: the remembered score of the called-back journeys, before and after.
 
 # %%
@@ -65,12 +65,15 @@ lesson.plot_follow_up(results["follow_up"])
 # %% [markdown]
 # ## Reflect
 #
-# - Most bad journeys score **0**: the caller hung up in the queue. Where does a 2.5-point
-#   call leave them? What would help those customers more?
+# - Before the call, bad journeys score about **4.5**, just below the bad mark. Where does a
+#   2.5-point call leave them? A caller who hung up after a long wait can be among them; one
+#   who hung up quickly scores 5.2, is not bad, and is never called. What would help those
+#   customers more?
 # - For the customers called back, "left" and "left, predicted from memory" are close. What
 #   does that say about the recovery paradox (de Matos et al. 2007)? (In the other column
 #   nobody was called, yet the two differ by as much: how big a gap can chance make?)
-# - Every day there are far more bad journeys than calls. Would a longer window help?
+# - On many days there are a few more bad journeys than calls (left figure). Would a longer
+#   window help, or more calls?
 #
 # ## How many calls a day?
 #
@@ -113,8 +116,9 @@ lesson.check_capacity_for_share(my_capacity)
 #
 # - A follow-up call lifts a bad memory (Q4, Q15), and a better memory keeps a few more
 #   customers, but **no more than the memory itself explains** (de Matos et al. 2007).
-# - Follow-up is a capacity decision: with far more bad journeys than calls, most unhappy
-#   customers are never reached, whatever the window.
-# - It cannot rescue a hang-up: recovering after the fact is no substitute for answering.
+# - Follow-up is a capacity decision: here 10 calls a day reach most bad journeys and 20
+#   nearly all; the window changes little.
+# - It lifts a hang-up only when the long wait made it a bad memory: a caller who hung up
+#   quickly is never called. Recovering after the fact is no substitute for answering.
 #
 # **Next:** `09_policy_challenge`: design your own policy under a budget.
