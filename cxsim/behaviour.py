@@ -27,6 +27,7 @@ __all__ = [
     "expected_wait",
     "contact_score",
     "abandoned_score",
+    "late_cost",
     "adapted_patience",
     "remember_journey",
     "recommend_score",
@@ -73,6 +74,18 @@ def expected_wait(tolerance_min: float, promise_min: float | None, credibility: 
     return (1 - credibility) * tolerance_min + credibility * promise_min
 
 
+def late_cost(wait_min: float, expected_wait_min: float, late_loss_per_min: float,
+              max_late_loss: float) -> float:
+    """What a wait beyond the one expected costs a contact's score: ``late_loss_per_min``
+    a minute late, at most ``max_late_loss`` (Anderson & Sullivan 1993, Marketing
+    Science 12(2): falling short of expectations weighs more than beating them).
+
+    >>> late_cost(2.0, 3.6, 0.45, 6.0), late_cost(8.6, 3.6, 0.45, 6.0)
+    (0.0, 2.25)
+    """
+    return min(max_late_loss, late_loss_per_min * max(0.0, wait_min - expected_wait_min))
+
+
 def contact_score(
     wait_min: float,
     expected_wait_min: float,
@@ -105,7 +118,7 @@ def contact_score(
         slack = 1.0 - wait_min / expected_wait_min if expected_wait_min > 0 else 0.0
         wait_term = early_gain * slack
     else:
-        wait_term = -min(max_late_loss, late_loss_per_min * (wait_min - expected_wait_min))
+        wait_term = -late_cost(wait_min, expected_wait_min, late_loss_per_min, max_late_loss)
     courtesy_term = courtesy_weight * (courtesy_shown - expected_courtesy)
     score = NEUTRAL_SCORE + wait_term + courtesy_term
     if not resolved:
@@ -138,8 +151,8 @@ def abandoned_score(
     >>> abandoned_score(0.3, 3.6), abandoned_score(8.6, 3.6)
     (5.2, 2.95)
     """
-    late = max(0.0, wait_min - expected_wait_min)
-    score = NEUTRAL_SCORE - abandon_penalty - min(max_late_loss, late_loss_per_min * late)
+    score = NEUTRAL_SCORE - abandon_penalty - late_cost(wait_min, expected_wait_min,
+                                                       late_loss_per_min, max_late_loss)
     if promise_min is not None and wait_min > promise_min:
         score -= broken_promise_penalty
     return min(10.0, max(0.0, score))
