@@ -286,7 +286,8 @@ class CustomerBehaviour(NoBehaviour):
         memory = bh.remember_journey(scores, behaviour.memory) if scores else bh.NEUTRAL_SCORE
         journeys.memory_score[journey_id] = memory
         journeys.experienced_score[journey_id] = memory
-        if memory < behaviour.bad_memory_below and self.levers.follow_up.enabled:
+        follow_up = memory < behaviour.bad_memory_below and self.levers.follow_up.enabled
+        if follow_up:
             self.follow_up_list.append(journey_id)
         if self.one_off:
             return None
@@ -303,6 +304,12 @@ class CustomerBehaviour(NoBehaviour):
         decide = min(now + self.decision_min, comes)
         if decide >= self.end_min:
             journeys.outcome[journey_id] = UNDECIDED
+            return None
+        if comes >= self.end_min and not follow_up:
+            # Nothing can change this memory before the decision and no journey follows
+            # in the run: take the decision now, dated when it falls (the same draw, the
+            # same outcome), so the customer's process ends instead of waiting for it.
+            self.stays(mind, journey_id, decide)
             return None
         return decide
 
