@@ -359,7 +359,7 @@ class _Run:
         journey = self.segment_journey[segment]
         record_wait, record_outcome = visits.wait_min, visits.outcome
         record_service, record_score = visits.service_min, visits.score
-        open_hours, always_open = self.open_hours, self.always_open
+        is_open = self.is_open
         while True:
             scores: list[float] = []
             abandoned = turned_away = False
@@ -367,20 +367,18 @@ class _Run:
                 tries = redials = 0
                 while True:
                     queue = queues[touchpoint]
-                    if queue is not None and not always_open[touchpoint]:
-                        hours = open_hours[touchpoint]
-                        if not hours[int(env.now // MINUTES_PER_HOUR) % len(hours)]:
-                            # Closed: nobody queues at a closed door.
-                            journeys.found_closed[journey_id] += 1
-                            if when_closed == SKIP:
-                                break
-                            if when_closed == NEXT_OPEN:
-                                back = self.reopening_time(touchpoint, segment, env.now)
-                                if back is not None:
-                                    yield env.timeout(back - env.now)
-                                    continue
-                            turned_away = True
+                    if queue is not None and not is_open(touchpoint, env.now):
+                        # Closed: nobody queues at a closed door.
+                        journeys.found_closed[journey_id] += 1
+                        if when_closed == SKIP:
                             break
+                        if when_closed == NEXT_OPEN:
+                            back = self.reopening_time(touchpoint, segment, env.now)
+                            if back is not None:
+                                yield env.timeout(back - env.now)
+                                continue
+                        turned_away = True
+                        break
                     row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
                                       journey_id)
                     wait = 0.0
@@ -401,8 +399,7 @@ class _Run:
                                 record_score[row] = score
                                 scores.append(score)
                                 delay = redial_delay(redials)
-                                if delay is not None and self.is_open(touchpoint,
-                                                                      env.now + delay):
+                                if delay is not None and is_open(touchpoint, env.now + delay):
                                     # calls again, with a fresh patience (Aguir et al. 2004)
                                     redials += 1
                                     yield env.timeout(delay)
