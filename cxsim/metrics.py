@@ -65,6 +65,15 @@ def _staffed(visits: pd.DataFrame, staffed: list[str]) -> pd.DataFrame:
     return visits[visits["touchpoint"].isin(staffed)]
 
 
+def inbound(visits: pd.DataFrame) -> pd.DataFrame:
+    """Visits the customer made (not the firm's callbacks): what waiting KPIs count.
+
+    A callback is the firm's call to a customer who hung up; its agent time counts
+    towards utilisation, but it is neither an arrival nor a wait on hold.
+    """
+    return visits[~visits["callback"]] if "callback" in visits else visits
+
+
 def queue_kpis(visits: pd.DataFrame, target_wait_min: pd.Series | float) -> dict[str, float]:
     """Waiting KPIs over visits to staffed touchpoints (see the module docstring)."""
     count = len(visits)
@@ -103,11 +112,14 @@ def touchpoint_kpis(
     """
     rows = []
     measured = visits[visits["arrival_min"] >= window[0]]
+    callbacks = measured[measured["callback"]] if "callback" in measured else measured.iloc[:0]
+    measured = inbound(measured)
     for name in visits["touchpoint"].cat.categories:
         here = measured[measured["touchpoint"] == name]
         staffed = name in staff_minutes
         row = {"touchpoint": name, "kind": "staffed" if staffed else "self_service",
                "arrivals": len(here), "served": int(here["served"].sum()),
+               "callbacks": int(callbacks.loc[callbacks["touchpoint"] == name, "served"].sum()),
                "abandoned": int(here["abandoned"].sum()),
                "mean_service_min": float(here["service_min"].mean()) if len(here) else np.nan}
         if staffed:
@@ -130,7 +142,7 @@ def segment_kpis(
     """One row per segment: customers, journeys completed, waiting KPIs at staffed steps."""
     rows = []
     customers = customers[customers["arrival_min"] >= window_start]
-    visits = _staffed(visits[visits["arrival_min"] >= window_start], staffed)
+    visits = _staffed(inbound(visits[visits["arrival_min"] >= window_start]), staffed)
     for name in customers["segment"].cat.categories:
         mine = customers[customers["segment"] == name]
         here = visits[visits["segment"] == name]
@@ -148,21 +160,25 @@ def hourly_timeseries(
     hourly_staff: dict[str, tuple[int, ...]],
     end_min: float,
 ) -> pd.DataFrame:
-    """Per hour and touchpoint: arrivals, served, abandoned, mean queue, staff, utilisation."""
+    """Per hour and touchpoint: arrivals, served, abandoned, mean queue, staff, utilisation.
+
+    Arrivals, served, abandoned and the queue count the customers' own visits; the
+    busy staff include the firm's callbacks."""
     hours = int(np.ceil(end_min / MINUTES_PER_HOUR))
     edges = np.arange(hours + 1) * MINUTES_PER_HOUR
     frames = []
     for name in visits["touchpoint"].cat.categories:
-        here = visits[visits["touchpoint"] == name]
+        every = visits[visits["touchpoint"] == name]
+        answered = every["outcome"].isin(["served", "in_service"]).to_numpy()
+        start = (every["arrival_min"].to_numpy() + every["wait_min"].to_numpy())[answered]
+        end = np.minimum(start + every["service_min"].to_numpy()[answered], end_min)
+        busy_minutes = interval_occupancy(start, end, edges)
+        here = inbound(every)
         arrival = here["arrival_min"].to_numpy()
         wait = here["wait_min"].to_numpy()
         index = np.minimum((arrival // MINUTES_PER_HOUR).astype(int), hours - 1)
         outcome = here["outcome"].to_numpy()
         queue_minutes = interval_occupancy(arrival, arrival + wait, edges)
-        answered = np.isin(outcome, ["served", "in_service"])
-        start = arrival[answered] + wait[answered]
-        end = np.minimum(start + here["service_min"].to_numpy()[answered], end_min)
-        busy_minutes = interval_occupancy(start, end, edges)
         staff = np.array([hourly_staff[name][h % len(hourly_staff[name])] for h in range(hours)],
                          dtype=float) \
             if name in hourly_staff else np.zeros(hours)
@@ -236,6 +252,7 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
         "leave_after_bad": float((bad_decided["outcome"] == "leave").mean())
         if len(bad_decided) else np.nan,
         "follow_ups": int(measured["followed_up"].sum()),
+        "callbacks": int(measured["callbacks"].sum()) if "callbacks" in measured else 0,
         "referrals": int(started["referred"].sum()),
         "deterred": int((counters or {}).get("deterred", 0)),
     }
@@ -319,10 +336,13 @@ def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFra
                               * _headcount(touchpoint.hourly_staff) * days)
     follow_ups = int(measured["followed_up"].sum()) if "followed_up" in measured else 0
     follow_up_cost = follow_ups * economics.follow_up_cost_per_contact
-    cost = staff_cost + training_cost + follow_up_cost
+    callbacks = int(measured["callbacks"].sum()) if "callbacks" in measured else 0
+    callback_cost = callbacks * economics.callback_cost_per_contact
+    cost = staff_cost + training_cost + follow_up_cost + callback_cost
     result = {"revenue": purchase_revenue, "relationship_revenue": 0.0,
               "staff_cost": staff_cost, "training_cost": training_cost,
-              "follow_up_cost": float(follow_up_cost), "cost": cost,
+              "follow_up_cost": float(follow_up_cost), "callback_cost": float(callback_cost),
+              "cost": cost,
               "customer_equity": 0.0, "churn_per_year": np.nan, "clv": np.nan}
     if behaviour is None or scenario.customer_base == "one_off" or "established" not in journeys:
         result["profit"] = purchase_revenue - cost

@@ -208,10 +208,53 @@ class _Run:
                             [arrival_weights(self.base_flows, day)
                              for day in range(math.ceil(self.end_min / MINUTES_PER_DAY))])
         self.routing = streams.stream("routing", "uniform")
+        self._plan_callbacks(scenario)
         self.behaviour: NoBehaviour = (
             NoBehaviour() if scenario.behaviour is None
             else CustomerBehaviour(self, self.start_customer)
         )
+
+    def _plan_callbacks(self, scenario: Scenario) -> None:
+        """Callbacks to callers who hung up (``levers.callback``): where, and in what order."""
+        levers = scenario.levers
+        plan = levers.callback if levers is not None else None
+        if plan is None or not plan.enabled or plan.capacity_per_day == 0:
+            self.callback_plan = None
+            return
+        self.callback_plan = plan
+        self.callback_at = [t.kind == "staffed" and (plan.touchpoints is None
+                                                     or t.name in plan.touchpoints)
+                            for t in scenario.touchpoints]
+        # after_inbound: behind every caller on hold (a priority after all segments')
+        self.callback_priority = (max(self.segment_priority) + 1
+                                  if plan.served == "after_inbound" else None)
+        self.callbacks_queued: dict[int, int] = {}
+
+    def callback_limit(self, touchpoint: int, now: float) -> float | None:
+        """Minutes a callback to a caller who just hung up may wait for an agent, or None:
+        no callback (not made here, the day's callbacks are used up, or the line is
+        closed).  A callback is made within the window and before the line closes."""
+        plan = self.callback_plan
+        if not self.callback_at[touchpoint]:
+            return None
+        day = int(now // MINUTES_PER_DAY)
+        queued = self.callbacks_queued.get(day, 0)
+        if queued >= plan.capacity_per_day:
+            return None
+        limit = self.minutes_open(touchpoint, now, plan.window_hours * MINUTES_PER_HOUR)
+        if limit <= 0.0:
+            return None
+        self.callbacks_queued[day] = queued + 1
+        return limit
+
+    def minutes_open(self, touchpoint: int, now: float, horizon: float) -> float:
+        """Minutes from ``now`` until ``touchpoint`` closes, at most ``horizon``."""
+        if self.always_open[touchpoint]:
+            return horizon
+        hours, until = self.open_hours[touchpoint], now
+        while until < now + horizon and hours[int(until // MINUTES_PER_HOUR) % len(hours)]:
+            until = (int(until // MINUTES_PER_HOUR) + 1) * MINUTES_PER_HOUR
+        return min(until, now + horizon) - now
 
     # -- processes ------------------------------------------------------------
     def arrivals(self):
@@ -360,6 +403,8 @@ class _Run:
         record_wait, record_outcome = visits.wait_min, visits.outcome
         record_service, record_score = visits.service_min, visits.score
         is_open = self.is_open
+        callback_plan = self.callback_plan
+        callback_priority = self.callback_priority if callback_plan is not None else None
         while True:
             scores: list[float] = []
             abandoned = turned_away = False
@@ -381,7 +426,7 @@ class _Run:
                         break
                     row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
                                       journey_id)
-                    wait = 0.0
+                    wait = felt_wait = 0.0
                     if queue is not None:
                         arrived = env.now
                         ticket = queue.request(priority)
@@ -391,7 +436,7 @@ class _Run:
                                     lambda _event, ticket=ticket, queue=queue:
                                     queue.abandon(ticket))
                             served = yield ticket
-                            wait = env.now - arrived
+                            wait = felt_wait = env.now - arrived
                             if not served:
                                 record_wait[row] = wait
                                 record_outcome[row] = ABANDONED
@@ -407,13 +452,36 @@ class _Run:
                                     patience = behaviour.patience(
                                         mind, segment, self.redial_patience(segment))
                                     continue
-                                abandoned = True
-                                break
+                                limit = (None if callback_plan is None
+                                         else self.callback_limit(touchpoint, env.now))
+                                if limit is None:
+                                    abandoned = True
+                                    break
+                                # The firm calls back: a virtual queue the same agents serve.
+                                hung_up = env.now
+                                row = visits.open(customer_id, segment, journey, touchpoint,
+                                                  step, hung_up, journey_id)
+                                visits.callback[row] = True
+                                ticket = queue.request(callback_priority if callback_priority
+                                                       is not None else priority)
+                                if ticket is not None:
+                                    env.timeout(limit).callbacks.append(
+                                        lambda _event, ticket=ticket, queue=queue:
+                                        queue.abandon(ticket))
+                                    if not (yield ticket):  # not made in time: dropped
+                                        record_wait[row] = env.now - hung_up
+                                        record_outcome[row] = ABANDONED
+                                        abandoned = True
+                                        break
+                                journeys.callbacks[journey_id] += 1
+                                wait = env.now - hung_up
+                                # the delay was spent off the line: felt as a fraction of it
+                                felt_wait = wait * callback_plan.delay_felt_share
                         queue.busy_minutes_today += service
                     record_wait[row] = wait
                     record_outcome[row] = IN_SERVICE
                     record_service[row] = service
-                    score, resolved = contact(mind, row, touchpoint, wait)
+                    score, resolved = contact(mind, row, touchpoint, felt_wait)
                     yield env.timeout(service)
                     record_outcome[row] = SERVED
                     record_score[row] = score

@@ -90,6 +90,7 @@ POLICY_COLOURS: dict[str, str] = {
     "promise_2_min": "#56B4E9",  # sky blue
     "better_support": "#56B4E9",
     "follow_up": "#000000",  # black
+    "callback": "#882255",  # wine
     "support_in_house": "#000000",
     "your policy": "#E69F00",  # orange: the trainee's own settings in a dashboard
 }
@@ -107,10 +108,11 @@ SHARE_KPIS = frozenset({
 })
 #: KPIs in money (the scenarios' currency, toman), drawn in millions.
 MONEY_KPIS = frozenset({
-    "revenue", "cost", "profit", "staff_cost", "training_cost", "follow_up_cost", "clv",
+    "revenue", "cost", "profit", "staff_cost", "training_cost", "follow_up_cost",
+    "callback_cost", "clv", "customer_equity", "relationship_revenue",
 })
 _COUNT_KPIS = frozenset({
-    "customers", "interactions", "referrals", "deterred", "follow_ups",
+    "customers", "interactions", "referrals", "deterred", "follow_ups", "callbacks",
 })
 # Units of KPIs that are not shares ("%" for shares, "pp" for their differences).
 _KPI_UNITS = {
@@ -119,6 +121,7 @@ _KPI_UNITS = {
     "referrals": N_("people"),
     "deterred": N_("people"),
     "follow_ups": N_("calls"),
+    "callbacks": N_("calls"),
     "staff_hours": N_("h"),
     "mean_wait_min": N_("min"),
     "mean_memory_score": N_("points, 0-10"),

@@ -53,6 +53,7 @@ class VisitLog:
         self.score = array("d")
         self.score_without_morale = array("d")
         self.courtesy = array("d")
+        self.callback = array("b")
 
     def __len__(self) -> int:
         return len(self.customer_id)
@@ -64,6 +65,7 @@ class VisitLog:
         self.score.append(NAN)
         self.score_without_morale.append(NAN)
         self.courtesy.append(NAN)
+        self.callback.append(False)
         self.customer_id.append(customer_id)
         self.segment.append(segment)
         self.journey.append(journey)
@@ -104,6 +106,9 @@ class VisitLog:
         # (the same customer, wait, resolution and agent's day): morale's effect, measured
         frame["score_without_morale"] = np.array(self.score_without_morale, dtype=float)
         frame["courtesy"] = np.array(self.courtesy, dtype=float)
+        # the firm calling back a customer who hung up (arrival: the hang-up; wait: until
+        # the agent called; abandoned: dropped, not made in time)
+        frame["callback"] = np.array(self.callback, dtype=bool)
         return frame
 
 
@@ -131,6 +136,7 @@ class JourneyLog:
         self.established = array("b")
         self.found_closed = array("q")
         self.redials = array("q")
+        self.callbacks = array("q")
         self.follow_up_min = array("d")
 
     def __len__(self) -> int:
@@ -154,6 +160,7 @@ class JourneyLog:
         self.established.append(established)
         self.found_closed.append(0)
         self.redials.append(0)
+        self.callbacks.append(0)
         self.follow_up_min.append(NAN)
         return len(self.customer_id) - 1
 
@@ -190,6 +197,8 @@ class JourneyLog:
                 "found_closed": np.array(self.found_closed, dtype=np.int64),
                 # times the customer hung up and called again in this journey
                 "redials": np.array(self.redials, dtype=np.int64),
+                # times the firm called the customer back after a hang-up, and reached them
+                "callbacks": np.array(self.callbacks, dtype=np.int64),
                 "follow_up_min": np.array(self.follow_up_min, dtype=float),
             }
         )

@@ -35,12 +35,14 @@ KPI_LABELS = {
     "referrals": N_("Referred customers"),
     "deterred": N_("Prospects put off"),
     "follow_ups": N_("Follow-up calls"),
+    "callbacks": N_("Callbacks made"),
     "churn_per_year": N_("Yearly churn"),
     "revenue": N_("Revenue"),
     "relationship_revenue": N_("of which relationship margin"),
     "staff_cost": N_("Staff cost"),
     "training_cost": N_("Training cost"),
     "follow_up_cost": N_("Follow-up cost"),
+    "callback_cost": N_("Callback cost"),
     "cost": N_("Total cost"),
     "customer_equity": N_("Customer equity gained or lost"),
     "profit": N_("Profit"),
@@ -56,8 +58,9 @@ def kpi_label(name: str) -> str:
 SHARE_KPIS = {"p_wait", "service_level", "abandonment_rate", "utilisation", "completed_rate",
               "csat", "bad_journey_rate", "retention_rate", "churn_rate", "leave_after_bad",
               "churn_per_year"}
-COUNT_KPIS = {"customers", "interactions", "referrals", "deterred", "follow_ups"}
+COUNT_KPIS = {"customers", "interactions", "referrals", "deterred", "follow_ups", "callbacks"}
 MONEY_KPIS = {"revenue", "relationship_revenue", "staff_cost", "training_cost", "follow_up_cost",
+              "callback_cost",
               "cost", "customer_equity", "profit", "clv"}
 
 
@@ -212,7 +215,7 @@ class Result:
                                by=by))
         start = self.window[0]
         visits = self.interactions
-        measured = visits[visits["arrival_min"] >= start]
+        measured = metrics.inbound(visits[visits["arrival_min"] >= start])
         staffed = measured[measured["touchpoint"].isin(self._staffed)]
         customers = self.customers
         customers = customers[customers["arrival_min"] >= start]

@@ -469,6 +469,7 @@ class Economics(_Model):
     staff_cost_per_hour: Money
     training_cost_per_staff_per_day: Money
     follow_up_cost_per_contact: Money
+    callback_cost_per_contact: Money
     discount_rate_per_year: Weight
 
 
@@ -490,12 +491,33 @@ class FollowUp(_Model):
         return hours
 
 
+class Callback(_Model):
+    """Calling back customers who hung up: a virtual queue the same staff serve.
+
+    A caller who hangs up (and does not redial) is put on the callback list, up to
+    ``capacity_per_day`` a day; the callback waits for a free agent behind the
+    callers on hold (``served: after_inbound``) or in turn with them
+    (``in_turn``), and is dropped if not made within ``window_hours`` or before the
+    touchpoint closes.  ``touchpoints``: where it applies (None: every staffed one).
+    """
+
+    enabled: bool
+    touchpoints: tuple[str, ...] | None = None
+    served: Literal["after_inbound", "in_turn"]
+    capacity_per_day: Annotated[int, BeforeValidator(_integral_to_int),
+                                Field(ge=0, le=MAX_CAPACITY_PER_DAY)]
+    window_hours: Annotated[float, Field(gt=0, le=HOURS_PER_DAY, allow_inf_nan=False)]
+    delay_felt_share: Probability
+
+
 class Levers(_Model):
-    """What a policy can buy: courtesy training, a promised response time, follow-up."""
+    """What a policy can buy: courtesy training, a promised response time, follow-up,
+    callbacks."""
 
     training: Probability
     promise_min: Minutes | None
     follow_up: FollowUp
+    callback: Callback
 
 
 class Scenario(_Model):
@@ -549,6 +571,12 @@ class Scenario(_Model):
         if self.levers is not None and self.behaviour is None:
             raise _FieldError("levers", _("levers need a behaviour: section (courtesy, memory, "
                                           "retention); add 'behaviour: {}' for the defaults"))
+        if self.levers is not None and self.levers.callback.touchpoints is not None:
+            staffed = [t.name for t in self.touchpoints if t.kind == "staffed"]
+            for index, name in enumerate(self.levers.callback.touchpoints):
+                if name not in staffed:
+                    raise _FieldError(f"levers.callback.touchpoints[{index}]",
+                                      _unknown("staffed touchpoint", name, staffed))
         expected = self.expected_arrivals
         if expected > MAX_EXPECTED_ARRIVALS:
             raise _FieldError(

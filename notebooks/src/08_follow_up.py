@@ -83,6 +83,23 @@ lesson.plot_follow_up(results["follow_up"])
 lesson.capacity_table((0, 10, 20, 40), days=14, seed=1)
 
 # %% [markdown]
+# ## Or serve them: callbacks
+#
+# A caller who hung up still needs the bank. A **callback** rings them back: when an
+# agent is free and **nobody is on hold**, the line calls the customers who hung up and did
+# not call again (within 4 hours, at most 100 a day, 2,000 toman for the call; the agent's
+# time is already paid for). Unlike a follow-up call, a callback **serves** the customer
+# (Armony & Maglaras 2004). The same two weeks three ways: as they are, with follow-up
+# calls, and with callbacks:
+
+# %%
+lesson.callback_comparison(days=14, seed=1)
+
+# %% [markdown]
+# **Read it.** Compare the two remedies row by row. Which one reaches more customers, and
+# what does each cost? Callbacks use the same agents: look at the abandonment of the
+# callers on hold. Which would you fund first, and what would you watch the week after?
+#
 # ## Your turn: the dashboard
 #
 # Switch follow-up on or off, choose the calls a day (0 to 40), the window (1 to 7 days) and
@@ -119,6 +136,7 @@ lesson.check_capacity_for_share(my_capacity)
 # - Follow-up is a capacity decision: here 10 calls a day reach most bad journeys and 20
 #   nearly all; the window changes little.
 # - It lifts a hang-up only when the long wait made it a bad memory: a caller who hung up
-#   quickly is never called. Recovering after the fact is no substitute for answering.
+#   quickly is never called. A **callback** serves the callers who hung up, with the
+#   same agents: it competes with the callers on hold.
 #
 # **Next:** `09_policy_challenge`: design your own policy under a budget.
