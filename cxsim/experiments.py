@@ -21,11 +21,9 @@ Confidence intervals
     *mean of a run*: a warm-up that is too short, or a horizon too short to
     reach steady state, biases every run alike, and no number of
     replications removes that bias.  Quadrupling ``n`` halves the width.
-    :func:`t_critical` computes ``t`` without scipy: exactly for up to 300
-    degrees of freedom (the closed-form Student-t distribution for whole
-    degrees of freedom, Abramowitz & Stegun 26.7.3-4, inverted by
-    bisection), and by the Cornish-Fisher expansion (A&S 26.7.5, error below
-    1e-9) beyond.  Any ``level`` strictly between 0 and 1 works.
+    :func:`t_critical` takes ``t`` from ``scipy.stats`` (imported on first use:
+    it takes a second or two to load, which a lesson that imports cxsim but runs
+    no experiment never pays).  Any ``level`` strictly between 0 and 1 works.
 
 Common random numbers (CRN)
     Every random stream of a run (arrivals, patience, each service time...)
@@ -75,7 +73,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
-from statistics import NormalDist
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -114,7 +111,6 @@ AUTO_POOL_MIN_ARRIVALS = 200_000
 BASELINE = "baseline"
 RUN_COLUMNS = ("replication", "seed", "policy")
 STAT_COLUMNS = ("mean", "std", "ci_low", "ci_high", "half_width", "n")
-_EXACT_DF_LIMIT = 300
 
 
 # --------------------------------------------------------------------------- statistics
@@ -122,33 +118,6 @@ def _check_level(level: float) -> float:
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(_("level must be strictly between 0 and 1, got {level!r}", level=level))
     return float(level)
-
-
-def _t_within(theta: float, df: int) -> float:
-    """P(|T| <= sqrt(df) tan(theta)) for Student's t with whole ``df`` >= 2 (A&S 26.7.3-4)."""
-    sin, cos = math.sin(theta), math.cos(theta)
-    cos2 = cos * cos
-    if df % 2 == 0:
-        term = total = 1.0
-        for k in range(1, df // 2):
-            term *= cos2 * (2 * k - 1) / (2 * k)
-            total += term
-        return sin * total
-    term = total = cos
-    for k in range(1, (df - 1) // 2):
-        term *= cos2 * (2 * k) / (2 * k + 1)
-        total += term
-    return 2.0 / math.pi * (theta + sin * total)
-
-
-def _cornish_fisher(df: int, level: float) -> float:
-    """Student-t quantile from the normal one (A&S 26.7.5); for large ``df``."""
-    z = NormalDist().inv_cdf((1.0 + level) / 2.0)
-    g1 = (z**3 + z) / 4
-    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
-    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
 
 
 @lru_cache(maxsize=1024)
@@ -163,19 +132,9 @@ def t_critical(df: int, level: float = 0.95) -> float:
     level = _check_level(level)
     if isinstance(df, bool) or not isinstance(df, numbers.Integral) or df < 1:
         raise ValueError(_("degrees of freedom must be a whole number >= 1, got {df!r}", df=df))
-    df = int(df)
-    if df == 1:
-        return math.tan(math.pi * level / 2.0)
-    if df > _EXACT_DF_LIMIT:
-        return _cornish_fisher(df, level)
-    low, high = 0.0, math.pi / 2.0
-    for _step in range(80):  # P(|T| <= t) grows with theta = atan(t / sqrt(df))
-        middle = (low + high) / 2.0
-        if _t_within(middle, df) < level:
-            low = middle
-        else:
-            high = middle
-    return math.sqrt(df) * math.tan((low + high) / 2.0)
+    from scipy.stats import t  # a second or two to import: only when an interval is drawn
+
+    return float(t.ppf((1.0 + level) / 2.0, int(df)))
 
 
 def _finite(values: Any) -> np.ndarray:
@@ -212,25 +171,23 @@ def confidence_interval(values: Iterable[float], level: float = 0.95) -> dict[st
 
 
 def _welch(policy: np.ndarray, baseline: np.ndarray, level: float) -> dict[str, Any]:
-    """Unpaired (Welch) interval of ``mean(policy) - mean(baseline)``.
-
-    The Welch-Satterthwaite degrees of freedom are rounded down (a slightly
-    wider, conservative interval) so that :func:`t_critical` stays exact.
-    """
+    """Unpaired (Welch) interval of ``mean(policy) - mean(baseline)``
+    (``scipy.stats.ttest_ind`` with unequal variances: Welch-Satterthwaite
+    degrees of freedom)."""
     n_p, n_b = policy.size, baseline.size
     difference = _mean(policy) - _mean(baseline)
     if n_p < 2 or n_b < 2:
         return {"mean_difference": difference, **_interval(difference, math.nan, 0, level),
                 "n": min(n_p, n_b)}
-    var_p, var_b = policy.var(ddof=1) / n_p, baseline.var(ddof=1) / n_b
-    standard_error = math.sqrt(var_p + var_b)
-    if standard_error == 0:
-        df = n_p + n_b - 2
-    else:
-        df = max(1, math.floor((var_p + var_b) ** 2
-                               / (var_p**2 / (n_p - 1) + var_b**2 / (n_b - 1))))
-    return {"mean_difference": difference,
-            **_interval(difference, standard_error, df, level), "n": min(n_p, n_b)}
+    if policy.var() == 0 and baseline.var() == 0:  # no spread at all: the difference is exact
+        return {"mean_difference": difference, "ci_low": difference, "ci_high": difference,
+                "half_width": 0.0, "n": min(n_p, n_b)}
+    from scipy.stats import ttest_ind
+
+    interval = ttest_ind(policy, baseline, equal_var=False).confidence_interval(level)
+    return {"mean_difference": difference, "ci_low": float(interval.low),
+            "ci_high": float(interval.high),
+            "half_width": float(interval.high - interval.low) / 2.0, "n": min(n_p, n_b)}
 
 
 def _significant(ci_low: float, ci_high: float) -> bool:

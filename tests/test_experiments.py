@@ -76,14 +76,6 @@ def test_t_critical_matches_published_tables(df, level, published):
     assert t_critical(df, level) == pytest.approx(published, abs=1e-4)
 
 
-def test_t_critical_is_continuous_where_the_method_changes():
-    # exact series up to 300 degrees of freedom, Cornish-Fisher beyond
-    for level in (0.90, 0.95, 0.99):
-        exact, expansion = t_critical(300, level), ex._cornish_fisher(300, level)
-        assert exact == pytest.approx(expansion, abs=1e-9)
-        assert t_critical(301, level) < exact
-
-
 @pytest.mark.parametrize("level", [0, 1, 1.5, -0.1, True, "0.95"])
 def test_a_level_outside_zero_one_is_refused(level):
     with pytest.raises(ValueError, match="level"):
