@@ -58,6 +58,7 @@ __all__ = [
     "NotebookFigure",
     "PERSIAN_FONT_FILE",
     "POLICY_COLOURS",
+    "plot_evaluation",
     "SHARE_KPIS",
     "kpi_axis_label",
     "kpi_unit",
@@ -868,4 +869,32 @@ def plot_differences(differences: pd.DataFrame, kpis: Sequence[str] | None = Non
     ]
     figure.legend(handles=legend, loc="outside lower center", ncols=2, fontsize="small")
     figure.suptitle(_("Difference from the reference (mean and confidence interval)"))
+    return figure
+
+
+def plot_evaluation(evaluation: Any) -> Figure:
+    """Profit against CSAT for a :class:`cxsim.challenge.Evaluation`: one point per
+    policy with its profit and CSAT confidence intervals, in the policy's colour."""
+    summary = evaluation.comparison.summary().set_index(["policy", "kpi"])
+    figure = NotebookFigure(figsize=(7.5, 5.0), layout="constrained")
+    ax = figure.subplots()
+    for name in evaluation.policies:
+        csat, profit = summary.loc[(name, "csat")], summary.loc[(name, "profit")]
+        x, y = csat["mean"] * 100, profit["mean"] / 1e6
+        xerr = [[x - csat["ci_low"] * 100], [csat["ci_high"] * 100 - x]]
+        yerr = [[y - profit["ci_low"] / 1e6], [profit["ci_high"] / 1e6 - y]]
+        colour = policy_colour(name)
+        ax.errorbar([x], [y], xerr=np.nan_to_num(xerr), yerr=np.nan_to_num(yerr), fmt="o",
+                    markersize=8, capsize=4, color=colour, label=name)
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 6),
+                    fontsize="small", color=colour)
+    ax.set_xlabel(_("CSAT (share satisfied, %)"))
+    ax.set_ylabel(_("Profit (million toman)"))
+    ax.grid(True, alpha=0.3, linewidth=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(fontsize="small", title=_("Policy"), loc="best")
+    n = evaluation.comparison.runs["replication"].nunique()
+    figure.suptitle(_("Profit against CSAT per policy\n(mean and 95% confidence interval "
+                      "over {n} replications)", n=n))
     return figure

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -205,3 +207,13 @@ def test_every_optional_dependency_is_pinned_exactly():
         for requirement in requirements:
             assert re.fullmatch(r"[A-Za-z0-9_.-]+(\[[a-z,]+\])?==[0-9][0-9A-Za-z.]*",
                                 requirement), (name, requirement)
+
+
+def test_the_class_standings_service_imports_no_lesson_widgets_or_pyplot():
+    # the service runs on the instructor's laptop for a whole class: domain code only
+    code = ("import sys, cxsim.classroom.server; "
+            "print(sorted(m for m in ('ipywidgets', 'matplotlib.pyplot', 'cxsim.lessons', "
+            "'cxsim.widgets') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT).stdout.strip()
+    assert loaded == "[]"

@@ -1,6 +1,6 @@
 """Class standings for the policy challenge (notebook 09, debrief in notebook 10).
 
-Teams submit their :class:`~cxsim.lessons.challenge.Policy` (lever values only);
+Teams submit their :class:`~cxsim.challenge.Policy` (lever values only);
 the class re-simulates every submission on its own fixed scenario and seeds
 (:class:`ClassConfig`) and ranks the teams by profit with 95% confidence intervals.
 

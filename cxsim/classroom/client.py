@@ -29,9 +29,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .. import challenge
+from ..challenge import Policy
 from ..i18n import _
-from ..lessons import challenge
-from ..lessons.challenge import Policy
 from .core import (
     ClassConfig,
     Classroom,

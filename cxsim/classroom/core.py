@@ -1,6 +1,6 @@
 """The class standings' one code path: check a submission, store it, evaluate it, rank.
 
-A team submits a :class:`~cxsim.lessons.challenge.Policy` (lever values), never
+A team submits a :class:`~cxsim.challenge.Policy` (lever values), never
 results.  :class:`Classroom` stores it (:class:`~cxsim.classroom.store.Store`) and
 re-simulates it on the class's fixed configuration (:class:`ClassConfig`: the
 scenario's replications, days and seeds, the same for every team, so replication
@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .. import challenge
+from ..challenge import WEEKLY_BUDGET, Policy, budget_check
 from ..experiments import SerialExecutor
 from ..i18n import _
-from ..lessons import challenge
-from ..lessons.challenge import WEEKLY_BUDGET, Policy, budget_check
 from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
 from .store import Store, SubmissionError, digest

@@ -8,8 +8,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..challenge import Policy
 from ..i18n import _
-from ..lessons.challenge import Policy
 from .client import ClassClient, current
 from .store import SubmissionError
 
