@@ -22,7 +22,7 @@ POOL ?= 2
 WHEELHOUSE ?= wheelhouse
 PIP_SOURCE = $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE))
 
-.PHONY: lab app classroom wheelhouse test unit notebooks lint bench clean system
+.PHONY: lab app classroom wheelhouse test unit notebooks lint bench plausibility clean system
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,6 +89,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/million.py
 	$(BIN)/python benchmarks/experiments.py
+
+# The plausibility card in docs/model.md: every bundled scenario over seeds 0-4 against
+# the targets of data/plausibility.yaml (about a minute; exits 2 if a check is out of range).
+plausibility: $(STAMP)
+	$(BIN)/python scripts/plausibility_card.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -170,7 +170,7 @@ def write(text: str) -> None:
         card = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: text, card,
                       flags=re.S)
     else:
-        card = card.rstrip("\n") + "\n\n## 8. The seed claims: what the model shows\n\n" + text + "\n"
+        card = card.rstrip("\n") + "\n\n## 9. The seed claims: what the model shows\n\n" + text + "\n"
     MODEL_CARD.write_text(card, encoding="utf-8")
 
 
