@@ -114,7 +114,9 @@ def calls_follow_profile(result: Result, touchpoint: str | None = None) -> float
 
     Without ``touchpoint``: journeys started after the warm-up (every journey is a
     customer's contact with the firm).  With one: every visit to that touchpoint
-    (repeat calls and redials included: what the line's staff see).
+    (repeat calls and redials included: what the line's staff see), against the
+    profile over the hours it is open (a customer who finds it closed comes back when
+    it opens, at an hour drawn from the same profile).
     """
     if touchpoint is None:
         contacts = _measured_journeys(result)
@@ -128,6 +130,12 @@ def calls_follow_profile(result: Result, touchpoint: str | None = None) -> float
     observed = np.bincount(hours, minlength=HOURS_PER_DAY) / len(times)
     counts = contacts["segment"].value_counts()
     expected = expected_hourly_shares(result.scenario, {str(k): int(v) for k, v in counts.items()})
+    if touchpoint is not None:
+        touchpoint_spec = result.scenario.touchpoint(touchpoint)
+        if touchpoint_spec.kind == "staffed":
+            open_hours = np.asarray(touchpoint_spec.open_hours[:HOURS_PER_DAY], dtype=bool)
+            expected = np.where(open_hours, expected, 0.0)
+            expected = expected / expected.sum()
     return float(100 * np.abs(observed - expected).max())
 
 

@@ -170,7 +170,8 @@ def write(text: str) -> None:
         card = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: text, card,
                       flags=re.S)
     else:
-        card = card.rstrip("\n") + "\n\n## 9. The seed claims: what the model shows\n\n" + text + "\n"
+        heading = "## 9. The seed claims: what the model shows"
+        card = card.rstrip("\n") + f"\n\n{heading}\n\n{text}\n"
     MODEL_CARD.write_text(card, encoding="utf-8")
 
 

@@ -29,17 +29,7 @@ TARGETS = load_targets()
 # Checks out of range under the current model (see the card in docs/model.md): reported
 # to the model's owner, not tuned away.  strict: the test fails once the model is fixed,
 # so this list is kept honest.
-OUT_OF_RANGE = {
-    ("retail_journey", "calls_follow_profile[support]"):
-        "support calls follow parcel deliveries, which arrive at any hour: largest gap "
-        "3.6 pp (3.2-4.2 over seeds 0-4), about 20% of support calls between 00:00 and "
-        "06:00 where the profile puts 3%",
-    ("airport_security", "csat_served"):
-        "46.6% of passengers (43.7-48.4% over seeds 0-4) remember security at 7+; surveys "
-        "find 60-68% satisfied",
-    ("airport_security", "nps"):
-        "NPS -35.2 (-39.2 to -32.7 over seeds 0-4); the target is -30 to +30",
-}
+OUT_OF_RANGE: dict[tuple[str, str], str] = {}
 
 
 @functools.cache
@@ -173,7 +163,8 @@ def test_service_costing_more_than_the_margin_fails():
 
 def test_hang_ups_felt_as_zero_make_most_bad_journeys_and_fail():
     # the model before issue 14: a hang-up scored 0, whatever the wait
-    result = bank_run({"behaviour.contact.abandon_penalty": 7.0})
+    result = bank_run({"behaviour.contact.abandon_penalty": 7.0,
+                       "behaviour.redial.probability": 0.0})
     share = plausibility.bad_from_hang_ups(result)
     assert share > 0.6
     assert not target("contact_centre", "bad_from_hang_ups").contains(share)
@@ -190,7 +181,7 @@ def test_redial_share_counts_redials_and_fails_when_every_caller_redials():
 
 def test_a_check_switched_off_passes_only_at_zero():
     row = target("contact_centre", "redial_share")
-    assert CHECKS["redial_share"].off(BANK)  # the bundled bank has redials off
+    assert CHECKS["redial_share"].off(BANK.with_overrides({"behaviour.redial.probability": 0}))
     redialling = BANK.with_overrides({"behaviour.redial.probability": 0.3})
     assert not CHECKS["redial_share"].off(redialling)
     assert Measured(row, (0.0, 0.0), off=True).passed
