@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import survey as surveys
 from .behaviour import customer_lifetime_value, leave_probability, remember_journey
 from .clock import DAYS_PER_YEAR, MINUTES_PER_DAY, MINUTES_PER_HOUR
 from .customer_base import segment_flows
@@ -31,6 +32,11 @@ __all__ = [
     "customers_from_journeys",
     "daily_timeseries",
     "experience_kpis",
+    "served_journeys",
+    "survey_sample",
+    "survey_kpis",
+    "remembered_csat",
+    "remembered_nps",
     "economic_kpis",
     "yearly_churn",
     "customer_flows",
@@ -257,6 +263,73 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
         "deterred": int((counters or {}).get("deterred", 0)),
     }
     return result
+
+
+def served_journeys(visits: pd.DataFrame, staffed: list[str]) -> np.ndarray:
+    """The ids of journeys served at a staffed touchpoint at least once: those a firm has a
+    closed contact for, and so sends a post-contact survey (:mod:`cxsim.survey`).  A
+    journey that only hung up (or only used self-service) is not among them."""
+    served = visits["served"].to_numpy() & visits["touchpoint"].isin(staffed).to_numpy()
+    return np.unique(visits["journey_id"].to_numpy()[served])
+
+
+def survey_sample(journeys: pd.DataFrame, visits: pd.DataFrame, staffed: list[str],
+                  window_start: float, response_rate: float, extremity_bias: float,
+                  generator: np.random.Generator) -> pd.DataFrame:
+    """The journeys that ended in the window (those the experience KPIs count), each with
+    ``served`` (a staffed contact closed it: surveyed), ``hung_up`` (it ended in a
+    hang-up) and ``answered`` (the customer answered the survey).
+
+    The generator draws one number for every journey of the run, in journey order
+    (:func:`cxsim.survey.draw_respondents`), after the run: the run's own random
+    streams are untouched.  A journey served and then hung up on a later call is both
+    ``served`` and ``hung_up``.
+    """
+    served = journeys["journey_id"].isin(served_journeys(visits, staffed)).to_numpy()
+    answered = surveys.draw_respondents(journeys["experienced_score"].to_numpy(), served,
+                                        response_rate, extremity_bias, generator)
+    sample = journeys.assign(served=served, hung_up=(journeys["status"] == "abandoned"),
+                             answered=answered)
+    measured = (sample["end_min"] >= window_start) & sample["memory_score"].notna()
+    return sample[measured]
+
+
+def survey_kpis(sample: pd.DataFrame) -> dict[str, float]:
+    """The remembered experience of served and of hung-up journeys, and what the survey
+    brings back, from :func:`survey_sample`.
+
+    ``csat_served``, ``nps_served``: ``csat`` and ``nps`` over journeys with a served
+    contact (those surveyed); ``csat_abandoned``: over journeys that ended in a
+    hang-up (never surveyed unless served on an earlier call); ``survey_csat``,
+    ``survey_nps``: over the answers, each the journey's experience when it ended,
+    before any follow-up call (``experienced_score``); ``survey_responses``: answers;
+    ``survey_response_rate``: answers over journeys surveyed.
+    """
+    served = sample[sample["served"]]
+    hung_up = sample[sample["hung_up"]]
+    answers = served.loc[served["answered"], "experienced_score"].to_numpy()
+    return {
+        "csat_served": remembered_csat(served),
+        "nps_served": remembered_nps(served),
+        "csat_abandoned": remembered_csat(hung_up),
+        "survey_csat": surveys.csat(answers),
+        "survey_nps": surveys.nps(answers),
+        "survey_responses": len(answers),
+        "survey_response_rate": len(answers) / len(served) if len(served) else np.nan,
+    }
+
+
+def remembered_csat(journeys: pd.DataFrame) -> float:
+    """``csat`` of :func:`experience_kpis` over these journeys."""
+    return float((journeys["memory_score"] >= 7).mean()) if len(journeys) else np.nan
+
+
+def remembered_nps(journeys: pd.DataFrame) -> float:
+    """``nps`` of :func:`experience_kpis` over these journeys."""
+    if not len(journeys):
+        return np.nan
+    recommend = journeys["recommend"].to_numpy()
+    return float(100 * ((recommend >= 9).mean() - (recommend <= 6).mean()))
 
 
 def _headcount(hourly_staff: tuple[int, ...]) -> float:

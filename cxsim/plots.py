@@ -50,7 +50,7 @@ from .i18n import (
     persian_digits,
     translate_name,
 )
-from .results import Result, kpi_label
+from .results import SURVEY_ROWS, Result, kpi_label
 
 __all__ = [
     "BASELINE_COLOUR",
@@ -68,6 +68,7 @@ __all__ = [
     "plot_hourly",
     "plot_kpi_comparison",
     "plot_simulation_vs_theory",
+    "plot_survey_vs_memory",
     "plot_sweep",
     "plot_wait_distribution",
     "policy_colour",
@@ -106,6 +107,7 @@ _BASELINE_NAMES = ("baseline",)
 SHARE_KPIS = frozenset({
     "p_wait", "service_level", "abandonment_rate", "utilisation", "completed_rate", "csat",
     "retention_rate", "churn_rate", "bad_journey_rate", "leave_after_bad",
+    "csat_served", "csat_abandoned", "survey_csat", "survey_response_rate",
 })
 #: KPIs in money (the scenarios' currency, toman), drawn in millions.
 MONEY_KPIS = frozenset({
@@ -114,6 +116,7 @@ MONEY_KPIS = frozenset({
 })
 _COUNT_KPIS = frozenset({
     "customers", "interactions", "referrals", "deterred", "follow_ups", "callbacks",
+    "survey_responses",
 })
 # Units of KPIs that are not shares ("%" for shares, "pp" for their differences).
 _KPI_UNITS = {
@@ -127,6 +130,9 @@ _KPI_UNITS = {
     "mean_wait_min": N_("min"),
     "mean_memory_score": N_("points, 0-10"),
     "nps": N_("points, -100 to 100"),
+    "nps_served": N_("points, -100 to 100"),
+    "survey_nps": N_("points, -100 to 100"),
+    "survey_responses": N_("answers"),
     **{kpi: N_("million toman") for kpi in MONEY_KPIS},
 }
 # KPIs whose label already names the unit, e.g. "Mean wait (min)".
@@ -704,6 +710,54 @@ def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure
     if np.isfinite(frame[["ci_low", "ci_high"]].to_numpy(dtype=float)).any():
         title += " " + _("(mean with confidence interval)")
     figure.suptitle(title)
+    return figure
+
+
+#: Bar colours of :func:`plot_survey_vs_memory` (Okabe & Ito): the remembered experience
+#: in blues and vermillion (hang-ups), the survey's answers in orange.
+_SURVEY_COLOURS = {"all": BASELINE_COLOUR, "served": "#56B4E9", "hung_up": "#D55E00",
+                   "answers": "#E69F00"}
+
+
+def plot_survey_vs_memory(result: Result) -> Figure:
+    """CSAT and NPS as the customers remember them and as the firm's survey reports them.
+
+    Two panels (CSAT in %, NPS in points), four bars each, from
+    :meth:`Result.survey_table`: the remembered experience of all journeys, of served
+    journeys (the ones the firm surveys), of journeys that ended in a hang-up (never
+    surveyed), and the survey's answers; each bar's label counts its journeys or
+    answers.  ``result`` needs a scenario with a ``behaviour:`` section.
+    """
+    function = "plot_survey_vs_memory"
+    if not isinstance(result, Result):
+        raise TypeError(_("{function}: expected a Result, got {kind}", function=function,
+                          kind=type(result).__name__))
+    summary = result.survey_summary()
+    if int(summary["count"].sum()) == 0:
+        raise _empty(function, _("the survey table"))
+    names = list(summary.index)
+    labels = [_wrap(_(SURVEY_ROWS[name]), 12) + "\n"
+              + _("(n = {count:,})", count=int(summary.at[name, "count"])) for name in names]
+    colours = [_SURVEY_COLOURS[name] for name in names]
+    positions = np.arange(len(names))
+    figure, axes = _figure(1, 2, width=11.0, height=4.8)
+    for ax, kpi in zip(axes, ("csat", "nps"), strict=True):
+        values = summary[kpi].to_numpy(dtype=float)
+        bars = ax.bar(positions, np.nan_to_num(values), color=colours, width=0.7)
+        shown = [localise_digits("-" if np.isnan(v) else f"{100 * v:.0f}%" if kpi == "csat"
+                                 else f"{v:+.0f}") for v in values]
+        ax.bar_label(bars, shown, padding=2, fontsize="small")
+        ax.set_xticks(positions, labels, fontsize="small")
+        ax.grid(False, axis="x")
+        ax.set_ylabel(_wrap(kpi_axis_label(kpi)))
+        ax.set_title(_wrap(kpi_label(kpi)), fontsize="medium")
+        _format_axis(ax, kpi)
+        if kpi == "csat":
+            ax.set_ylim(0, 1.08)  # room for a label above a full bar
+        else:
+            ax.set_ylim(-115, 115)
+            ax.axhline(0.0, color=_NEUTRAL, linewidth=0.8)
+    figure.suptitle(_("What customers remember, and what the survey reports"))
     return figure
 
 

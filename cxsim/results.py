@@ -5,14 +5,17 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import metrics, survey
 from .i18n import N_, _, currency_name, localise_digits
 from .records import Records
+from .rng import stream_seed
 from .scenario import Scenario
 
-__all__ = ["Result", "KPI_LABELS", "kpi_label", "format_kpi", "kpi_comparison"]
+__all__ = ["Result", "KPI_LABELS", "SURVEY_KPIS", "SURVEY_ROWS", "kpi_label", "format_kpi",
+           "kpi_comparison"]
 
 # Machine names of KPIs and the (translatable) labels people read.
 KPI_LABELS = {
@@ -27,6 +30,13 @@ KPI_LABELS = {
     "staff_hours": N_("Staff hours"),
     "csat": N_("CSAT (share satisfied)"),
     "nps": N_("Net Promoter Score"),
+    "csat_served": N_("CSAT of served journeys (remembered)"),
+    "nps_served": N_("NPS of served journeys (remembered)"),
+    "csat_abandoned": N_("CSAT of hung-up journeys (remembered)"),
+    "survey_csat": N_("Survey CSAT (answers)"),
+    "survey_nps": N_("Survey NPS (answers)"),
+    "survey_responses": N_("Survey answers"),
+    "survey_response_rate": N_("Survey response rate"),
     "mean_memory_score": N_("Remembered experience (0-10)"),
     "bad_journey_rate": N_("Journeys remembered as bad"),
     "retention_rate": N_("Stayed after a journey"),
@@ -57,8 +67,27 @@ def kpi_label(name: str) -> str:
 
 SHARE_KPIS = {"p_wait", "service_level", "abandonment_rate", "utilisation", "completed_rate",
               "csat", "bad_journey_rate", "retention_rate", "churn_rate", "leave_after_bad",
-              "churn_per_year"}
-COUNT_KPIS = {"customers", "interactions", "referrals", "deterred", "follow_ups", "callbacks"}
+              "churn_per_year", "csat_served", "csat_abandoned", "survey_csat",
+              "survey_response_rate"}
+COUNT_KPIS = {"customers", "interactions", "referrals", "deterred", "follow_ups",
+              "callbacks", "survey_responses"}
+NPS_KPIS = {"nps", "nps_served", "survey_nps"}
+#: What the firm's post-contact survey brings back, beside the remembered experience of
+#: served and hung-up journeys (:meth:`Result.survey_table`).  :func:`kpi_comparison`
+#: leaves them out unless asked (``survey=True``): a lesson shows them on purpose.
+SURVEY_KPIS = ("csat_served", "nps_served", "csat_abandoned", "survey_csat", "survey_nps",
+               "survey_responses", "survey_response_rate")
+#: The rows of :meth:`Result.survey_table`: three views of the remembered experience
+#: and the survey's answers.
+SURVEY_ROWS = {
+    "all": N_("remembered, all journeys"),
+    "served": N_("remembered, served"),
+    "hung_up": N_("remembered, hung up"),
+    "answers": N_("survey answers"),
+}
+# The stream the survey draws from: a purpose of its own, after the run, so the run's
+# random numbers are untouched (cxsim.rng.stream_seed).
+SURVEY_STREAM = "survey"
 MONEY_KPIS = {"revenue", "relationship_revenue", "staff_cost", "training_cost", "follow_up_cost",
               "callback_cost",
               "cost", "customer_equity", "profit", "clv"}
@@ -86,21 +115,25 @@ def format_kpi(name: str, value: float, currency: str = "toman") -> str:
         text = f"{value:,.0f}"
     elif name in MONEY_KPIS:
         text = f"{value:,.0f} {currency_name(currency)}"
-    elif name == "nps":
+    elif name in NPS_KPIS:
         text = f"{value:+.1f}"
     else:
         text = f"{value:.2f}"
     return localise_digits(text)
 
 
-def kpi_comparison(results: dict[str, Result]) -> pd.DataFrame:
-    """KPIs of several runs side by side (a column per run), formatted for reading."""
+def kpi_comparison(results: dict[str, Result], *, survey: bool = False) -> pd.DataFrame:
+    """KPIs of several runs side by side (a column per run), formatted for reading.
+
+    The survey's KPIs (:data:`SURVEY_KPIS`) show only with ``survey=True``.
+    """
     columns = {}
     for label, result in results.items():
         economics = result.scenario.economics
         currency = economics.currency if economics is not None else "toman"
         columns[label] = {kpi_label(name): format_kpi(name, value, currency)
-                          for name, value in result.kpis().items()}
+                          for name, value in result.kpis().items()
+                          if survey or name not in SURVEY_KPIS}
     frame = pd.DataFrame(columns)
     frame.index.name = _("KPI")
     return frame
@@ -181,7 +214,6 @@ class Result:
 
     def _staff_minutes(self) -> dict[str, float]:
         """Staffed minutes per touchpoint inside the measured window, from the schedule."""
-        import numpy as np
 
         start, end = self.window
         edges = np.arange(np.floor(start / 60) * 60, end + 60, 60.0)
@@ -234,6 +266,7 @@ class Result:
         }
         if self.scenario.behaviour is not None:
             result.update(metrics.experience_kpis(self.journeys, start, self.records.counters))
+            result.update(metrics.survey_kpis(self.survey_sample))
         if self.scenario.economics is not None:
             result.update(metrics.economic_kpis(
                 self.scenario, self.journeys, table, start, self.records.end_min,
@@ -250,7 +283,58 @@ class Result:
         return metrics.morale_effect(self.interactions, self.journeys, behaviour.memory,
                                      self.window[0])
 
+    @cached_property
+    def survey_sample(self) -> pd.DataFrame:
+        """The journeys that ended in the measured window, each marked ``served`` (a
+        staffed contact closed it, so the firm surveyed it), ``hung_up`` and
+        ``answered`` (see :func:`cxsim.metrics.survey_sample`).  The respondents are
+        drawn after the run from a stream of the run's seed: the same seed gives the
+        same respondents, and the run itself is the same with or without a survey."""
+        behaviour = self.scenario.behaviour
+        if behaviour is None:
+            raise ValueError(_("a survey needs a scenario with a behaviour: section"))
+        generator = np.random.default_rng(stream_seed(self.seed, SURVEY_STREAM))
+        return metrics.survey_sample(self.journeys, self.interactions, self._staffed,
+                                     self.window[0], behaviour.survey.response_rate,
+                                     behaviour.survey.extremity_bias, generator)
+
+    def survey_summary(self) -> pd.DataFrame:
+        """:meth:`survey_table` in machine names: rows ``all``, ``served``, ``hung_up``
+        (the remembered experience) and ``answers`` (the survey); columns ``csat``
+        (share), ``nps`` (points) and ``count`` (journeys or answers)."""
+        sample = self.survey_sample
+        served = sample[sample["served"]]
+        hung_up = sample[sample["hung_up"]]
+        answers = served.loc[served["answered"], "experienced_score"].to_numpy()
+        rows = {
+            "all": (metrics.remembered_csat(sample), metrics.remembered_nps(sample),
+                    len(sample)),
+            "served": (metrics.remembered_csat(served), metrics.remembered_nps(served),
+                       len(served)),
+            "hung_up": (metrics.remembered_csat(hung_up), metrics.remembered_nps(hung_up),
+                        len(hung_up)),
+            "answers": (survey.csat(answers), survey.nps(answers), len(answers)),
+        }
+        return pd.DataFrame.from_dict(rows, orient="index", columns=["csat", "nps", "count"])
+
+    def survey_table(self) -> pd.DataFrame:
+        """CSAT (%), NPS (points) and how many journeys or answers each counts: the
+        remembered experience of all journeys that ended in the window, of those served
+        (the ones the firm surveys), of those that ended in a hang-up, and what the
+        firm's post-contact survey brings back (:mod:`cxsim.survey`).  A lesson that
+        shows CSAT says which of these it shows."""
+        summary = self.survey_summary()
+        table = pd.DataFrame({
+            _("CSAT (%)"): (100 * summary["csat"]).round(1),
+            _("NPS (points)"): summary["nps"].round(1),
+            _("journeys or answers"): summary["count"],
+        })
+        table.index = [_(SURVEY_ROWS[name]) for name in summary.index]
+        table.index.name = _("who is counted")
+        return table
+
     def kpi_table(self) -> pd.Series:
         """The KPIs with readable labels and units, formatted for reading: what a notebook
-        prints (use :meth:`kpis` for the numbers themselves)."""
+        prints (use :meth:`kpis` for the numbers themselves; the survey's are in
+        :meth:`survey_table`)."""
         return kpi_comparison({self.policy or _("baseline"): self}).iloc[:, 0]

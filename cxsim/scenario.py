@@ -431,6 +431,13 @@ class MoraleParameters(_Model):
     reference_morale: Probability
 
 
+class SurveyParameters(_Model):
+    """The firm's post-contact survey (:mod:`cxsim.survey`): it measures, it changes nothing."""
+
+    response_rate: Probability
+    extremity_bias: Weight
+
+
 class TouchpointDefaults(_Model):
     courtesy: Probability
     courtesy_sd: Weight
@@ -456,6 +463,7 @@ class Behaviour(_Model):
     retention: RetentionParameters
     word_of_mouth: WordOfMouthParameters
     morale: MoraleParameters
+    survey: SurveyParameters
     touchpoint_defaults: TouchpointDefaults
     segment_defaults: SegmentDefaults
 

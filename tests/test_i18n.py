@@ -8,6 +8,7 @@ placeholders) and dynamically (real code paths run in Persian record no miss).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import string
@@ -272,6 +273,9 @@ def _fa_code_paths() -> None:
     lean = cxsim.simulate("contact_centre", policy="lean", seed=0, days=1)
     base.kpi_table()
     cxsim.kpi_comparison({"a": base, "b": lean})
+    cxsim.kpi_comparison({"a": base}, survey=True)
+    base.survey_table()
+    plots.plot_survey_vs_memory(base).savefig(io.BytesIO(), format="png")
     kpi_frame({"a": base, "b": lean})
     plots.plot_hourly([base, lean])
     plots.plot_wait_distribution({None: base, "lean": lean})
