@@ -65,7 +65,7 @@ def test_support_courtesy_lifts_support_score_and_journey_csat(dashboard):
 def test_in_house_support_and_fewer_agents(dashboard):
     in_house, _ = dashboard.update(support_operator="in_house")
     assert in_house.loc[SUPPORT, DIFF] > 0
-    fewer, _ = dashboard.update(support_staff=1)
+    fewer, _ = dashboard.update(support_staff=-1)  # one agent at every open hour, not two
     assert fewer.loc[SUPPORT, DIFF] < 0
 
 
