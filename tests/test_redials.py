@@ -78,11 +78,10 @@ def test_no_parameter_set_makes_a_retrial_storm():
 
 
 def test_without_redials_nothing_changes():
-    """Redials off (the default) draws no random number: the bank's run is the same call
+    """Redials off (probability 0) draw no random number: the bank's run is the same call
     for call as a run that never heard of redials (the engine stays Erlang A without
     behaviour, tests/test_against_theory.py)."""
-    bank = load_scenario("contact_centre")
-    assert bank.behaviour.redial.probability == 0
+    bank = load_scenario("contact_centre").with_overrides({"behaviour.redial.probability": 0})
     off = cxsim.simulate(bank, seed=2, days=3)
     assert off.journeys["redials"].sum() == 0
     never = cxsim.simulate(bank.with_overrides({"behaviour.redial.max_redials": 0}),

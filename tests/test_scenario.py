@@ -77,7 +77,8 @@ def test_every_bundled_scenario_and_policy_loads():
 def test_policy_overrides_reach_the_named_touchpoint_only():
     scenario = load_scenario("retail_journey")
     better = scenario.with_policy("better_support")
-    assert better.touchpoint("support").staff == 4
+    assert better.touchpoint("support").hourly_staff[10] == 4
+    assert better.touchpoint("support").hourly_staff[3] == 0  # still closed at night
     assert better.touchpoint("store") == scenario.touchpoint("store")
 
 
