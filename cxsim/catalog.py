@@ -10,6 +10,8 @@ True
 
 from __future__ import annotations
 
+import csv
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,15 +20,50 @@ from typing import Any
 import yaml
 
 from .i18n import _
-from .scenario import Scenario, ScenarioError, validate_scenario
+from .scenario import Scenario, ScenarioError
+from .scenario import validate_scenario as _validate
 
-__all__ = ["data_dir", "list_scenarios", "load_scenario", "scenario_path"]
+__all__ = ["data_dir", "list_scenarios", "load_scenario", "read_column", "scenario_path",
+           "validate_scenario"]
 
 
 def data_dir() -> Path:
     """The ``data/`` folder (override with the ``CXSIM_DATA`` environment variable)."""
     override = os.environ.get("CXSIM_DATA")
     return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+
+
+@functools.cache
+def _read_defaults(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def read_column(file: str, column: str) -> tuple[float, ...]:
+    """The positive numbers of one column of a CSV file under ``data/`` (an empirical
+    distribution's sample); ValueError naming the file and what is allowed."""
+    folder = data_dir()
+    path = folder / file
+    if not path.is_file():
+        raise ValueError(f"no such data file {file!r} under {folder}")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = list(rows[0]) if rows else []
+    if column not in columns:
+        raise ValueError(f"column {column!r} not in {file}; allowed: {', '.join(columns)}")
+    try:
+        values = tuple(float(row[column]) for row in rows)
+    except ValueError as exc:
+        raise ValueError(f"non-numeric value in {file}: {exc}") from None
+    if not values or min(values) <= 0:
+        raise ValueError(f"{file} column {column!r} needs positive values")
+    return values
+
+
+def validate_scenario(data: Any, *, source: str = "<mapping>") -> Scenario:
+    """Check parsed YAML against the schema, with ``data/defaults.yaml`` filling the
+    sections it opens and empirical samples read from ``data/``."""
+    return _validate(data, source=source, defaults=_read_defaults(data_dir() / "defaults.yaml"),
+                     read_column=read_column)
 
 
 def list_scenarios() -> list[str]:

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import copy
 import difflib
-import functools
 import math
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Context
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +25,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -91,6 +90,8 @@ def _integral_to_int(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+#: Reads an empirical distribution's values: (file under data/, column) -> values.
+ColumnReader = Callable[[str, str], tuple[float, ...]]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Score = Annotated[float, Field(ge=0, le=MAX_SCORE, allow_inf_nan=False)]
 Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
@@ -159,25 +160,11 @@ class EmpiricalSpec(_Model):
             return data
         if "file" not in data or "column" not in data:
             return data
-        data_dir = Path((info.context or {}).get("data_dir", "."))
-        path = data_dir / str(data["file"])
-        if not path.is_file():
-            raise ValueError(f"no such data file {str(data['file'])!r} under {data_dir}")
-        import csv
-
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        columns = list(rows[0]) if rows else []
-        if data["column"] not in columns:
-            raise ValueError(
-                f"column {data['column']!r} not in {data['file']}; allowed: {', '.join(columns)}"
-            )
-        try:
-            values = tuple(float(row[data["column"]]) for row in rows)
-        except ValueError as exc:
-            raise ValueError(f"non-numeric value in {data['file']}: {exc}") from None
-        if not values or min(values) <= 0:
-            raise ValueError(f"{data['file']} column {data['column']!r} needs positive values")
+        read_column = (info.context or {}).get("read_column")
+        if read_column is None:  # the schema reads no files: the catalogue hands a reader in
+            raise ValueError(_("an empirical distribution's file is read when the scenario "
+                               "is loaded (cxsim.load_scenario); give its values instead"))
+        values = read_column(str(data["file"]), str(data["column"]))
         return {**data, "values": values}
 
     def build(self) -> dists.Distribution:
@@ -549,6 +536,8 @@ class Scenario(_Model):
     levers: Levers | None = None
     policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
     source: str = Field(default="<mapping>", exclude=True)
+    # what it was validated with (defaults, the file reader): its variants use them too
+    _inputs: tuple[Mapping[str, Any], ColumnReader | None] = PrivateAttr(default=({}, None))
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -704,7 +693,9 @@ class Scenario(_Model):
         addressed by name."""
         raw = self.model_dump(mode="json", exclude={"source"})
         merged = apply_overrides(raw, overrides, source=self.source, path=path)
-        return validate_scenario(merged, source=self.source, prefix=path)
+        defaults, read_column = self._inputs
+        return validate_scenario(merged, source=self.source, defaults=defaults,
+                                 read_column=read_column, prefix=path)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -865,11 +856,16 @@ def _describe(error: Mapping[str, Any]) -> str:
 
 
 def validate_scenario(
-    data: Any, *, source: str = "<mapping>", data_dir: Path | None = None, prefix: str = ""
+    data: Any, *, source: str = "<mapping>", defaults: Mapping[str, Any] | None = None,
+    read_column: ColumnReader | None = None, prefix: str = "",
 ) -> Scenario:
     """Check ``data`` (parsed YAML) and return a frozen :class:`Scenario`.
 
-    Raises :class:`ScenarioError` for the first problem found.
+    This module reads no files: ``defaults`` (the parsed ``data/defaults.yaml``) fill
+    the sections the scenario opens, and ``read_column(file, column)`` reads an
+    empirical distribution's values; :func:`cxsim.load_scenario` hands both in.  The
+    scenario keeps them, so its variants (:meth:`Scenario.with_overrides`) are
+    validated alike.  Raises :class:`ScenarioError` for the first problem found.
     """
     if data is None:
         raise ScenarioError(source, "", _("the scenario is empty; expected a mapping with "
@@ -878,8 +874,9 @@ def validate_scenario(
     if not isinstance(data, Mapping):
         raise ScenarioError(source, "", _("expected a mapping of fields, got {kind}",
                                           kind=type(data).__name__))
-    context = {"data_dir": data_dir or _default_data_dir()}
-    data = _with_defaults(data, source)
+    defaults = {} if defaults is None else defaults
+    context = {"read_column": read_column}
+    data = _with_defaults(data, source, defaults)
     try:
         scenario = Scenario.model_validate({**data, "source": source}, context=context)
     except _FieldError as problem:
@@ -899,6 +896,7 @@ def validate_scenario(
             raise ScenarioError(source, parent, _("required fields are missing: {fields}",
                                                   fields=", ".join(map(str, missing)))) from None
         raise ScenarioError(source, path, _describe(first)) from None
+    scenario._inputs = (defaults, read_column)
     if not prefix:
         # Apply every policy once now, so a typo in a policy fails at load time.
         for name, overrides in scenario.policies.items():
@@ -908,7 +906,8 @@ def validate_scenario(
     return scenario
 
 
-def _with_defaults(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+def _with_defaults(data: Mapping[str, Any], source: str, defaults: Mapping[str, Any]
+                   ) -> dict[str, Any]:
     """Fill the behaviour, economics and levers sections from ``data/defaults.yaml``.
 
     Only sections the scenario opens are filled (a ``behaviour:`` section also
@@ -916,7 +915,6 @@ def _with_defaults(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     """
     data = dict(data)
     wants_behaviour = data.get("behaviour") is not None
-    defaults = _defaults()
     for section in ("behaviour", "economics", "levers"):
         present = section in data and data[section] is not None
         if not (present or (wants_behaviour and section != "behaviour")):
@@ -925,7 +923,7 @@ def _with_defaults(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         if not isinstance(given, Mapping):
             raise ScenarioError(source, section, _("must be a mapping of fields, got {value!r}",
                                                    value=shown(given)))
-        merged = copy.deepcopy(defaults[section])
+        merged = copy.deepcopy(dict(defaults.get(section) or {}))
         _deep_update(merged, given)
         data[section] = merged
     return data
@@ -937,17 +935,6 @@ def _deep_update(base: dict[str, Any], given: Mapping[str, Any]) -> None:
             _deep_update(base[key], value)
         else:
             base[key] = value
-
-
-def _defaults() -> dict[str, Any]:
-    return _read_defaults(_default_data_dir() / "defaults.yaml")
-
-
-@functools.cache
-def _read_defaults(path: Path) -> dict[str, Any]:
-    import yaml
-
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _within(prefix: str, path: str) -> str:
@@ -968,12 +955,6 @@ def _most_useful(errors: list[Mapping[str, Any]]) -> Mapping[str, Any]:
         return extra[0]
     return max(errors, key=lambda error: len(_format_path(tuple(error["loc"])).split(".")) +
                _format_path(tuple(error["loc"])).count("["))
-
-
-def _default_data_dir() -> Path:
-    from .catalog import data_dir
-
-    return data_dir()
 
 
 # --------------------------------------------------------------------------- overrides

@@ -203,18 +203,18 @@ def test_an_established_base_needs_every_segment_base():
     data = _bank_data()
     del data["segments"][1]["base"]
     with pytest.raises(ScenarioError, match=r"segments\[1\]\.base"):
-        cxsim.scenario.validate_scenario(data, source="bank.yaml")
+        cxsim.catalog.validate_scenario(data, source="bank.yaml")
 
 
 def test_newcomers_cannot_outnumber_the_segment_journeys():
     data = _bank_data()
     data["segments"][0]["base"]["new_per_day"] = 500
     with pytest.raises(ScenarioError, match=r"new_per_day.*fewer than"):
-        cxsim.scenario.validate_scenario(data, source="bank.yaml")
+        cxsim.catalog.validate_scenario(data, source="bank.yaml")
 
 
 def test_a_segment_base_needs_an_established_firm():
     data = _bank_data()
     data["customer_base"] = "opening"
     with pytest.raises(ScenarioError, match=r"segments\[0\]\.base.*established"):
-        cxsim.scenario.validate_scenario(data, source="bank.yaml")
+        cxsim.catalog.validate_scenario(data, source="bank.yaml")

@@ -161,20 +161,42 @@ def test_import_cxsim_stays_light_of_plotting_and_widgets():
     assert not (_imports(package) & heavy)
 
 
-# Upstream layers never import downstream ones.
-LAYERS = ["i18n", "distributions", "rng", "scenario", "catalog", "records", "model", "metrics",
-          "results", "simulation"]
+# Every module of cxsim, upstream first: a module imports only modules before it, and
+# none is exempt.  (The classroom's service imports neither lessons nor widgets: see
+# test_the_class_standings_service_imports_no_lesson_widgets_or_pyplot.)
+LAYERS = ["i18n", "clock", "distributions", "rng", "scenario", "catalog", "rota", "records",
+          "customer_base", "behaviour", "lean_process", "model_behaviour", "model", "survey",
+          "metrics", "results", "simulation", "theory", "experiments", "challenge",
+          "plausibility", "plots", "widgets", "classroom", "lessons", "cli", "__main__"]
+PACKAGES = {"classroom", "lessons"}
+
+
+def _layer_of(module: str) -> str:
+    """The layer of an imported cxsim module: its top-level name under cxsim."""
+    return module.removeprefix("cxsim.").split(".")[0]
+
+
+def _module_files(layer: str) -> list[Path]:
+    if layer in PACKAGES:
+        return sorted((ROOT / "cxsim" / layer).glob("*.py"))
+    return [ROOT / "cxsim" / f"{layer}.py"]
+
+
+def test_every_module_has_a_layer():
+    found = {path.stem for path in (ROOT / "cxsim").glob("*.py")} - {"__init__"}
+    found |= {path.name for path in (ROOT / "cxsim").iterdir()
+              if path.is_dir() and (path / "__init__.py").exists()}
+    assert found == set(LAYERS)
 
 
 def test_layers_import_only_upstream():
-    for index, module in enumerate(LAYERS):
-        path = ROOT / "cxsim" / f"{module}.py"
-        downstream = {f"cxsim.{name}" for name in LAYERS[index + 1:]}
-        found = _imports(path) & downstream
-        # scenario reads the data folder through catalog lazily, only to find data_dir
-        if module == "scenario":
-            found -= {"cxsim.catalog"}
-        assert not found, f"{module} imports downstream {found}"
+    for index, layer in enumerate(LAYERS):
+        downstream = set(LAYERS[index + 1:])
+        for path in _module_files(layer):
+            imported = {_layer_of(name) for name in _imports(path)
+                        if name.startswith("cxsim.") and name != "cxsim."}
+            found = imported & downstream
+            assert not found, f"{path.relative_to(ROOT)} imports downstream {found}"
 
 
 def test_ci_runs_exactly_the_readme_test_command():
@@ -217,3 +239,8 @@ def test_the_class_standings_service_imports_no_lesson_widgets_or_pyplot():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=ROOT).stdout.strip()
     assert loaded == "[]"
+
+
+def test_the_scenario_schema_reads_no_files():
+    # catalog reads data/ (defaults, empirical samples) and hands them in: no import circle
+    assert not _imports(ROOT / "cxsim" / "scenario.py") & {"yaml", "csv", "cxsim.catalog"}

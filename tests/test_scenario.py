@@ -261,3 +261,18 @@ def test_behaviour_sections_get_the_same_clear_errors(tmp_path, overrides, path,
     assert f": {path}: " in message, message
     for word in words:
         assert word in message, message
+
+
+def test_a_scenario_keeps_its_defaults_and_reader_for_its_variants():
+    retail = load_scenario("retail_journey")
+    support = retail.with_overrides({"touchpoints.support.staff": 3})
+    assert support.touchpoint("support").service_min.values == \
+        retail.touchpoint("support").service_min.values
+    plain = load_scenario({"name": "q", "horizon_days": 1, "arrivals": {"rate_per_hour": 5},
+                           "segments": [{"name": "s", "share": 1, "journey": "j"}],
+                           "touchpoints": [{"name": "t", "kind": "staffed", "staff": 1,
+                                            "service_min": {"dist": "exponential",
+                                                            "mean": 5}}],
+                           "journeys": [{"name": "j", "steps": [{"touchpoint": "t"}]}]})
+    # opening a behaviour section on a variant fills it from data/defaults.yaml
+    assert plain.with_overrides({"behaviour": {}}).behaviour.redial.max_redials == 2
