@@ -50,6 +50,7 @@ from .i18n import (
     persian_digits,
     translate_name,
 )
+from .kpis import KPIS, names_of
 from .results import SURVEY_ROWS, Result, kpi_label
 
 __all__ = [
@@ -104,39 +105,15 @@ _NEUTRAL = "#555555"
 _BASELINE_NAMES = ("baseline",)
 
 #: KPIs that are shares in [0, 1], drawn on percent axes.
-SHARE_KPIS = frozenset({
-    "p_wait", "service_level", "abandonment_rate", "utilisation", "completed_rate", "csat",
-    "retention_rate", "churn_rate", "bad_journey_rate", "leave_after_bad",
-    "csat_served", "csat_abandoned", "survey_csat", "survey_response_rate",
-})
+SHARE_KPIS = names_of("share")
 #: KPIs in money (the scenarios' currency, toman), drawn in millions.
-MONEY_KPIS = frozenset({
-    "revenue", "cost", "profit", "staff_cost", "training_cost", "follow_up_cost",
-    "callback_cost", "clv", "customer_equity", "relationship_revenue",
-})
-_COUNT_KPIS = frozenset({
-    "customers", "interactions", "referrals", "deterred", "follow_ups", "callbacks",
-    "survey_responses",
-})
+MONEY_KPIS = names_of("money")
+_COUNT_KPIS = names_of("count")
 # Units of KPIs that are not shares ("%" for shares, "pp" for their differences).
-_KPI_UNITS = {
-    "customers": N_("people"),
-    "interactions": N_("visits"),
-    "referrals": N_("people"),
-    "deterred": N_("people"),
-    "follow_ups": N_("calls"),
-    "callbacks": N_("calls"),
-    "staff_hours": N_("h"),
-    "mean_wait_min": N_("min"),
-    "mean_memory_score": N_("points, 0-10"),
-    "nps": N_("points, -100 to 100"),
-    "nps_served": N_("points, -100 to 100"),
-    "survey_nps": N_("points, -100 to 100"),
-    "survey_responses": N_("answers"),
-    **{kpi: N_("million toman") for kpi in MONEY_KPIS},
-}
+_KPI_UNITS = {**{name: kpi.unit for name, kpi in KPIS.items() if kpi.unit is not None},
+              **{kpi: N_("million toman") for kpi in MONEY_KPIS}}
 # KPIs whose label already names the unit, e.g. "Mean wait (min)".
-_LABEL_HAS_UNIT = frozenset({"mean_wait_min", "mean_memory_score"})
+_LABEL_HAS_UNIT = frozenset(name for name, kpi in KPIS.items() if kpi.label_has_unit)
 # Long axis labels are wrapped onto lines of about this many characters.
 _WRAP = 34
 

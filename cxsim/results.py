@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import metrics, survey
 from .i18n import N_, _, currency_name, localise_digits
+from .kpis import KPI_LABELS, names_of
 from .records import Records
 from .rng import stream_seed
 from .scenario import Scenario
@@ -17,61 +18,14 @@ from .scenario import Scenario
 __all__ = ["Result", "KPI_LABELS", "SURVEY_KPIS", "SURVEY_ROWS", "kpi_label", "format_kpi",
            "kpi_comparison"]
 
-# Machine names of KPIs and the (translatable) labels people read.
-KPI_LABELS = {
-    "customers": N_("Customers"),
-    "interactions": N_("Touchpoint visits"),
-    "mean_wait_min": N_("Mean wait (min)"),
-    "p_wait": N_("Share who waited"),
-    "service_level": N_("Service level (answered within target)"),
-    "abandonment_rate": N_("Abandonment rate"),
-    "utilisation": N_("Staff utilisation"),
-    "completed_rate": N_("Journeys completed"),
-    "staff_hours": N_("Staff hours"),
-    "csat": N_("CSAT (share satisfied)"),
-    "nps": N_("Net Promoter Score"),
-    "csat_served": N_("CSAT of served journeys (remembered)"),
-    "nps_served": N_("NPS of served journeys (remembered)"),
-    "csat_abandoned": N_("CSAT of hung-up journeys (remembered)"),
-    "survey_csat": N_("Survey CSAT (answers)"),
-    "survey_nps": N_("Survey NPS (answers)"),
-    "survey_responses": N_("Survey answers"),
-    "survey_response_rate": N_("Survey response rate"),
-    "mean_memory_score": N_("Remembered experience (0-10)"),
-    "bad_journey_rate": N_("Journeys remembered as bad"),
-    "retention_rate": N_("Stayed after a journey"),
-    "churn_rate": N_("Left after a journey"),
-    "leave_after_bad": N_("Left after a bad journey"),
-    "referrals": N_("Referred customers"),
-    "deterred": N_("Prospects put off"),
-    "follow_ups": N_("Follow-up calls"),
-    "callbacks": N_("Callbacks made"),
-    "churn_per_year": N_("Yearly churn"),
-    "revenue": N_("Revenue"),
-    "relationship_revenue": N_("of which relationship margin"),
-    "staff_cost": N_("Staff cost"),
-    "training_cost": N_("Training cost"),
-    "follow_up_cost": N_("Follow-up cost"),
-    "callback_cost": N_("Callback cost"),
-    "cost": N_("Total cost"),
-    "customer_equity": N_("Customer equity gained or lost"),
-    "profit": N_("Profit"),
-    "clv": N_("Customer lifetime value"),
-}
-
-
 def kpi_label(name: str) -> str:
     """The label of a KPI in the current language."""
     return _(KPI_LABELS.get(name, name))
 
 
-SHARE_KPIS = {"p_wait", "service_level", "abandonment_rate", "utilisation", "completed_rate",
-              "csat", "bad_journey_rate", "retention_rate", "churn_rate", "leave_after_bad",
-              "churn_per_year", "csat_served", "csat_abandoned", "survey_csat",
-              "survey_response_rate"}
-COUNT_KPIS = {"customers", "interactions", "referrals", "deterred", "follow_ups",
-              "callbacks", "survey_responses"}
-NPS_KPIS = {"nps", "nps_served", "survey_nps"}
+# The kinds of KPI, each written its own way (cxsim.kpis, the one registry).
+SHARE_KPIS, COUNT_KPIS = names_of("share"), names_of("count")
+MONEY_KPIS, NPS_KPIS = names_of("money"), names_of("nps")
 #: What the firm's post-contact survey brings back, beside the remembered experience of
 #: served and hung-up journeys (:meth:`Result.survey_table`).  :func:`kpi_comparison`
 #: leaves them out unless asked (``survey=True``): a lesson shows them on purpose.
@@ -88,9 +42,6 @@ SURVEY_ROWS = {
 # The stream the survey draws from: a purpose of its own, after the run, so the run's
 # random numbers are untouched (cxsim.rng.stream_seed).
 SURVEY_STREAM = "survey"
-MONEY_KPIS = {"revenue", "relationship_revenue", "staff_cost", "training_cost", "follow_up_cost",
-              "callback_cost",
-              "cost", "customer_equity", "profit", "clv"}
 
 
 def format_kpi(name: str, value: float, currency: str = "toman") -> str:

@@ -166,6 +166,7 @@ def test_import_cxsim_stays_light_of_plotting_and_widgets():
 # test_the_class_standings_service_imports_no_lesson_widgets_or_pyplot.)
 LAYERS = ["i18n", "clock", "distributions", "rng", "scenario", "catalog", "rota", "records",
           "customer_base", "behaviour", "lean_process", "model_behaviour", "model", "survey",
+          "kpis",
           "metrics", "results", "simulation", "theory", "experiments", "challenge",
           "plausibility", "plots", "widgets", "classroom", "lessons", "cli", "__main__"]
 PACKAGES = {"classroom", "lessons"}
