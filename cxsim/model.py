@@ -51,6 +51,8 @@ MINUTES_PER_HOUR = 60.0
 # What a customer does on reaching a closed touchpoint (Step.when_closed), as small ints.
 NEXT_OPEN, SKIP, LEAVE_JOURNEY = 0, 1, 2
 _WHEN_CLOSED = {"next_open": NEXT_OPEN, "skip": SKIP, "leave": LEAVE_JOURNEY}
+# Minutes an agent lets a callback ring when nobody answers (assumption: about 30 s).
+CALLBACK_RING_MIN = 0.5
 
 
 class StaffedQueue:
@@ -229,6 +231,7 @@ class _Run:
         self.callback_priority = (max(self.segment_priority) + 1
                                   if plan.served == "after_inbound" else None)
         self.callbacks_queued: dict[int, int] = {}
+        self.callback_reach = self.streams.stream("callback_reach", "uniform")
 
     def callback_limit(self, touchpoint: int, now: float) -> float | None:
         """Minutes a callback to a caller who just hung up may wait for an agent, or None:
@@ -473,6 +476,14 @@ class _Run:
                                         record_outcome[row] = ABANDONED
                                         abandoned = True
                                         break
+                                if self.callback_reach() >= callback_plan.reach_probability:
+                                    # nobody answers: the agent rings a while, then moves on
+                                    record_wait[row] = env.now - hung_up
+                                    record_outcome[row] = ABANDONED
+                                    yield env.timeout(CALLBACK_RING_MIN)
+                                    queue.release()
+                                    abandoned = True
+                                    break
                                 journeys.callbacks[journey_id] += 1
                                 wait = env.now - hung_up
                                 # the delay was spent off the line: felt as a fraction of it

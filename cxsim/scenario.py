@@ -493,7 +493,9 @@ class Callback(_Model):
     ``capacity_per_day`` a day; the callback waits for a free agent behind the
     callers on hold (``served: after_inbound``) or in turn with them
     (``in_turn``), and is dropped if not made within ``window_hours`` or before the
-    touchpoint closes.  ``touchpoints``: where it applies (None: every staffed one).
+    touchpoint closes.  A callback made reaches the customer with
+    ``reach_probability``; otherwise the agent lets it ring briefly and the journey
+    stays a hang-up.  ``touchpoints``: where it applies (None: every staffed one).
     """
 
     enabled: bool
@@ -502,6 +504,7 @@ class Callback(_Model):
     capacity_per_day: Annotated[int, BeforeValidator(_integral_to_int),
                                 Field(ge=0, le=MAX_CAPACITY_PER_DAY)]
     window_hours: Annotated[float, Field(gt=0, le=HOURS_PER_DAY, allow_inf_nan=False)]
+    reach_probability: Probability
     delay_felt_share: Probability
 
 

@@ -139,3 +139,14 @@ def test_seeded_runs_with_callbacks_reproduce_to_the_digit():
     first = cxsim.simulate(busy_line({}), seed=8).interactions
     second = cxsim.simulate(busy_line({}), seed=8).interactions
     assert first.equals(second)
+
+
+def test_a_share_of_callbacks_reach_nobody_and_leave_the_hang_up():
+    nobody = cxsim.simulate(busy_line({"reach_probability": 0.0}), seed=9)
+    made, _ = callbacks(nobody)
+    assert len(made) > 100 and not made["served"].any()
+    assert nobody.journeys["callbacks"].sum() == 0
+    half = cxsim.simulate(busy_line({"reach_probability": 0.5, "window_hours": 24}), seed=9)
+    made, _ = callbacks(half)
+    attempted = made[made["served"] | (made["wait_min"] < 24 * 60 - 1e-6)]
+    assert 0.42 < attempted["served"].mean() < 0.58
