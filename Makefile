@@ -22,7 +22,7 @@ POOL ?= 2
 WHEELHOUSE ?= wheelhouse
 PIP_SOURCE = $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE))
 
-.PHONY: lab app classroom wheelhouse test unit notebooks lint bench plausibility clean system
+.PHONY: lab app classroom wheelhouse test check unit notebooks lint bench plausibility clean system
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ classroom: $(STAMP)
 	  $(if $(LESSON),--lesson=$(LESSON)) $(if $(CODE),--code=$(CODE))
 
 test: $(STAMP) lint unit notebooks
+
+# The fast loop while working: lint and the tests not marked slow (no notebooks, browsers,
+# databases or replications); `make test` still runs everything.
+check: $(STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest -q -m "not slow" $(JOBS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .

@@ -25,6 +25,23 @@ os.environ.setdefault("CXSIM_CLASS_STORE", str(Path(tempfile.mkdtemp(prefix="cxs
                                                / "classroom.sqlite"))
 
 
+# Test modules `make check` leaves out (`make test` runs them): replications and theory
+# checks, the class service with its databases, browsers, notebooks and whole lessons.
+SLOW_MODULES = frozenset({
+    "test_against_theory", "test_experiments", "test_plausibility", "test_properties",
+    "test_classroom_load", "test_classroom_service", "test_classroom_store",
+    "test_classroom_room", "test_wheelhouse", "test_app", "test_fa_notebooks",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.stem
+        if (module in SLOW_MODULES or module.startswith("test_lesson_")
+                or "browser" in item.path.parts):
+            item.add_marker(pytest.mark.slow)
+
+
 def load_script(name: str) -> ModuleType:
     """``scripts/NAME.py`` as a module (the scripts are not a package)."""
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
