@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_redials import busy_line as redial_line
 
 import cxsim
 from cxsim import ScenarioError
@@ -13,20 +14,12 @@ from cxsim import ScenarioError
 
 def busy_line(callback: dict | None = None, staff=3, rate: float = 45, days: float = 3,
               redial: float = 0.0) -> dict:
-    """One phone line with impatient callers, busy enough that some hang up."""
-    levers = {"callback": {"enabled": True, **(callback or {})}} if callback is not None else {}
-    return {
-        "name": "busy_line", "horizon_days": days,
-        "arrivals": {"rate_per_hour": rate},
-        "segments": [{"name": "caller", "share": 1, "journey": "call",
-                      "patience_min": {"dist": "exponential", "mean": 2.0}}],
-        "touchpoints": [{"name": "phone", "kind": "staffed", "staff": staff,
-                         "service_min": {"dist": "exponential", "mean": 4.0},
-                         "resolution_probability": 1.0}],
-        "journeys": [{"name": "call", "steps": [{"touchpoint": "phone"}]}],
-        "behaviour": {"redial": {"probability": redial}},
-        "levers": levers,
-    }
+    """The redial tests' busy phone line (mean patience 2 minutes), with callbacks on
+    (``callback``: their settings) or off (None)."""
+    scenario = redial_line(redial, staff=staff, rate=rate, days=days)
+    scenario["levers"] = ({"callback": {"enabled": True, **(callback or {})}}
+                          if callback is not None else {})
+    return scenario
 
 
 def callbacks(result) -> tuple:
