@@ -226,6 +226,6 @@ def check_lanes_for_training(answer: Any) -> Verdict:
     gain as full courtesy training?  Answer a whole number, or ``"none"`` if 4 extra
     lanes are not enough.  The model computes the answer (paired runs)."""
     expected, gains = lanes_for_training_gain()
-    hint = _("Compare the CSAT change of each lane option with that of training in the "
-             "dashboard (training slider at 1, then the lanes slider).")
+    hint = _("Compare the CSAT change of one, two and more lanes with that of training in "
+             "the paired table and the sweep above, not in one dashboard week.")
     return check_answer(answer, expected, hint=hint)

@@ -1,7 +1,7 @@
 """Lesson 00, start here: the first exercise, reading a KPI table.
 
->>> check_abandonment_rise(9.7)
-Correct: 9.7 points.
+>>> check_abandonment_rise(11.4)
+Correct: 11.4 points.
 """
 
 from __future__ import annotations

@@ -61,7 +61,9 @@ result.kpi_table()
 # **Read it.** The *service level* is the share of calls answered within five minutes: three
 # quarters of customers expect no longer (claim N1 of the source texts). *CSAT* is the share of
 # customers who remember their call as good (7 or more out of 10); the *Net Promoter Score*
-# is the share of promoters minus the share of detractors. *Profit* is in toman: the monthly
+# is the share of promoters minus the share of detractors. Both are the model's remembered
+# experience of every call that ended in the four weeks, hang-ups included, not the answers
+# of a survey. *Profit* is in toman: the monthly
 # margin the bank earns on its customers, minus its costs, plus the customers it won (or minus
 # those it lost), each at their lifetime value.
 

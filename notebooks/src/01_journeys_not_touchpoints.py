@@ -52,7 +52,7 @@ table
 # **Read the rows.**
 #
 # - The touchpoints (top four rows) score between about 6.7 and 8.3 out of 10 on average.
-#   Support, run by the agency, has by far the most bad contacts (12%); at the other
+#   Support, run by the agency, has by far the most bad contacts (13%); at the other
 #   three, 1 to 2% are bad.
 # - *all contacts*: of all contacts, 3% were bad.
 # - *journey: step by step*: only about two journeys in five were satisfying at **every**
@@ -61,7 +61,9 @@ table
 # - *journey as remembered*: 2% of journeys are remembered as bad, against almost none
 #   (0.00) if you average each journey's steps: peak-end memory punishes the one bad
 #   step. (It is still fewer than the 3% of contacts that were bad: bad steps are rare
-#   in this shop.)
+#   in this shop.) This row's "satisfied" share is the *journey CSAT* of the rest of the
+#   lesson: the remembered experience of every journey that ended, hang-ups included, not
+#   the answers of a survey.
 
 # %%
 lesson.plot_touchpoint_vs_journey(table)

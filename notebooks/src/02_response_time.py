@@ -61,7 +61,9 @@ lesson.plot_hockey_stick(runs)
 # Back to the bank's phone line (`contact_centre`), one week, three rotas:
 # `lean` (one agent fewer at every hour, never fewer than one), the baseline and
 # `generous` (two more at every hour).
-# How many callers are answered within five minutes, and how satisfied are they?
+# How many callers are answered within five minutes, and how satisfied are they? (CSAT, as
+# everywhere in this workbook, is the remembered experience of every call that ended,
+# hang-ups included, not the answers of a survey.)
 
 # %%
 lesson.five_minute_table(days=7, seed=1)
@@ -114,6 +116,7 @@ lesson.check_staff_for_target(my_answer)
 # - A queue is predictable on average: simulation and the Erlang formula agree.
 # - Waiting grows slowly, then explodes as staff become fully busy (the hockey stick).
 # - The five-minute expectation (N1) is met or missed at the busy hours: staff for the peak.
-# - Impatient callers hide a queue: they hang up instead of waiting, and they are gone.
+# - Impatient callers hide a queue: they hang up instead of waiting, and most of them are
+#   gone (about a third call again later, into the same queue).
 #
 # **Next:** `03_courtesy`: is a shorter queue worth more than a friendlier face?

@@ -6,7 +6,8 @@
 # the store, and the **staff** at each. Each move re-runs one week beside the baseline.
 #
 # **Try:** watch each touchpoint's own score **and** the journey's CSAT. Do they move
-# together? Which touchpoint drags the journey down?
+# together? Which touchpoint drags the journey down? (Journey CSAT is the remembered
+# experience of every journey that ended, hang-ups included, not the answers of a survey.)
 
 # %% tags=nbval-ignore-output
 from cxsim.lessons import journeys
