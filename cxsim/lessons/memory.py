@@ -47,6 +47,7 @@ __all__ = [
     "plot_hand_made",
     "plot_remembered_scores",
     "run_memory_models",
+    "survey_run",
 ]
 
 #: The scenario of the lesson: website, store, delivery, an outsourced support line.
@@ -68,6 +69,9 @@ EXERCISE_JOURNEY: tuple[float, ...] = (8.0, 6.0, 2.0, 7.0, 9.0)
 #: KPIs the lesson shows.
 MEMORY_KPIS = ("csat", "nps", "mean_memory_score", "bad_journey_rate")
 _DAYS = 7
+#: The scenario of the survey section: the bank's phone line, whose hang-ups a
+#: post-contact survey never hears from.
+SURVEY_SCENARIO = "contact_centre"
 #: Colours of the memory models (peak-end is the scenario's own, so baseline blue).
 MEMORY_COLOURS = {"peak_end": BASELINE_COLOUR, "average": "#882255"}
 
@@ -231,6 +235,20 @@ def plot_remembered_scores(results: Mapping[str, Result] | Result) -> Figure:
     ax.grid(True, axis="y", alpha=0.3)
     figure.suptitle(_("How customers remember their journeys"))
     return figure
+
+
+# --------------------------------------------------------------------------- survey
+def survey_run(seed: int = 1, days: float = 14) -> Result:
+    """One seeded run of the bank's phone line (``contact_centre``), for the survey section.
+
+    Its :meth:`~cxsim.results.Result.survey_table` sets three numbers side by side: CSAT
+    as remembered by every journey that ended in the window (hang-ups included: the
+    headline ``csat``), by the journeys with a served call (the ones the bank's
+    post-contact survey goes to), and as the survey's answers report it (about 15% of
+    those surveyed answer, the delighted and the furious more often: Hu, Pavlou & Zhang
+    2017; :mod:`cxsim.survey`).  Plot it with :func:`cxsim.plots.plot_survey_vs_memory`.
+    """
+    return simulate(load_scenario(SURVEY_SCENARIO), seed=seed, days=days)
 
 
 # --------------------------------------------------------------------------- dashboard

@@ -1,13 +1,14 @@
 # %% [markdown]
 # # 04 · Memory and satisfaction
 #
-# **What you will do** (20 minutes)
+# **What you will do** (25 minutes)
 #
 # 1. See how one journey can be remembered in two ways: as its **average**, or by its
 #    **peak and its end** (5 minutes).
 # 2. Run a shop's customer journey under both memories and compare CSAT and NPS (7 minutes).
-# 3. Use a dashboard to change the courtesy of the store and of the support line (5 minutes).
-# 4. Two exercises (3 minutes).
+# 3. See what a post-contact survey would report, beside what customers remember (5 minutes).
+# 4. Use a dashboard to change the courtesy of the store and of the support line (5 minutes).
+# 5. Two exercises (3 minutes).
 #
 # Run each cell with **Shift + Enter**.
 
@@ -54,9 +55,11 @@ lesson.memory_table(runs)
 
 # %% [markdown]
 # **Read it.** The same contacts, the same customers; only the way they remember differs.
-# "Still under way" is the share of journeys not finished when the run stopped (a parcel still
-# on its way): they have no memory yet, so CSAT, NPS and the three groups count finished
-# journeys only.
+# CSAT and NPS here are what customers remember of every journey that ended in the run,
+# the few callers who hung up on the support line included; they are not survey answers
+# (a survey comes below). "Still under way" is the share of journeys not finished when the
+# run stopped (a parcel still on its way): they have no memory yet, so CSAT, NPS and the
+# three groups count finished journeys only.
 
 # %%
 lesson.plot_remembered_scores(runs)
@@ -70,11 +73,48 @@ lesson.plot_remembered_scores(runs)
 #   detractors grow too. NPS is promoters minus detractors: what does it hide when both grow?
 
 # %% [markdown]
+# ## What a survey would show
+#
+# The model knows what *every* customer remembers. A firm knows only what its survey brings
+# back. Take a bank's phone line (`contact_centre`, 14 days, seed 1). After each call an
+# agent answers, the bank texts a one-question survey. Callers who hung up in the queue are
+# never asked: no agent closed their call. About 15% of those asked answer, and not at
+# random: the delighted and the furious answer more often than the merely content
+# (self-selection; Hu, Pavlou & Zhang 2017).
+
+# %%
+bank = lesson.survey_run(seed=1, days=14)
+bank.survey_table()
+
+# %%
+cxsim.plots.plot_survey_vs_memory(bank)
+
+# %% [markdown]
+# **Read it.** Three numbers for one fortnight:
+#
+# - **Remembered, all journeys: about 68%.** This is the CSAT the rest of this workbook
+#   shows: every journey that ended, hang-ups included.
+# - **Remembered, served: about 72%.** Only the callers who reached an agent, the ones the
+#   bank surveys. The 315 journeys that ended in a hang-up all remember it as unsatisfying
+#   (CSAT 0%); leaving them out lifts CSAT by four points. (A caller who got through and
+#   later hung up on another call counts in both rows.)
+# - **Survey answers: about 81%.** 695 answers, about 15% of the callers served. Most served
+#   callers had a good call, so the extra answers from the extremes are mostly delighted
+#   ones: another ten points.
+#
+# Nobody lied: each answer is what that caller felt. The survey reads higher because of
+# who is asked (no hang-ups) and who answers (more of the delighted). NPS moves the same
+# way: about −2 for everyone, +19 in the survey.
+#
+# **Reflect.** Which number would you report to the board, and why? What would you add
+# beside it so that the board sees the callers the survey never hears from?
+
+# %% [markdown]
 # ## Dashboard
 #
-# Change the memory model and the courtesy of the store and of the support line (often
-# the *last* touchpoint). Each change re-runs 7 days (same seed) beside the scenario as it
-# is. First the default numbers, for reference:
+# Back to the shop. Change the memory model and the courtesy of the store and of the
+# support line (often the *last* touchpoint). Each change re-runs 7 days (same seed) beside
+# the scenario as it is. First the default numbers, for reference:
 
 # %%
 board = lesson.dashboard()
@@ -112,5 +152,7 @@ lesson.check_better_fix(my_choice)
 #   score nor NPS (promoters minus detractors) shows it; look at the two groups.
 # - The touchpoint that touches most customers at the end of their journey can matter more
 #   than the worst one that few customers see.
+# - A post-contact survey reads higher than what customers remember: it never asks those
+#   who hung up, and the delighted answer more often. Report it beside the hang-ups.
 #
 # **Next:** `05_retention_and_revenue`: what a bad memory costs.

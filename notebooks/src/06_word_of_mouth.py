@@ -37,10 +37,13 @@ lesson.word_of_mouth_table(runs)
 lesson.plot_new_customers(runs)
 
 # %% [markdown]
-# **Read it.** All three start from the same stream of newcomers. Under `lean`, detractors
-# put more prospects off (60 against 39); under `courtesy_training`, promoters bring 127
-# friends and only 19 are put off, so from the second week a few more newcomers come each
-# day. But the net is small: +108 in four weeks at best, beside 36,000 customers. At a bank,
+# **Read it.** "Customers" counts those who called in the four weeks (about a quarter of
+# the bank's 36,000). NPS is what they remember of every call that ended, hang-ups
+# included, not a survey's answers. All three expect the same flow of newcomers, about 10
+# a day. Under `lean`, detractors put more prospects off (63 against 35); under
+# `courtesy_training`, promoters bring 117 friends and only 13 are put off, so from the
+# second week a few more newcomers come each day. But the net is small: about +100 in four
+# weeks at best, beside 36,000 customers. At a bank,
 # courtesy pays mostly through the customers who stay (lesson 05), not the friends they bring.
 
 # %% [markdown]

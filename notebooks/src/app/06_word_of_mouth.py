@@ -6,7 +6,8 @@
 # scenario as it is: long enough for referrals, who come about a week later.
 #
 # At a bank word of mouth is small: a promoter refers a friend with a chance of 2% per
-# call.
+# call. NPS is what callers remember of every call (hang-ups included), not survey
+# answers.
 #
 # **Try:** promise an answer within one minute. Do more customers come, or fewer? What
 # happens to NPS when the promise is broken? Then raise the referral chance: when does
