@@ -35,7 +35,9 @@ from cxsim import classroom
 #
 # Remember the source texts: **survival, growth and profit**: a relationship where only the
 # customer wins and the firm loses money does not last (claim Q12). The winner is the
-# policy with the **highest profit**; CSAT and retention are shown beside it.
+# policy with the **highest profit**; CSAT and retention are shown beside it. CSAT (and NPS)
+# is the model's remembered experience of every journey (hang-ups included), not survey
+# answers.
 
 # %% [markdown]
 # ## 1 · Your policy
@@ -115,7 +117,9 @@ longer.differences(against="our team")
 # ## Reflect
 #
 # - Which differences were distinguishable from zero after one week, and which after two?
-#   Why do paired differences give sharper answers than the standings' overlapping intervals?
+#   Paired differences are sharpest between similar policies (`our team` and `more_agents`
+#   differ only by the promise), where the same callers' luck cancels; between very
+#   different policies they add little to the standings here. Why?
 # - Did the policy with the best CSAT also earn the most? When does generosity stop paying?
 # - If your policy ranks first by a hair and its interval against the second includes 0,
 #   what would you tell the bank's board?

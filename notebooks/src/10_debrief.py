@@ -57,7 +57,8 @@ room.submit("Blue whales", Policy(extra_agents=1, promise_min=2)).message()
 #
 # Ranked by mean profit over the replications (million toman for the week) with its 95 %
 # confidence interval; CSAT, retention, mean wait and cost beside it, and whether the policy
-# kept to the weekly budget of 40 million toman.
+# kept to the weekly budget of 40 million toman. CSAT is the model's remembered experience of
+# every journey (hang-ups included), not survey answers.
 
 # %%
 room.standings()
