@@ -210,6 +210,10 @@ class _Run:
                             [arrival_weights(self.base_flows, day)
                              for day in range(math.ceil(self.end_min / MINUTES_PER_DAY))])
         self.routing = streams.stream("routing", "uniform")
+        # who arrives (segment; newcomer or base customer) on a stream of its own, so that
+        # policies meet the same arrivals (common random numbers): the routing stream's
+        # draws follow the journeys, which policies change
+        self.arrival_pick = streams.stream("arrival_pick", "uniform")
         self._plan_callbacks(scenario)
         self.behaviour: NoBehaviour = (
             NoBehaviour() if scenario.behaviour is None
@@ -315,7 +319,7 @@ class _Run:
     def new_customer(self, now: float) -> None:
         """A prospect arrives (unless bad word of mouth put them off), or, with an
         established base, one of its customers calls for the first time in the run."""
-        u = self.routing()
+        u = self.arrival_pick()
         if self.base_flows is not None:
             self.base_or_new_customer(u, now)
             return

@@ -218,3 +218,17 @@ def test_a_segment_base_needs_an_established_firm():
     data["customer_base"] = "opening"
     with pytest.raises(ScenarioError, match=r"segments\[0\]\.base.*established"):
         cxsim.catalog.validate_scenario(data, source="bank.yaml")
+
+
+def test_policies_meet_the_same_arrivals():
+    # common random numbers: who calls first in the run, and when, does not depend on the
+    # policy (the pick has its own stream; the routing stream follows the journeys)
+    def first_calls(policy):
+        journeys = cxsim.simulate("contact_centre", policy=policy, seed=3, days=4).journeys
+        first = journeys.sort_values("start_min").groupby("customer_id").head(1)
+        return first.loc[first["established"], "start_min"].to_numpy()
+
+    baseline = first_calls(None)
+    assert len(baseline) > 500
+    for policy in ("lean", "courtesy_training"):
+        assert np.array_equal(first_calls(policy), baseline), policy
