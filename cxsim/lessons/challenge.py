@@ -1,21 +1,9 @@
 """Lesson 09 · The policy challenge: design a policy under a budget, compare it fairly.
 
-Teams describe a policy for the bank's phone line (``contact_centre``) with a
-:class:`Policy`: extra agents during opening hours, courtesy training, an
-advertised response time, proactive follow-up.  :func:`budget_check` prices it
-per week from the scenario's economics; :func:`evaluate` replicates it beside
-rival policies with common random numbers (:func:`cxsim.compare`) and ranks
-them by profit with confidence intervals.  Survival, growth and profit (Q12):
-a policy that delights customers but loses money does not last.
-
-A :class:`Policy` is plain data: :meth:`Policy.to_dict` and
-:meth:`Policy.from_dict` round-trip it, and every lever is checked against its
-allowed range with a :class:`ValueError` that names the lever and the range, so
-a class-wide submission service can accept policies as JSON.
-
-The policy, its price and its evaluation are domain code (:mod:`cxsim.challenge`,
-re-exported here); this module adds the dashboard, the plot of an evaluation and
-the exercises.
+The policy (:class:`Policy`), its weekly price (:func:`budget_check`) and its
+replicated evaluation (:func:`evaluate`) are domain code in :mod:`cxsim.challenge`,
+re-exported here; this module adds what a notebook needs on top: the team's
+dashboard, an :class:`Evaluation` that plots itself, and the exercises.
 """
 
 from __future__ import annotations
