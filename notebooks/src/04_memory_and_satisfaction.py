@@ -95,16 +95,16 @@ cxsim.plots.plot_survey_vs_memory(bank)
 # - **Remembered, all journeys: about 68%.** This is the CSAT the rest of this workbook
 #   shows: every journey that ended, hang-ups included.
 # - **Remembered, served: about 72%.** Only the callers who reached an agent, the ones the
-#   bank surveys. The 315 journeys that ended in a hang-up all remember it as unsatisfying
+#   bank surveys. The 328 journeys that ended in a hang-up all remember it as unsatisfying
 #   (CSAT 0%); leaving them out lifts CSAT by four points. (A caller who got through and
 #   later hung up on another call counts in both rows.)
-# - **Survey answers: about 81%.** 695 answers, about 15% of the callers served. Most served
+# - **Survey answers: about 77%.** 708 answers, about 15% of the callers served. Most served
 #   callers had a good call, so the extra answers from the extremes are mostly delighted
-#   ones: another ten points.
+#   ones: another six points.
 #
 # Nobody lied: each answer is what that caller felt. The survey reads higher because of
 # who is asked (no hang-ups) and who answers (more of the delighted). NPS moves the same
-# way: about −2 for everyone, +19 in the survey.
+# way: about −2 for everyone, +14 in the survey.
 #
 # **Reflect.** Which number would you report to the board, and why? What would you add
 # beside it so that the board sees the callers the survey never hears from?

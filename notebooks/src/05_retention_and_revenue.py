@@ -54,9 +54,10 @@ lesson.books_table(results)
 # four weeks of revenue barely differ. The customers a policy keeps or loses do: *customer
 # equity* counts the customers who joined minus those who left, each at their lifetime
 # value, and **profit = revenue − cost + customer equity**. `lean` saves 78.4 million on
-# staff, but its customer equity is −364.5 million against +161.6 for the baseline, some
-# 526 million lost: impatient callers hang up, and more of them leave the bank. *Customer lifetime value* is the discounted margin a customer brings over
-# their expected years with the bank, given how many stay after each journey.
+# staff, but its customer equity is −891.3 million against −210.4 for the baseline, some
+# 681 million more lost: impatient callers hang up, and more of them leave the bank.
+# *Customer lifetime value* is the discounted margin a customer brings over their expected
+# years with the bank, given how many stay after each journey.
 
 # %% [markdown]
 # ## When does generosity stop paying?
