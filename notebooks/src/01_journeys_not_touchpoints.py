@@ -52,7 +52,7 @@ table
 # **Read the rows.**
 #
 # - The touchpoints (top four rows) score between about 6.7 and 8.3 out of 10 on average.
-#   Support, run by the agency, has by far the most bad contacts (13%); at the other
+#   Support, run by the agency, has by far the most bad contacts (12%); at the other
 #   three, 1 to 2% are bad.
 # - *all contacts*: of all contacts, 3% were bad.
 # - *journey: step by step*: only about two journeys in five were satisfying at **every**
