@@ -54,7 +54,7 @@ lesson.daily_table(results, column="morale")
 
 # %% [markdown]
 # The table shows staff morale every third day: it hardly moves (at its lowest the `lean`
-# team's morale is about 0.71, from 0.75). Now the key numbers of the fortnight, with the
+# team's morale is about 0.72, from 0.75). Now the key numbers of the fortnight, with the
 # lowest morale of any day on top (money in million toman). CSAT and NPS here, as in every lesson, are
 # the model's remembered experience of every journey that ended, hang-ups included, not
 # the answers of a survey:
@@ -90,11 +90,11 @@ lesson.morale_effect_table(results)
 #
 # - Almost three times the usual calls, yet morale barely moves. Why? (Look at the staff
 #   utilisation: the load is the share of the whole day spent busy, nights included.)
-# - Morale's measured effect is small: less than one CSAT point for the `lean` team and
-#   about two for `generous` (all the intervals lie above zero, so it is real). The rotas
-#   differ by 13 to 35 points. What does that say about where to act first in a crisis like
+# - Morale's measured effect is small: about one CSAT point for the `lean` team and
+#   two and a half for `generous` (all the intervals lie above zero, so it is real). The
+#   rotas differ by 14 to 35 points. What does that say about where to act first in a crisis like
 #   this one?
-# - The `lean` team is only a little unhappier than the baseline team (lowest morale 0.71
+# - The `lean` team is only a little unhappier than the baseline team (lowest morale 0.72
 #   against 0.74), though it has one agent fewer at every hour. Look at the abandonment
 #   rate: who took the load off the lean team, and at what price?
 # - Which is the better deal for the bank here: `generous` staff cost more, but what happens
@@ -142,12 +142,12 @@ lesson.check_agents_for_morale(my_agents)
 # - In the model, overload does not hurt morale at once: it erodes it **day by day** (the
 #   table at the top), and courtesy follows.
 # - In this busy fortnight the day's load stays near 0.8, so morale barely moves, and its
-#   measured effect on CSAT is at most about two points, against 13 to 35 points between
+#   measured effect on CSAT is at most about two and a half points, against 14 to 35 between
 #   the rotas: the customers suffer from the queue (long waits, hang-ups), not from a
 #   tired team.
 # - Looking after the team (enough staff, training) is part of looking after customers
 #   (claim Q10), and here enough staff also pays: compare the profit lines (`lean` and
-#   `baseline` lose money: at this load the bank loses customers worth more than the
-#   fortnight earns; `generous` makes a small profit).
+#   `baseline` lose heavily: at this load the bank loses customers worth more than the
+#   fortnight earns; `generous` comes close to breaking even).
 #
 # **Next:** `08_follow_up` calls back customers after a bad experience.
