@@ -66,12 +66,12 @@ test: $(STAMP) lint unit notebooks
 
 # The fast loop while working: lint and the tests not marked slow (no notebooks, browsers,
 # databases or replications); `make test` still runs everything.
-check: $(STAMP)
-	$(BIN)/python -m ruff check .
+check: $(STAMP) lint
 	$(BIN)/python -m pytest -q -m "not slow" $(JOBS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 
 # Chromium and PostgreSQL for the classroom tests (installed if missing; see the script).
 system:

@@ -92,12 +92,17 @@ def main() -> None:
     # The same customers with behaviour and economics on (courtesy, scores, memory, the
     # return decision, morale, the books); returns and word of mouth are pushed beyond the
     # horizon so that exactly the same customers arrive as in the bare model.
-    behavioural = scenario.with_overrides({
-        "behaviour": {"segment_defaults": {"inter_purchase_days": {"dist": "deterministic",
-                                                                   "value": 3650}},
-                      "word_of_mouth": {"referral_probability": 0.0,
-                                        "deterrence_probability": 0.0}},
-        "economics": {}})
+    behavioural = scenario.with_overrides(
+        {
+            "behaviour": {
+                "segment_defaults": {
+                    "inter_purchase_days": {"dist": "deterministic", "value": 3650}
+                },
+                "word_of_mouth": {"referral_probability": 0.0, "deterrence_probability": 0.0},
+            },
+            "economics": {},
+        }
+    )
 
     def engine_with_behaviour():
         result = cxsim.simulate(behavioural, seed=1)
@@ -108,17 +113,23 @@ def main() -> None:
     # The same, with every problem solved at the first contact: no call-backs, so exactly
     # the bare model's visits (an unresolved problem adds a visit the bare model never has).
     behavioural = behavioural.with_overrides(
-        {"behaviour.touchpoint_defaults.resolution_probability": 1.0})
+        {"behaviour.touchpoint_defaults.resolution_probability": 1.0}
+    )
     minded_same_visits = time_it(engine_with_behaviour, args.repeats)
     # The yardstick for a workshop run: bare SimPy serving as many customers as the run
     # has visits, so the target can be read against what SimPy itself needs here.
     workshop_visits = len(cxsim.simulate("contact_centre", seed=1).interactions)
     workshop, bare_workshop = time_pair(
         lambda: cxsim.simulate("contact_centre", seed=1).kpis(),
-        lambda: bare_simpy(interarrival[:workshop_visits], patience[:workshop_visits],
-                           service[:workshop_visits], phone.staff), max(args.repeats, 7))
-    one_day = time_it(lambda: cxsim.simulate("contact_centre", seed=1, days=1).kpis(),
-                      args.repeats)
+        lambda: bare_simpy(
+            interarrival[:workshop_visits],
+            patience[:workshop_visits],
+            service[:workshop_visits],
+            phone.staff,
+        ),
+        max(args.repeats, 7),
+    )
+    one_day = time_it(lambda: cxsim.simulate("contact_centre", seed=1, days=1).kpis(), args.repeats)
 
     print(f"customers                      {n:>10,}")
     print(f"bare SimPy M/M/c+M             {bare:>10.3f} s")
@@ -126,11 +137,15 @@ def main() -> None:
     print(f"ratio engine / bare SimPy      {ours / bare:>10.2f}x   (target <= 1.2x)")
     print(f"engine with behaviour + tables {minded:>10.3f} s")
     print(f"ratio with behaviour / bare    {minded / bare:>10.2f}x   (target <= 1.6x)")
-    print(f"  ... without call-backs       {minded_same_visits:>10.3f} s = "
-          f"{minded_same_visits / bare:.2f}x (the same visits as the bare model)")
+    print(
+        f"  ... without call-backs       {minded_same_visits:>10.3f} s = "
+        f"{minded_same_visits / bare:.2f}x (the same visits as the bare model)"
+    )
     print(f"contact_centre, 28 days + KPIs {workshop:>10.3f} s   (a workshop run; target < 0.2 s)")
-    print(f"  bare SimPy, {workshop_visits:,} customers {bare_workshop:>8.3f} s   "
-          f"(as many as that run's visits): ratio {workshop / bare_workshop:.2f}x")
+    print(
+        f"  bare SimPy, {workshop_visits:,} customers {bare_workshop:>8.3f} s   "
+        f"(as many as that run's visits): ratio {workshop / bare_workshop:.2f}x"
+    )
     print(f"contact_centre, 1 day + KPIs   {one_day:>10.3f} s   (a dashboard update)")
 
 

@@ -26,8 +26,9 @@ import cxsim
 from cxsim.experiments import SerialExecutor, replicate
 
 
-def timed(modes: dict[str, Callable[[], pd.DataFrame]], repeats: int
-          ) -> dict[str, tuple[float, pd.DataFrame]]:
+def timed(
+    modes: dict[str, Callable[[], pd.DataFrame]], repeats: int
+) -> dict[str, tuple[float, pd.DataFrame]]:
     """Median wall time of each mode and the runs frame it returned.
 
     The modes take turns within each repeat, so a burst of load from other
@@ -47,11 +48,13 @@ def with_pool(workers: int, scenario: cxsim.Scenario, n: int) -> Callable[[], pd
     def run() -> pd.DataFrame:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return replicate(scenario, n, executor=pool, progress=False).runs
+
     return run
 
 
-def with_executor(executor: Executor | None, scenario: cxsim.Scenario, n: int
-                  ) -> Callable[[], pd.DataFrame]:
+def with_executor(
+    executor: Executor | None, scenario: cxsim.Scenario, n: int
+) -> Callable[[], pd.DataFrame]:
     return lambda: replicate(scenario, n, executor=executor, progress=False).runs
 
 
@@ -75,9 +78,11 @@ def main() -> None:
         pd.testing.assert_frame_equal(frame, reference, obj=name)
 
     expected = scenario.expected_arrivals * args.n
-    print(f"{scenario.name}: {args.n} replications, {scenario.total_days:g} days each, "
-          f"{expected:,.0f} expected new customers in all; {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"{scenario.name}: {args.n} replications, {scenario.total_days:g} days each, "
+        f"{expected:,.0f} expected new customers in all; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"{'mode':<28}{'wall time':>12}{'runs/s':>10}")
     for name, (seconds, _frame) in results.items():
         print(f"{name:<28}{seconds:>10.2f} s{args.n / seconds:>10.2f}")

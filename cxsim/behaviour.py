@@ -74,8 +74,9 @@ def expected_wait(tolerance_min: float, promise_min: float | None, credibility: 
     return (1 - credibility) * tolerance_min + credibility * promise_min
 
 
-def late_cost(wait_min: float, expected_wait_min: float, late_loss_per_min: float,
-              max_late_loss: float) -> float:
+def late_cost(
+    wait_min: float, expected_wait_min: float, late_loss_per_min: float, max_late_loss: float
+) -> float:
     """What a wait beyond the one expected costs a contact's score: ``late_loss_per_min``
     a minute late, at most ``max_late_loss`` (Anderson & Sullivan 1993, Marketing
     Science 12(2): falling short of expectations weighs more than beating them).
@@ -151,15 +152,19 @@ def abandoned_score(
     >>> abandoned_score(0.3, 3.6), abandoned_score(8.6, 3.6)
     (5.2, 2.95)
     """
-    score = NEUTRAL_SCORE - abandon_penalty - late_cost(wait_min, expected_wait_min,
-                                                       late_loss_per_min, max_late_loss)
+    score = (
+        NEUTRAL_SCORE
+        - abandon_penalty
+        - late_cost(wait_min, expected_wait_min, late_loss_per_min, max_late_loss)
+    )
     if promise_min is not None and wait_min > promise_min:
         score -= broken_promise_penalty
     return min(10.0, max(0.0, score))
 
 
-def adapted_patience(patience_min: float, expected_wait_min: float,
-                     mean_expected_wait_min: float) -> float:
+def adapted_patience(
+    patience_min: float, expected_wait_min: float, mean_expected_wait_min: float
+) -> float:
     """A customer's patience, adapted to the wait they expect.
 
     Customers adapt their patience to their anticipated wait (Zohar, Mandelbaum &
@@ -264,8 +269,13 @@ def recovered_score(memory_score: float, recovery_points: float) -> float:
 
 
 def effective_courtesy(
-    base: float, training: float, morale: float, *, training_effect: float = 0.25,
-    morale_effect: float = 0.4, reference_morale: float = 0.7,
+    base: float,
+    training: float,
+    morale: float,
+    *,
+    training_effect: float = 0.25,
+    morale_effect: float = 0.4,
+    reference_morale: float = 0.7,
 ) -> float:
     """The courtesy level staff bring to work today, in [0, 1].
 
@@ -283,8 +293,13 @@ def effective_courtesy(
 
 
 def morale_target(
-    utilisation: float, training: float, *, base: float = 0.75, comfortable_load: float = 0.8,
-    overload_sensitivity: float = 2.0, training_lift: float = 0.15,
+    utilisation: float,
+    training: float,
+    *,
+    base: float = 0.75,
+    comfortable_load: float = 0.8,
+    overload_sensitivity: float = 2.0,
+    training_lift: float = 0.15,
 ) -> float:
     """The morale a team drifts towards at a given load, in [0, 1].
 
@@ -313,8 +328,9 @@ def update_morale(morale: float, target: float, adjustment_days: float = 5.0) ->
     return target + (morale - target) * math.exp(-1.0 / adjustment_days)
 
 
-def customer_lifetime_value(margin_per_year: float, retention_per_year: float,
-                            discount_rate_per_year: float = 0.25) -> float:
+def customer_lifetime_value(
+    margin_per_year: float, retention_per_year: float, discount_rate_per_year: float = 0.25
+) -> float:
     """Expected discounted margin of a customer over their expected lifetime.
 
     The simple retention model of Gupta & Lehmann (2003, J. Interactive

@@ -23,8 +23,14 @@ from .i18n import _
 from .scenario import Scenario, ScenarioError
 from .scenario import validate_scenario as _validate
 
-__all__ = ["data_dir", "list_scenarios", "load_scenario", "read_column", "scenario_path",
-           "validate_scenario"]
+__all__ = [
+    "data_dir",
+    "list_scenarios",
+    "load_scenario",
+    "read_column",
+    "scenario_path",
+    "validate_scenario",
+]
 
 
 def data_dir() -> Path:
@@ -62,8 +68,12 @@ def read_column(file: str, column: str) -> tuple[float, ...]:
 def validate_scenario(data: Any, *, source: str = "<mapping>") -> Scenario:
     """Check parsed YAML against the schema, with ``data/defaults.yaml`` filling the
     sections it opens and empirical samples read from ``data/``."""
-    return _validate(data, source=source, defaults=_read_defaults(data_dir() / "defaults.yaml"),
-                     read_column=read_column)
+    return _validate(
+        data,
+        source=source,
+        defaults=_read_defaults(data_dir() / "defaults.yaml"),
+        read_column=read_column,
+    )
 
 
 def list_scenarios() -> list[str]:
@@ -107,9 +117,13 @@ def load_scenario(source: str | os.PathLike[str] | Mapping[str, Any] | Scenario)
         mark = getattr(exc, "problem_mark", None)
         where = _(" (line {line})", line=mark.line + 1) if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(str(path), "", _("not valid YAML{where}: {problem}", where=where,
-                                            problem=problem)) from None
+        raise ScenarioError(
+            str(path), "", _("not valid YAML{where}: {problem}", where=where, problem=problem)
+        ) from None
     except ValueError as exc:  # a number past Python's 4300-digit limit for int()
-        raise ScenarioError(str(path), "", _("not valid YAML{where}: {problem}", where="",
-                                            problem=str(exc).split(";")[0])) from None
+        raise ScenarioError(
+            str(path),
+            "",
+            _("not valid YAML{where}: {problem}", where="", problem=str(exc).split(";")[0]),
+        ) from None
     return validate_scenario(data, source=str(path))

@@ -124,20 +124,41 @@ class Policy:
             allowed = _("{low} to {high}", low=_number(low), high=_number(high))
             if name == "promise_min":
                 allowed = _("{range} minutes, or None for no promise", range=allowed)
-            if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                    or not _finite(value)):
-                raise ValueError(_("{lever}: {value!r} is not a number; allowed: {allowed}",
-                                   lever=name, value=shown(value), allowed=allowed))
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):
+                raise ValueError(
+                    _(
+                        "{lever}: {value!r} is not a number; allowed: {allowed}",
+                        lever=name,
+                        value=shown(value),
+                        allowed=allowed,
+                    )
+                )
             if whole and value != int(value):  # int(): a 401-digit int overflows float()
-                raise ValueError(_("{lever}: {value!r} is not a whole number; allowed: "
-                                   "{allowed}", lever=name, value=shown(value), allowed=allowed))
+                raise ValueError(
+                    _(
+                        "{lever}: {value!r} is not a whole number; allowed: {allowed}",
+                        lever=name,
+                        value=shown(value),
+                        allowed=allowed,
+                    )
+                )
             if not low <= value <= high:
-                raise ValueError(_("{lever}: {value!r} is outside the allowed range {allowed}",
-                                   lever=name, value=shown(value), allowed=allowed))
+                raise ValueError(
+                    _(
+                        "{lever}: {value!r} is outside the allowed range {allowed}",
+                        lever=name,
+                        value=shown(value),
+                        allowed=allowed,
+                    )
+                )
             object.__setattr__(self, name, int(value) if whole else float(value))
         if not isinstance(self.follow_up, bool):
-            raise ValueError(_("follow_up: {value!r} is not on or off; allowed: True or False",
-                               value=shown(self.follow_up)))
+            raise ValueError(
+                _(
+                    "follow_up: {value!r} is not on or off; allowed: True or False",
+                    value=shown(self.follow_up),
+                )
+            )
 
     # -- plain data ---------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -155,8 +176,13 @@ class Policy:
         known = [field.name for field in dataclasses.fields(cls)]
         unknown = [str(key) for key in data if key not in known]
         if unknown:
-            raise ValueError(_("unknown lever(s) {names}; allowed: {allowed}",
-                               names=", ".join(unknown), allowed=", ".join(known)))
+            raise ValueError(
+                _(
+                    "unknown lever(s) {names}; allowed: {allowed}",
+                    names=", ".join(unknown),
+                    allowed=", ".join(known),
+                )
+            )
         return cls(**dict(data))
 
     # -- scenario -----------------------------------------------------------------
@@ -167,11 +193,13 @@ class Policy:
 
     def overrides(self, scenario: Scenario | None = None) -> dict[str, Any]:
         """Dotted overrides of ``contact_centre`` that apply this policy."""
-        return {f"touchpoints.{_TOUCHPOINT}.staff": self.rota(scenario),
-                "levers.training": self.training,
-                "levers.promise_min": self.promise_min,
-                "levers.follow_up.enabled": self.follow_up,
-                "levers.follow_up.capacity_per_day": self.follow_up_capacity}
+        return {
+            f"touchpoints.{_TOUCHPOINT}.staff": self.rota(scenario),
+            "levers.training": self.training,
+            "levers.promise_min": self.promise_min,
+            "levers.follow_up.enabled": self.follow_up,
+            "levers.follow_up.capacity_per_day": self.follow_up_capacity,
+        }
 
     def scenario(self) -> Scenario:
         """``contact_centre`` under this policy."""
@@ -186,8 +214,10 @@ def _as_policy(policy: Policy | Mapping[str, Any]) -> Policy:
 def example_rivals() -> dict[str, Policy]:
     """Two rival policies for the notebook: more staff, or charm and call-backs."""
     # N_: the names are keys in code, and shown in the reader's language (translate_name)
-    return {N_("more_agents"): Policy(extra_agents=1),
-            N_("charm_and_call"): Policy(training=1.0, follow_up=True, follow_up_capacity=20)}
+    return {
+        N_("more_agents"): Policy(extra_agents=1),
+        N_("charm_and_call"): Policy(training=1.0, follow_up=True, follow_up_capacity=20),
+    }
 
 
 # --------------------------------------------------------------------------- budget
@@ -216,21 +246,29 @@ class BudgetCheck:
     def table(self) -> pd.Series:
         """Cost lines, total and budget in million toman, rounded to 2 digits."""
         values = {**self.lines, _("total"): self.total, _("weekly budget"): self.budget}
-        return pd.Series({k: round(v / 1e6, 2) for k, v in values.items()},
-                         name=_("million toman a week"))
+        return pd.Series(
+            {k: round(v / 1e6, 2) for k, v in values.items()}, name=_("million toman a week")
+        )
 
     def __repr__(self) -> str:
         rows = [f"{label:<32}{value / 1e6:>9.2f}" for label, value in self.lines.items()]
-        verdict = (_("Within budget: {left:.2f} million toman left.", left=self.left / 1e6)
-                   if self.within else
-                   _("Over budget by {over:.2f} million toman.", over=-self.left / 1e6))
-        return "\n".join([_("Extra cost a week (million toman)"), *rows,
-                          f"{_('total'):<32}{self.total / 1e6:>9.2f}",
-                          f"{_('weekly budget'):<32}{self.budget / 1e6:>9.2f}", verdict])
+        verdict = (
+            _("Within budget: {left:.2f} million toman left.", left=self.left / 1e6)
+            if self.within
+            else _("Over budget by {over:.2f} million toman.", over=-self.left / 1e6)
+        )
+        return "\n".join(
+            [
+                _("Extra cost a week (million toman)"),
+                *rows,
+                f"{_('total'):<32}{self.total / 1e6:>9.2f}",
+                f"{_('weekly budget'):<32}{self.budget / 1e6:>9.2f}",
+                verdict,
+            ]
+        )
 
 
-def budget_check(policy: Policy | Mapping[str, Any], budget: float = WEEKLY_BUDGET
-                 ) -> BudgetCheck:
+def budget_check(policy: Policy | Mapping[str, Any], budget: float = WEEKLY_BUDGET) -> BudgetCheck:
     """The policy's extra cost for one week, from the scenario's economics.
 
     - extra agents: agents × open hours a day (24 on the phone) × 7 days ×
@@ -251,11 +289,14 @@ def budget_check(policy: Policy | Mapping[str, Any], budget: float = WEEKLY_BUDG
     headcount = sum(rota) / _HOURS_PER_SHIFT
     lines = {
         _("extra agents"): staff_hours * _DAYS_PER_WEEK * economics.staff_cost_per_hour,
-        _("courtesy training"): (policy.training * economics.training_cost_per_staff_per_day
-                                 * headcount * _DAYS_PER_WEEK),
-        _("follow-up calls"): (policy.follow_up_capacity * _DAYS_PER_WEEK
-                               * economics.follow_up_cost_per_contact
-                               if policy.follow_up else 0.0),
+        _("courtesy training"): (
+            policy.training * economics.training_cost_per_staff_per_day * headcount * _DAYS_PER_WEEK
+        ),
+        _("follow-up calls"): (
+            policy.follow_up_capacity * _DAYS_PER_WEEK * economics.follow_up_cost_per_contact
+            if policy.follow_up
+            else 0.0
+        ),
         _("promise"): 0.0,
     }
     return BudgetCheck(lines=lines, total=float(sum(lines.values())), budget=float(budget))
@@ -289,10 +330,12 @@ class Evaluation:
         for name, policy in self.policies.items():
             profit = summary.loc[(name, "profit")]
             check = budget_check(policy, self.budget)
-            row = {_("policy"): name,
-                   _("profit (million toman)"): profit["mean"] / 1e6,
-                   _("profit CI low"): profit["ci_low"] / 1e6,
-                   _("profit CI high"): profit["ci_high"] / 1e6}
+            row = {
+                _("policy"): name,
+                _("profit (million toman)"): profit["mean"] / 1e6,
+                _("profit CI low"): profit["ci_low"] / 1e6,
+                _("profit CI high"): profit["ci_high"] / 1e6,
+            }
             for kpi in _STANDING_KPIS:
                 value = summary.loc[(name, kpi), "mean"]
                 label = kpi_label(kpi)
@@ -302,13 +345,15 @@ class Evaluation:
             row[_("extra cost a week (million toman)")] = check.total / 1e6
             row[_("within budget")] = _("yes") if check.within else _("no")
             rows.append(row)
-        table = pd.DataFrame(rows).sort_values(_("profit (million toman)"), ascending=False,
-                                               kind="stable")
+        table = pd.DataFrame(rows).sort_values(
+            _("profit (million toman)"), ascending=False, kind="stable"
+        )
         table.insert(0, _("rank"), range(1, len(table) + 1))
         return table.set_index(_("rank")).round(2)
 
-    def differences(self, against: str | None = None, kpi: str = "profit",
-                    level: float = 0.95) -> pd.DataFrame:
+    def differences(
+        self, against: str | None = None, kpi: str = "profit", level: float = 0.95
+    ) -> pd.DataFrame:
         """Each policy minus ``against`` (default: the first), paired by replication
         (common random numbers): mean difference, its CI and whether the CI
         excludes 0 ("yes": a real difference; "no": could be luck).  Money in
@@ -316,8 +361,13 @@ class Evaluation:
         names = list(self.policies)
         against = names[0] if against is None else against
         if against not in self.policies:
-            raise ValueError(_("unknown policy {name!r}; allowed: {allowed}", name=against,
-                               allowed=", ".join(names)))
+            raise ValueError(
+                _(
+                    "unknown policy {name!r}; allowed: {allowed}",
+                    name=against,
+                    allowed=", ".join(names),
+                )
+            )
         runs = self.comparison.runs.set_index(["policy", "replication"])[kpi]
         scale = 1e6 if kpi in ("profit", "revenue", "cost") else 1.0
         rows = []
@@ -326,16 +376,29 @@ class Evaluation:
                 continue
             ci = confidence_interval((runs.loc[name] - runs.loc[against]) / scale, level)
             distinct = ci["ci_low"] > 0 or ci["ci_high"] < 0
-            rows.append({_("policy"): name, _("minus"): against,
-                         _("mean difference"): ci["mean"], _("CI low"): ci["ci_low"],
-                         _("CI high"): ci["ci_high"],
-                         _("distinguishable from 0"): _("yes") if distinct else _("no")})
+            rows.append(
+                {
+                    _("policy"): name,
+                    _("minus"): against,
+                    _("mean difference"): ci["mean"],
+                    _("CI low"): ci["ci_low"],
+                    _("CI high"): ci["ci_high"],
+                    _("distinguishable from 0"): _("yes") if distinct else _("no"),
+                }
+            )
         return pd.DataFrame(rows).set_index(_("policy")).round(2)
 
 
-def evaluate(policies: Mapping[str, Policy | Mapping[str, Any]], n: int = 5, *,
-             days: float = 7, seed: int = 0, budget: float = WEEKLY_BUDGET,
-             progress: bool = False, executor: Executor | None = None) -> Evaluation:
+def evaluate(
+    policies: Mapping[str, Policy | Mapping[str, Any]],
+    n: int = 5,
+    *,
+    days: float = 7,
+    seed: int = 0,
+    budget: float = WEEKLY_BUDGET,
+    progress: bool = False,
+    executor: Executor | None = None,
+) -> Evaluation:
     """Replicate every policy ``n`` times for ``days`` days with common random
     numbers (replication ``i`` of every policy meets the same callers), via
     :func:`cxsim.compare`.  Policies are :class:`Policy` objects or dicts of
@@ -347,6 +410,5 @@ def evaluate(policies: Mapping[str, Policy | Mapping[str, Any]], n: int = 5, *,
     checked = {str(name): _as_policy(policy) for name, policy in policies.items()}
     base = load_scenario(_SCENARIO)
     specs = {name: policy.overrides(base) for name, policy in checked.items()}
-    comparison = compare(base, specs, n, seed=seed, days=days, progress=progress,
-                         executor=executor)
+    comparison = compare(base, specs, n, seed=seed, days=days, progress=progress, executor=executor)
     return Evaluation(comparison=comparison, policies=checked, budget=budget)

@@ -34,8 +34,12 @@ __all__ = ["main"]
 
 
 def _language_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--language", choices=available_languages(), default=None,
-                        help=_("language of the output (default: $CXSIM_LANG, else en)"))
+    parser.add_argument(
+        "--language",
+        choices=available_languages(),
+        default=None,
+        help=_("language of the output (default: $CXSIM_LANG, else en)"),
+    )
 
 
 def _requested_language(argv: list[str] | None) -> str | None:
@@ -50,8 +54,9 @@ def _requested_language(argv: list[str] | None) -> str | None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m cxsim",
-                                     description=_("Customer experience, simulated."))
+    parser = argparse.ArgumentParser(
+        prog="python -m cxsim", description=_("Customer experience, simulated.")
+    )
     _language_option(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help=_("list the bundled scenarios"))
@@ -62,73 +67,146 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--policy", default=None, help=_("a policy defined in the scenario"))
     run.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     run.add_argument("--days", type=float, default=None, help=_("replace horizon_days"))
-    run.add_argument("--out", type=Path, default=None,
-                     help=_("folder for the tables as CSV files"))
+    run.add_argument("--out", type=Path, default=None, help=_("folder for the tables as CSV files"))
     grid = commands.add_parser(
-        "sweep", help=_("replicate a scenario at every point of a grid of settings"))
+        "sweep", help=_("replicate a scenario at every point of a grid of settings")
+    )
     grid.add_argument("scenario", help=_("a YAML file or a bundled scenario name"))
-    grid.add_argument("--grid", action="append", required=True, metavar="PATH=V1,V2,...",
-                      help=_("a setting and its values, e.g. touchpoints.phone.staff=8,10,12; "
-                             "repeat for more settings (every combination is run)"))
-    grid.add_argument("-n", "--replications", type=int, default=5,
-                      help=_("replications per grid point (default 5)"))
+    grid.add_argument(
+        "--grid",
+        action="append",
+        required=True,
+        metavar="PATH=V1,V2,...",
+        help=_(
+            "a setting and its values, e.g. touchpoints.phone.staff=8,10,12; "
+            "repeat for more settings (every combination is run)"
+        ),
+    )
+    grid.add_argument(
+        "-n",
+        "--replications",
+        type=int,
+        default=5,
+        help=_("replications per grid point (default 5)"),
+    )
     grid.add_argument("--policy", default=None, help=_("a policy defined in the scenario"))
     grid.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     grid.add_argument("--days", type=float, default=None, help=_("replace horizon_days"))
-    grid.add_argument("--level", type=parse_level, default=0.95,
-                      help=_("confidence level of the intervals (default 0.95)"))
-    grid.add_argument("--out", type=Path, default=None,
-                      help=_("CSV file for the summary (one row per grid point and KPI)"))
-    grid.add_argument("--runs-out", type=Path, default=None,
-                      help=_("CSV file for every replication"))
+    grid.add_argument(
+        "--level",
+        type=parse_level,
+        default=0.95,
+        help=_("confidence level of the intervals (default 0.95)"),
+    )
+    grid.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=_("CSV file for the summary (one row per grid point and KPI)"),
+    )
+    grid.add_argument(
+        "--runs-out", type=Path, default=None, help=_("CSV file for every replication")
+    )
     grid.add_argument("--no-progress", action="store_true", help=_("hide the progress bar"))
     room = commands.add_parser("classroom", help=_("class standings for the policy challenge"))
     room_commands = room.add_subparsers(dest="classroom_command", required=True)
     serve = room_commands.add_parser(
-        "serve", help=_("serve the class standings: teams submit policies over the network"))
-    serve.add_argument("--code", required=True,
-                       help=_("the class code word teams send with each submission"))
-    serve.add_argument("--db", default=None,
-                       help=_("a SQLite file or a SQLAlchemy URL such as "
-                              "postgresql+psycopg://user@host/db (default "
-                              "$CXSIM_CLASS_STORE, else ~/.cxsim/classroom.sqlite)"))
-    serve.add_argument("--host", default="0.0.0.0",
-                       help=_("address to listen on (default 0.0.0.0: every network)"))
+        "serve", help=_("serve the class standings: teams submit policies over the network")
+    )
+    serve.add_argument(
+        "--code", required=True, help=_("the class code word teams send with each submission")
+    )
+    serve.add_argument(
+        "--db",
+        default=None,
+        help=_(
+            "a SQLite file or a SQLAlchemy URL such as "
+            "postgresql+psycopg://user@host/db (default "
+            "$CXSIM_CLASS_STORE, else ~/.cxsim/classroom.sqlite)"
+        ),
+    )
+    serve.add_argument(
+        "--host", default="0.0.0.0", help=_("address to listen on (default 0.0.0.0: every network)")
+    )
     serve.add_argument("--port", type=int, default=8765, help=_("port (default 8765)"))
-    serve.add_argument("--workers", type=int, default=None,
-                       help=_("simulation worker processes (default: one per CPU)"))
-    serve.add_argument("-n", "--replications", type=int, default=None,
-                       help=_("replications per policy for a new class (default 5)"))
-    serve.add_argument("--days", type=float, default=None,
-                       help=_("days per replication for a new class (default 7)"))
-    serve.add_argument("--seed", type=int, default=None,
-                       help=_("base seed for a new class (default 0)"))
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=_("simulation worker processes (default: one per CPU)"),
+    )
+    serve.add_argument(
+        "-n",
+        "--replications",
+        type=int,
+        default=None,
+        help=_("replications per policy for a new class (default 5)"),
+    )
+    serve.add_argument(
+        "--days",
+        type=float,
+        default=None,
+        help=_("days per replication for a new class (default 7)"),
+    )
+    serve.add_argument(
+        "--seed", type=int, default=None, help=_("base seed for a new class (default 0)")
+    )
     room = room_commands.add_parser(
-        "room", help=_("the standings service and the dashboards app for a room, together "
-                       "(make classroom); Ctrl+C stops both"))
-    room.add_argument("--code", default=None,
-                      help=_("the class code word (default: a new one, printed)"))
-    room.add_argument("--lesson", default=None,
-                      help=_("the lesson being taught, e.g. 03: its dashboard's kernels are "
-                             "started ahead of the trainees"))
-    room.add_argument("--pool", type=int, default=2,
-                      help=_("preheated kernels kept ready for that lesson (default 2)"))
-    room.add_argument("--host", default="0.0.0.0",
-                      help=_("address to listen on (default 0.0.0.0: every network)"))
-    room.add_argument("--port", type=int, default=8765,
-                      help=_("the standings' port (default 8765)"))
-    room.add_argument("--app-port", type=int, default=8866,
-                      help=_("the dashboards' port (default 8866)"))
-    room.add_argument("--notebooks", type=Path, default=None,
-                      help=_("the dashboards' folder (default notebooks/app)"))
-    room.add_argument("--jupyter-path", type=Path, default=None,
-                      help=_("the folder holding Voila's cxsim template (default "
-                             "share/jupyter)"))
-    room.add_argument("--db", default=None,
-                      help=_("the class store (default $CXSIM_CLASS_STORE, else "
-                             "~/.cxsim/classroom.sqlite)"))
-    room.add_argument("--workers", type=int, default=None,
-                      help=_("simulation worker processes (default: one per CPU)"))
+        "room",
+        help=_(
+            "the standings service and the dashboards app for a room, together "
+            "(make classroom); Ctrl+C stops both"
+        ),
+    )
+    room.add_argument(
+        "--code", default=None, help=_("the class code word (default: a new one, printed)")
+    )
+    room.add_argument(
+        "--lesson",
+        default=None,
+        help=_(
+            "the lesson being taught, e.g. 03: its dashboard's kernels are "
+            "started ahead of the trainees"
+        ),
+    )
+    room.add_argument(
+        "--pool",
+        type=int,
+        default=2,
+        help=_("preheated kernels kept ready for that lesson (default 2)"),
+    )
+    room.add_argument(
+        "--host", default="0.0.0.0", help=_("address to listen on (default 0.0.0.0: every network)")
+    )
+    room.add_argument(
+        "--port", type=int, default=8765, help=_("the standings' port (default 8765)")
+    )
+    room.add_argument(
+        "--app-port", type=int, default=8866, help=_("the dashboards' port (default 8866)")
+    )
+    room.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help=_("the dashboards' folder (default notebooks/app)"),
+    )
+    room.add_argument(
+        "--jupyter-path",
+        type=Path,
+        default=None,
+        help=_("the folder holding Voila's cxsim template (default share/jupyter)"),
+    )
+    room.add_argument(
+        "--db",
+        default=None,
+        help=_("the class store (default $CXSIM_CLASS_STORE, else ~/.cxsim/classroom.sqlite)"),
+    )
+    room.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=_("simulation worker processes (default: one per CPU)"),
+    )
     return parser
 
 
@@ -158,10 +236,16 @@ def _main(argv: list[str] | None) -> int:
         elif args.command == "validate":
             scenario = load_scenario(args.file)
             policies = ", ".join(scenario.policies) or "-"
-            print(_("{source}: valid ({touchpoints} touchpoints, {journeys} journeys, "
-                    "policies: {policies})", source=scenario.source,
-                    touchpoints=len(scenario.touchpoints), journeys=len(scenario.journeys),
-                    policies=policies))
+            print(
+                _(
+                    "{source}: valid ({touchpoints} touchpoints, {journeys} journeys, "
+                    "policies: {policies})",
+                    source=scenario.source,
+                    touchpoints=len(scenario.touchpoints),
+                    journeys=len(scenario.journeys),
+                    policies=policies,
+                )
+            )
         elif args.command == "run":
             return _run(args)
         elif args.command == "sweep":
@@ -178,8 +262,14 @@ def _run(args: argparse.Namespace) -> int:
     result = simulate(args.scenario, policy=args.policy, seed=args.seed, days=args.days)
     kpis = result.kpis()
     width = max(len(kpi_label(name)) for name in kpis)
-    print(_("{scenario} (policy: {policy}, seed {seed})", scenario=result.scenario.name,
-            policy=args.policy or _("baseline"), seed=args.seed))
+    print(
+        _(
+            "{scenario} (policy: {policy}, seed {seed})",
+            scenario=result.scenario.name,
+            policy=args.policy or _("baseline"),
+            seed=args.seed,
+        )
+    )
     for name, value in kpis.items():
         shown = localise_digits(f"{value:,.0f}" if isinstance(value, int) else f"{value:.3f}")
         print(f"  {kpi_label(name):<{width}}  {shown:>12}")
@@ -202,8 +292,15 @@ def _run(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     try:
         grid = parse_grid(args.grid)
-        result = sweep(args.scenario, grid, args.replications, policy=args.policy,
-                       seed=args.seed, days=args.days, progress=not args.no_progress)
+        result = sweep(
+            args.scenario,
+            grid,
+            args.replications,
+            policy=args.policy,
+            seed=args.seed,
+            days=args.days,
+            progress=not args.no_progress,
+        )
     except ScenarioError:
         raise  # main() prints it and exits with 2
     except ValueError as error:  # a malformed --grid, -n 0 ...
@@ -225,10 +322,17 @@ def _room(args: argparse.Namespace) -> int:
 
     given = {"notebooks": args.notebooks, "jupyter_path": args.jupyter_path}
     try:
-        settings = RoomSettings(code=args.code or "", lesson=args.lesson, host=args.host,
-                                port=args.port, app_port=args.app_port, pool=args.pool,
-                                db=args.db, workers=args.workers,
-                                **{key: value for key, value in given.items() if value})
+        settings = RoomSettings(
+            code=args.code or "",
+            lesson=args.lesson,
+            host=args.host,
+            port=args.port,
+            app_port=args.app_port,
+            pool=args.pool,
+            db=args.db,
+            workers=args.workers,
+            **{key: value for key, value in given.items() if value},
+        )
         return run(settings)
     except ValueError as error:
         print(_("error: {message}", message=error), file=sys.stderr)
@@ -243,12 +347,20 @@ def _classroom(args: argparse.Namespace) -> int:
     from .classroom.server import serve
 
     try:
-        settings = {key: value for key, value in
-                    (("n", args.replications), ("days", args.days), ("seed", args.seed))
-                    if value is not None}
+        settings = {
+            key: value
+            for key, value in (("n", args.replications), ("days", args.days), ("seed", args.seed))
+            if value is not None
+        }
         config = ClassConfig(**settings) if settings else None
-        serve(args.code, db=args.db, host=args.host, port=args.port, workers=args.workers,
-              config=config)
+        serve(
+            args.code,
+            db=args.db,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            config=config,
+        )
     except ValueError as error:
         print(_("error: {message}", message=error), file=sys.stderr)
         return 2

@@ -23,9 +23,17 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 
-__all__ = ["Profile", "open_periods", "next_open_interval", "DAYS_PER_WEEK", "DAYS_PER_YEAR",
-           "HOURS_PER_DAY",
-           "HOURS_PER_WEEK", "MINUTES_PER_DAY", "MINUTES_PER_HOUR"]
+__all__ = [
+    "Profile",
+    "open_periods",
+    "next_open_interval",
+    "DAYS_PER_WEEK",
+    "DAYS_PER_YEAR",
+    "HOURS_PER_DAY",
+    "HOURS_PER_WEEK",
+    "MINUTES_PER_DAY",
+    "MINUTES_PER_HOUR",
+]
 
 MINUTES_PER_HOUR = 60.0
 MINUTES_PER_DAY = 1440.0
@@ -55,21 +63,26 @@ class Profile:
         self._total = prefix[-1]
 
     @classmethod
-    def combine(cls, hourly: Sequence[float] | None,
-                weekly: Sequence[float] | None = None) -> Profile:
+    def combine(
+        cls, hourly: Sequence[float] | None, weekly: Sequence[float] | None = None
+    ) -> Profile:
         """An hour-of-day profile times a day-of-week one (either may be absent: flat)."""
         hourly = tuple(hourly) if hourly is not None else (1.0,) * HOURS_PER_DAY
         if weekly is None:
             return cls(hourly)
-        return cls([hourly[h % HOURS_PER_DAY] * weekly[h // HOURS_PER_DAY]
-                    for h in range(HOURS_PER_WEEK)])
+        return cls(
+            [hourly[h % HOURS_PER_DAY] * weekly[h // HOURS_PER_DAY] for h in range(HOURS_PER_WEEK)]
+        )
 
     def cumulative(self, t_min: float) -> float:
         """Weight-hours from the start of the run to ``t_min``."""
         hour = int(t_min // MINUTES_PER_HOUR)
         cycles, h = divmod(hour, self.period)
-        return (cycles * self._total + self._prefix[h]
-                + self.weights[h] * (t_min - hour * MINUTES_PER_HOUR) / MINUTES_PER_HOUR)
+        return (
+            cycles * self._total
+            + self._prefix[h]
+            + self.weights[h] * (t_min - hour * MINUTES_PER_HOUR) / MINUTES_PER_HOUR
+        )
 
     def at_cumulative(self, c: float) -> float:
         """The time (minutes) at which the cumulative weight reaches ``c``."""
@@ -78,8 +91,9 @@ class Profile:
         h = bisect_right(self._prefix, rest) - 1
         if h >= self.period:  # exactly at the end of a cycle
             cycles, rest, h = cycles + 1, 0.0, bisect_right(self._prefix, 0.0) - 1
-        return ((cycles * self.period + h)
-                + (rest - self._prefix[h]) / self.weights[h]) * MINUTES_PER_HOUR
+        return (
+            (cycles * self.period + h) + (rest - self._prefix[h]) / self.weights[h]
+        ) * MINUTES_PER_HOUR
 
     def draw(self, u: float, start_min: float, end_min: float) -> float:
         """A time in [start_min, end_min) by inverting the profile's cumulative weight at u.
@@ -104,8 +118,9 @@ class Profile:
             return None
         target = prefix[first] + u * total
         h = bisect_right(prefix, target, first, first + HOURS_PER_DAY) - 1
-        return (day * HOURS_PER_DAY + h - first
-                + (target - prefix[h]) / self.weights[h]) * MINUTES_PER_HOUR
+        return (
+            day * HOURS_PER_DAY + h - first + (target - prefix[h]) / self.weights[h]
+        ) * MINUTES_PER_HOUR
 
     def draw_on_day(self, u: float, not_before_min: float, day: int) -> float | None:
         """A time on ``day``, not before ``not_before_min``; None if that leaves no demand."""

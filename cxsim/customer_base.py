@@ -56,8 +56,9 @@ def segment_flows(scenario) -> list[SegmentFlows]:
     for index, segment in enumerate(scenario.segments):
         base = segment.base
         returning_per_day = scenario.segment_journeys_per_day(index) - base.new_per_day
-        flows.append(SegmentFlows(base.customers, base.new_per_day,
-                                  base.customers / returning_per_day))
+        flows.append(
+            SegmentFlows(base.customers, base.new_per_day, base.customers / returning_per_day)
+        )
     return flows
 
 

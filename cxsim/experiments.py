@@ -177,17 +177,29 @@ def _welch(policy: np.ndarray, baseline: np.ndarray, level: float) -> dict[str, 
     n_p, n_b = policy.size, baseline.size
     difference = _mean(policy) - _mean(baseline)
     if n_p < 2 or n_b < 2:
-        return {"mean_difference": difference, **_interval(difference, math.nan, 0, level),
-                "n": min(n_p, n_b)}
+        return {
+            "mean_difference": difference,
+            **_interval(difference, math.nan, 0, level),
+            "n": min(n_p, n_b),
+        }
     if policy.var() == 0 and baseline.var() == 0:  # no spread at all: the difference is exact
-        return {"mean_difference": difference, "ci_low": difference, "ci_high": difference,
-                "half_width": 0.0, "n": min(n_p, n_b)}
+        return {
+            "mean_difference": difference,
+            "ci_low": difference,
+            "ci_high": difference,
+            "half_width": 0.0,
+            "n": min(n_p, n_b),
+        }
     from scipy.stats import ttest_ind
 
     interval = ttest_ind(policy, baseline, equal_var=False).confidence_interval(level)
-    return {"mean_difference": difference, "ci_low": float(interval.low),
-            "ci_high": float(interval.high),
-            "half_width": float(interval.high - interval.low) / 2.0, "n": min(n_p, n_b)}
+    return {
+        "mean_difference": difference,
+        "ci_low": float(interval.low),
+        "ci_high": float(interval.high),
+        "half_width": float(interval.high - interval.low) / 2.0,
+        "n": min(n_p, n_b),
+    }
 
 
 def _significant(ci_low: float, ci_high: float) -> bool:
@@ -211,8 +223,14 @@ def replication_seed(seed: int, replication: int, stream: int = 0) -> int:
 
 def _check_whole(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(_("{name} must be a whole number >= {minimum}, got {value!r}",
-                           name=name, minimum=minimum, value=value))
+        raise ValueError(
+            _(
+                "{name} must be a whole number >= {minimum}, got {value!r}",
+                name=name,
+                minimum=minimum,
+                value=value,
+            )
+        )
     return int(value)
 
 
@@ -220,10 +238,15 @@ def _check_days(scenario: Scenario, days: float | None) -> None:
     """The check :func:`cxsim.simulate` makes, done once before any run starts."""
     if days is None:
         return
-    if (not isinstance(days, int | float) or isinstance(days, bool) or not days > 0
-            or not math.isfinite(days)):
-        raise ScenarioError(scenario.source, "days",
-                            _("must be a number > 0, got {days!r}", days=days))
+    if (
+        not isinstance(days, int | float)
+        or isinstance(days, bool)
+        or not days > 0
+        or not math.isfinite(days)
+    ):
+        raise ScenarioError(
+            scenario.source, "days", _("must be a number > 0, got {days!r}", days=days)
+        )
 
 
 def _label(policy: str | None) -> str:
@@ -305,8 +328,9 @@ def _executor_for(tasks: Sequence[_Task], executor: Executor | None) -> Iterator
 
 def _gather(executor: Executor, tasks: Sequence[_Task], done: Callable[[], Any]) -> list[dict]:
     """Submit every task, collect results by index (the order never depends on timing)."""
-    futures: dict[Future, int] = {executor.submit(run_kpis, *task): index
-                                  for index, task in enumerate(tasks)}
+    futures: dict[Future, int] = {
+        executor.submit(run_kpis, *task): index for index, task in enumerate(tasks)
+    }
     results: list[dict] = [{} for _task in tasks]
     try:
         for future in as_completed(futures):
@@ -319,11 +343,14 @@ def _gather(executor: Executor, tasks: Sequence[_Task], done: Callable[[], Any])
     return results
 
 
-def _execute(tasks: Sequence[_Task], executor: Executor | None, progress: bool,
-             description: str) -> list[dict]:
+def _execute(
+    tasks: Sequence[_Task], executor: Executor | None, progress: bool, description: str
+) -> list[dict]:
     """Run every task (serially or on an executor) under a progress bar."""
-    with tqdm(total=len(tasks), desc=description, unit=_("run"), disable=not progress) as bar, \
-            _executor_for(tasks, executor) as pool:
+    with (
+        tqdm(total=len(tasks), desc=description, unit=_("run"), disable=not progress) as bar,
+        _executor_for(tasks, executor) as pool,
+    ):
         if pool is None:
             results = []
             for task in tasks:
@@ -333,14 +360,17 @@ def _execute(tasks: Sequence[_Task], executor: Executor | None, progress: bool,
         return _gather(pool, tasks, bar.update)
 
 
-def _runs_frame(labels: Sequence[Mapping[str, Any]], kpis: Sequence[Mapping[str, Any]]
-                ) -> pd.DataFrame:
+def _runs_frame(
+    labels: Sequence[Mapping[str, Any]], kpis: Sequence[Mapping[str, Any]]
+) -> pd.DataFrame:
     """One row per run: the labels, then every numeric KPI (in the order runs report them)."""
     names: dict[str, None] = {}
     for values in kpis:
         names.update(dict.fromkeys(values))
-    rows = [{**label, **{name: values.get(name, math.nan) for name in names}}
-            for label, values in zip(labels, kpis, strict=True)]
+    rows = [
+        {**label, **{name: values.get(name, math.nan) for name in names}}
+        for label, values in zip(labels, kpis, strict=True)
+    ]
     return pd.DataFrame(rows, columns=[*(labels[0] if labels else RUN_COLUMNS), *names])
 
 
@@ -356,8 +386,13 @@ def _summarise(runs: pd.DataFrame, by: list[str], kpis: list[str], level: float)
     for key, group in groups:
         key = key if isinstance(key, tuple) else (key,)
         for kpi in kpis:
-            rows.append({**dict(zip(by, key, strict=True)), "kpi": kpi,
-                         **confidence_interval(group[kpi], level)})
+            rows.append(
+                {
+                    **dict(zip(by, key, strict=True)),
+                    "kpi": kpi,
+                    **confidence_interval(group[kpi], level),
+                }
+            )
     return pd.DataFrame(rows, columns=[*by, "kpi", *STAT_COLUMNS])
 
 
@@ -366,12 +401,18 @@ def _readable(frame: pd.DataFrame, level: float) -> pd.DataFrame:
     """The same table for people: translated column and KPI labels."""
     percent = f"{level * 100:g}%"
     labels = {
-        "kpi": _("KPI"), "policy": _("policy"), "mean": _("mean"), "std": _("std. dev."),
+        "kpi": _("KPI"),
+        "policy": _("policy"),
+        "mean": _("mean"),
+        "std": _("std. dev."),
         "ci_low": _("{level} CI low", level=percent),
         "ci_high": _("{level} CI high", level=percent),
-        "half_width": _("± half-width"), "n": _("runs"),
-        "baseline_mean": _("baseline mean"), "policy_mean": _("policy mean"),
-        "mean_difference": _("difference"), "significant": _("significant"),
+        "half_width": _("± half-width"),
+        "n": _("runs"),
+        "baseline_mean": _("baseline mean"),
+        "policy_mean": _("policy mean"),
+        "mean_difference": _("difference"),
+        "significant": _("significant"),
     }
     shown = frame.copy()
     if "kpi" in shown.columns:
@@ -428,8 +469,12 @@ class Replications(_Shown):
 
     def _title(self) -> str:
         policy = self.runs["policy"].iloc[0] if len(self.runs) else BASELINE
-        return _("{scenario} (policy: {policy}): {n} replications", scenario=self.scenario,
-                 policy=policy, n=len(self.runs))
+        return _(
+            "{scenario} (policy: {policy}): {n} replications",
+            scenario=self.scenario,
+            policy=policy,
+            n=len(self.runs),
+        )
 
     def _table(self) -> pd.DataFrame:
         return _readable(self.summary(), 0.95)
@@ -457,10 +502,8 @@ def replicate(
     _check_days(base, days)
     seeds = [replication_seed(seed, i) for i in range(n)]
     tasks = [_Task(variant, s, days) for s in seeds]
-    kpis = _execute(tasks, executor, progress,
-                    _("Replicating {scenario}", scenario=base.name))
-    labels = [{"replication": i, "seed": s, "policy": _label(policy)}
-              for i, s in enumerate(seeds)]
+    kpis = _execute(tasks, executor, progress, _("Replicating {scenario}", scenario=base.name))
+    labels = [{"replication": i, "seed": s, "policy": _label(policy)} for i, s in enumerate(seeds)]
     return Replications(runs=_runs_frame(labels, kpis), scenario=base.name)
 
 
@@ -468,12 +511,18 @@ def replicate(
 PolicySpec = str | None | Mapping[str, Any]
 
 
-def _variants(base: Scenario, policies: Sequence[str | None] | Mapping[str, PolicySpec]
-              ) -> dict[str, Scenario]:
+def _variants(
+    base: Scenario, policies: Sequence[str | None] | Mapping[str, PolicySpec]
+) -> dict[str, Scenario]:
     """Label -> validated scenario, for every policy to compare (all checked before any run)."""
     if isinstance(policies, str) or not isinstance(policies, Sequence | Mapping):
-        raise ValueError(_("policies must be a list of policy names or a mapping "
-                           "label -> overrides, got {policies!r}", policies=policies))
+        raise ValueError(
+            _(
+                "policies must be a list of policy names or a mapping "
+                "label -> overrides, got {policies!r}",
+                policies=policies,
+            )
+        )
     if isinstance(policies, Mapping):
         items = [(str(label), spec) for label, spec in policies.items()]
     else:
@@ -533,35 +582,64 @@ class Comparison(_Shown):
                 continue
             other = table.loc[label]
             for kpi in self.kpis:
-                rows.append({"policy": label, "kpi": kpi,
-                             **_difference(other[kpi], base[kpi], level, paired)})
-        columns = ["policy", "kpi", "baseline_mean", "policy_mean", "mean_difference",
-                   "ci_low", "ci_high", "half_width", "n", "significant"]
+                rows.append(
+                    {
+                        "policy": label,
+                        "kpi": kpi,
+                        **_difference(other[kpi], base[kpi], level, paired),
+                    }
+                )
+        columns = [
+            "policy",
+            "kpi",
+            "baseline_mean",
+            "policy_mean",
+            "mean_difference",
+            "ci_low",
+            "ci_high",
+            "half_width",
+            "n",
+            "significant",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def _title(self) -> str:
         others = ", ".join(p for p in self.policies if p != self.baseline) or "-"
-        return _("{scenario}: {policies} against {baseline}, {n} replications each",
-                 scenario=self.scenario, policies=others, baseline=self.baseline,
-                 n=self.runs["replication"].nunique())
+        return _(
+            "{scenario}: {policies} against {baseline}, {n} replications each",
+            scenario=self.scenario,
+            policies=others,
+            baseline=self.baseline,
+            n=self.runs["replication"].nunique(),
+        )
 
     def _table(self) -> pd.DataFrame:
         return _readable(self.differences(), 0.95)
 
 
-def _difference(policy: pd.Series, baseline: pd.Series, level: float, paired: bool
-                ) -> dict[str, Any]:
+def _difference(
+    policy: pd.Series, baseline: pd.Series, level: float, paired: bool
+) -> dict[str, Any]:
     """Means and interval of ``policy - baseline`` (paired by replication, or Welch)."""
     if paired:
         both = policy.notna() & baseline.notna()
         policy, baseline = policy[both], baseline[both]
         ci = confidence_interval(policy - baseline, level)
-        stats = {"mean_difference": ci["mean"], "ci_low": ci["ci_low"],
-                 "ci_high": ci["ci_high"], "half_width": ci["half_width"], "n": ci["n"]}
+        stats = {
+            "mean_difference": ci["mean"],
+            "ci_low": ci["ci_low"],
+            "ci_high": ci["ci_high"],
+            "half_width": ci["half_width"],
+            "n": ci["n"],
+        }
     else:
         stats = _welch(_finite(policy), _finite(baseline), level)
-    return {"baseline_mean": _mean(_finite(baseline)), "policy_mean": _mean(_finite(policy)),
-            **stats, "significant": _significant(stats["ci_low"], stats["ci_high"])}
+    return {
+        "baseline_mean": _mean(_finite(baseline)),
+        "policy_mean": _mean(_finite(policy)),
+        **stats,
+        "significant": _significant(stats["ci_low"], stats["ci_high"]),
+    }
 
 
 def compare(
@@ -595,8 +673,13 @@ def compare(
     labels = tuple(variants)
     baseline = labels[0] if baseline is None else baseline
     if baseline not in variants:
-        raise ValueError(_("baseline {baseline!r} is not among the policies: {labels}",
-                           baseline=baseline, labels=", ".join(labels)))
+        raise ValueError(
+            _(
+                "baseline {baseline!r} is not among the policies: {labels}",
+                baseline=baseline,
+                labels=", ".join(labels),
+            )
+        )
     _check_days(base, days)
     run_labels, tasks = [], []
     for k, label in enumerate(labels):
@@ -604,18 +687,28 @@ def compare(
             run_seed = replication_seed(seed, i, 0 if common_random_numbers else k)
             run_labels.append({"replication": i, "seed": run_seed, "policy": label})
             tasks.append(_Task(variants[label], run_seed, days))
-    kpis = _execute(tasks, executor, progress, _("Comparing {count} policies of {scenario}",
-                                                 count=len(labels), scenario=base.name))
-    return Comparison(runs=_runs_frame(run_labels, kpis), baseline=baseline, policies=labels,
-                      scenario=base.name, common_random_numbers=common_random_numbers)
+    kpis = _execute(
+        tasks,
+        executor,
+        progress,
+        _("Comparing {count} policies of {scenario}", count=len(labels), scenario=base.name),
+    )
+    return Comparison(
+        runs=_runs_frame(run_labels, kpis),
+        baseline=baseline,
+        policies=labels,
+        scenario=base.name,
+        common_random_numbers=common_random_numbers,
+    )
 
 
 # --------------------------------------------------------------------------- sweep
 def _grid_axes(grid: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Each dotted path with its list of values (a single value counts as a list of one)."""
     if not isinstance(grid, Mapping) or not grid:
-        raise ValueError(_("grid must map at least one dotted path to a list of values, "
-                           "got {grid!r}", grid=grid))
+        raise ValueError(
+            _("grid must map at least one dotted path to a list of values, got {grid!r}", grid=grid)
+        )
     axes = {}
     for path, values in grid.items():
         single = isinstance(values, str) or not isinstance(values, Sequence)
@@ -671,7 +764,8 @@ class Sweep(_Shown):
         wide = table.pivot(index="point", columns="kpi", values=value)[self.kpis]
         wide.index = pd.MultiIndex.from_tuples(
             [tuple(_hashable(v) for v in point.values()) for point in self.points],
-            names=list(self.grid))
+            names=list(self.grid),
+        )
         wide.columns.name = None
         return wide
 
@@ -683,9 +777,12 @@ class Sweep(_Shown):
         return path
 
     def _title(self) -> str:
-        return _("{scenario}: {points} grid points, {n} replications each",
-                 scenario=self.scenario, points=len(self.points),
-                 n=self.runs["replication"].nunique())
+        return _(
+            "{scenario}: {points} grid points, {n} replications each",
+            scenario=self.scenario,
+            points=len(self.points),
+            n=self.runs["replication"].nunique(),
+        )
 
     def _table(self) -> pd.DataFrame:
         return self.pivot().rename(columns=kpi_label)
@@ -727,11 +824,22 @@ def sweep(
     labels, tasks = [], []
     for index, (point, variant) in enumerate(zip(points, variants, strict=True)):
         for i, run_seed in enumerate(seeds):
-            labels.append({"point": index, **point, "replication": i, "seed": run_seed,
-                           "policy": _label(policy)})
+            labels.append(
+                {
+                    "point": index,
+                    **point,
+                    "replication": i,
+                    "seed": run_seed,
+                    "policy": _label(policy),
+                }
+            )
             tasks.append(_Task(variant, run_seed, days))
-    kpis = _execute(tasks, executor, progress, _("Sweeping {points} grid points of {scenario}",
-                                                 points=len(points), scenario=base.name))
+    kpis = _execute(
+        tasks,
+        executor,
+        progress,
+        _("Sweeping {points} grid points of {scenario}", points=len(points), scenario=base.name),
+    )
     return Sweep(runs=_runs_frame(labels, kpis), grid=axes, scenario=base.name)
 
 
@@ -761,8 +869,13 @@ def parse_grid(items: Iterable[str]) -> dict[str, list[Any]]:
         path = path.strip()
         values = [_parse_value(part) for part in text.split(",")]
         if not equals or not path or any(value == "" for value in values):
-            raise ValueError(_("a grid item needs the form PATH=VALUE,VALUE,... "
-                               "(e.g. touchpoints.phone.staff=8,10,12), got {item!r}", item=item))
+            raise ValueError(
+                _(
+                    "a grid item needs the form PATH=VALUE,VALUE,... "
+                    "(e.g. touchpoints.phone.staff=8,10,12), got {item!r}",
+                    item=item,
+                )
+            )
         if path in grid:
             raise ValueError(_("grid path {path!r} is given twice", path=path))
         grid[path] = values
@@ -778,8 +891,9 @@ def parse_level(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(_("level must be a number between 0 and 1, got {text!r}",
-                           text=text)) from None
+        raise ValueError(
+            _("level must be a number between 0 and 1, got {text!r}", text=text)
+        ) from None
     return _check_level(value)
 
 

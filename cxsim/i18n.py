@@ -63,12 +63,14 @@ _RTL = frozenset({"fa"})
 #: Languages cxsim ships a catalogue for, besides English (the source).
 _SHIPPED = ("fa",)
 
-_LATIN_TO_PERSIAN = str.maketrans({
-    **{str(d): chr(0x06F0 + d) for d in range(10)},
-    ",": "\u066c",  # ARABIC THOUSANDS SEPARATOR ٬
-    ".": "\u066b",  # ARABIC DECIMAL SEPARATOR ٫
-    "%": "\u066a",  # ARABIC PERCENT SIGN ٪
-})
+_LATIN_TO_PERSIAN = str.maketrans(
+    {
+        **{str(d): chr(0x06F0 + d) for d in range(10)},
+        ",": "\u066c",  # ARABIC THOUSANDS SEPARATOR ٬
+        ".": "\u066b",  # ARABIC DECIMAL SEPARATOR ٫
+        "%": "\u066a",  # ARABIC PERCENT SIGN ٪
+    }
+)
 # A number inside free text: digits with their separators and sign, not part of a
 # Latin identifier such as "promise_2_min" or "Vazirmatn-Regular".
 _NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z_\d.=<>\[/\\])[-+]?\d[\d,]*(?:\.\d+)?%?(?![A-Za-z_\d])")
@@ -103,8 +105,9 @@ def _environment_language() -> str:
 
 def available_languages() -> list[str]:
     """The language codes :func:`set_language` accepts."""
-    shipped = [lang for lang in _SHIPPED
-               if (LOCALE_DIR / lang / "LC_MESSAGES" / f"{_DOMAIN}.mo").is_file()]
+    shipped = [
+        lang for lang in _SHIPPED if (LOCALE_DIR / lang / "LC_MESSAGES" / f"{_DOMAIN}.mo").is_file()
+    ]
     return sorted({"en", *shipped, *_CATALOGUES})
 
 
@@ -202,8 +205,12 @@ def _show_tables_in_language() -> None:
     if _current_language != "en":
         formatter.for_type(pandas.DataFrame, table_html)
         # pandas shows a Series as plain monospaced text, left to right: as a table instead
-        formatter.for_type(pandas.Series, lambda series: table_html(
-            series.to_frame(name="" if series.name is None else series.name)))
+        formatter.for_type(
+            pandas.Series,
+            lambda series: table_html(
+                series.to_frame(name="" if series.name is None else series.name)
+            ),
+        )
 
 
 # pandas' HTML: the scoped style block, then the table; text sits between tags.
@@ -237,8 +244,10 @@ def table_html(table: Any) -> str:
             text = localise_digits(translate_name(word))
         return ">" + raw.replace(word, text) + "<"
 
-    return (f'<div dir="{text_direction()}" class="cxsim-table">'
-            f"{head}{cut}{_HTML_TEXT.sub(shown, body)}</div>")
+    return (
+        f'<div dir="{text_direction()}" class="cxsim-table">'
+        f"{head}{cut}{_HTML_TEXT.sub(shown, body)}</div>"
+    )
 
 
 class Text(str):
@@ -334,8 +343,7 @@ def localise_table(table: Any, float_format: str = ",.2f") -> Any:
             return localise_digits(value) if isinstance(value, str) else value
         if value != value:  # NaN
             return "-"
-        if isinstance(value, numbers.Integral) or (float(value).is_integer()
-                                                   and abs(value) >= 1e3):
+        if isinstance(value, numbers.Integral) or (float(value).is_integer() and abs(value) >= 1e3):
             return format_number(value, ",.0f")
         return format_number(value, float_format)
 
@@ -387,8 +395,13 @@ def _localise_template(text: str, formatted: bool) -> str:
             for literal, field, spec, conversion in _local_formatter.parse(text):
                 parts.append(localise_digits(literal).replace("{", "{{").replace("}", "}}"))
                 if field is not None:
-                    parts.append("{" + field + (f"!{conversion}" if conversion else "")
-                                 + (f":{spec}" if spec else "") + "}")
+                    parts.append(
+                        "{"
+                        + field
+                        + (f"!{conversion}" if conversion else "")
+                        + (f":{spec}" if spec else "")
+                        + "}"
+                    )
             _templates[key] = "".join(parts)
     return _templates[key]
 

@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 
-
 def interval_occupancy(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Time-integral of how many intervals ``[start, end)`` are open, per bin of ``edges``.
 
@@ -84,8 +83,12 @@ def queue_kpis(visits: pd.DataFrame, target_wait_min: pd.Series | float) -> dict
     """Waiting KPIs over visits to staffed touchpoints (see the module docstring)."""
     count = len(visits)
     if count == 0:
-        return {"mean_wait_min": np.nan, "p_wait": np.nan, "service_level": np.nan,
-                "abandonment_rate": np.nan}
+        return {
+            "mean_wait_min": np.nan,
+            "p_wait": np.nan,
+            "service_level": np.nan,
+            "abandonment_rate": np.nan,
+        }
     wait = visits["wait_min"].to_numpy()
     answered = visits["outcome"].isin(["served", "in_service"]).to_numpy()
     target = np.asarray(target_wait_min, dtype=float)
@@ -123,11 +126,15 @@ def touchpoint_kpis(
     for name in visits["touchpoint"].cat.categories:
         here = measured[measured["touchpoint"] == name]
         staffed = name in staff_minutes
-        row = {"touchpoint": name, "kind": "staffed" if staffed else "self_service",
-               "arrivals": len(here), "served": int(here["served"].sum()),
-               "callbacks": int(callbacks.loc[callbacks["touchpoint"] == name, "served"].sum()),
-               "abandoned": int(here["abandoned"].sum()),
-               "mean_service_min": float(here["service_min"].mean()) if len(here) else np.nan}
+        row = {
+            "touchpoint": name,
+            "kind": "staffed" if staffed else "self_service",
+            "arrivals": len(here),
+            "served": int(here["served"].sum()),
+            "callbacks": int(callbacks.loc[callbacks["touchpoint"] == name, "served"].sum()),
+            "abandoned": int(here["abandoned"].sum()),
+            "mean_service_min": float(here["service_min"].mean()) if len(here) else np.nan,
+        }
         if staffed:
             row.update(queue_kpis(here, target_wait_min[name]))
             busy = _busy_minutes(visits[visits["touchpoint"] == name], window)
@@ -135,15 +142,26 @@ def touchpoint_kpis(
             row["staff_hours"] = staffed_minutes / MINUTES_PER_HOUR
             row["utilisation"] = busy / staffed_minutes if staffed_minutes > 0 else np.nan
         else:
-            row.update({"mean_wait_min": 0.0, "p_wait": 0.0, "service_level": np.nan,
-                        "abandonment_rate": 0.0, "staff_hours": 0.0, "utilisation": np.nan})
+            row.update(
+                {
+                    "mean_wait_min": 0.0,
+                    "p_wait": 0.0,
+                    "service_level": np.nan,
+                    "abandonment_rate": 0.0,
+                    "staff_hours": 0.0,
+                    "utilisation": np.nan,
+                }
+            )
         rows.append(row)
     return pd.DataFrame(rows).set_index("touchpoint")
 
 
 def segment_kpis(
-    visits: pd.DataFrame, customers: pd.DataFrame, staffed: list[str],
-    target_wait_min: dict[str, float], window_start: float,
+    visits: pd.DataFrame,
+    customers: pd.DataFrame,
+    staffed: list[str],
+    target_wait_min: dict[str, float],
+    window_start: float,
 ) -> pd.DataFrame:
     """One row per segment: customers, journeys completed, waiting KPIs at staffed steps."""
     rows = []
@@ -153,9 +171,13 @@ def segment_kpis(
         mine = customers[customers["segment"] == name]
         here = visits[visits["segment"] == name]
         targets = here["touchpoint"].map(target_wait_min).astype(float)
-        row = {"segment": name, "customers": len(mine),
-               "completed_rate": float((mine["outcome"] == "completed").mean())
-               if len(mine) else np.nan}
+        row = {
+            "segment": name,
+            "customers": len(mine),
+            "completed_rate": float((mine["outcome"] == "completed").mean())
+            if len(mine)
+            else np.nan,
+        }
         row.update(queue_kpis(here, targets))
         rows.append(row)
     return pd.DataFrame(rows).set_index("segment")
@@ -185,27 +207,34 @@ def hourly_timeseries(
         index = np.minimum((arrival // MINUTES_PER_HOUR).astype(int), hours - 1)
         outcome = here["outcome"].to_numpy()
         queue_minutes = interval_occupancy(arrival, arrival + wait, edges)
-        staff = np.array([hourly_staff[name][h % len(hourly_staff[name])] for h in range(hours)],
-                         dtype=float) \
-            if name in hourly_staff else np.zeros(hours)
-        frame = pd.DataFrame({
-            "hour": np.arange(hours),
-            "day": np.arange(hours) // 24,
-            "hour_of_day": np.arange(hours) % 24,
-            "touchpoint": name,
-            "arrivals": np.bincount(index, minlength=hours),
-            "served": np.bincount(index[outcome == "served"], minlength=hours),
-            "abandoned": np.bincount(index[outcome == "abandoned"], minlength=hours),
-            "mean_queue": queue_minutes / MINUTES_PER_HOUR,
-            "busy_staff": busy_minutes / MINUTES_PER_HOUR,
-            "staff": staff,
-        })
+        staff = (
+            np.array(
+                [hourly_staff[name][h % len(hourly_staff[name])] for h in range(hours)], dtype=float
+            )
+            if name in hourly_staff
+            else np.zeros(hours)
+        )
+        frame = pd.DataFrame(
+            {
+                "hour": np.arange(hours),
+                "day": np.arange(hours) // 24,
+                "hour_of_day": np.arange(hours) % 24,
+                "touchpoint": name,
+                "arrivals": np.bincount(index, minlength=hours),
+                "served": np.bincount(index[outcome == "served"], minlength=hours),
+                "abandoned": np.bincount(index[outcome == "abandoned"], minlength=hours),
+                "mean_queue": queue_minutes / MINUTES_PER_HOUR,
+                "busy_staff": busy_minutes / MINUTES_PER_HOUR,
+                "staff": staff,
+            }
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             frame["utilisation"] = np.where(staff > 0, frame["busy_staff"] / staff, np.nan)
         frames.append(frame)
     result = pd.concat(frames, ignore_index=True)
-    result["touchpoint"] = pd.Categorical(result["touchpoint"],
-                                          categories=visits["touchpoint"].cat.categories)
+    result["touchpoint"] = pd.Categorical(
+        result["touchpoint"], categories=visits["touchpoint"].cat.categories
+    )
     return result
 
 
@@ -214,21 +243,24 @@ def customers_from_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
     ordered = journeys.sort_values(["customer_id", "start_min"], kind="stable")
     grouped = ordered.groupby("customer_id", sort=True, observed=True)
     first, last = grouped.head(1).set_index("customer_id"), grouped.tail(1).set_index("customer_id")
-    return pd.DataFrame({
-        "customer_id": first.index.to_numpy(),
-        "segment": first["segment"].array,
-        "journey": first["journey"].array,
-        "arrival_min": first["start_min"].to_numpy(),
-        "end_min": last["end_min"].to_numpy(),
-        "outcome": last["status"].array,
-        "journeys": grouped.size().to_numpy(),
-        "referred": first["referred"].to_numpy(),
-        "left": (last["outcome"] == "leave").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": first.index.to_numpy(),
+            "segment": first["segment"].array,
+            "journey": first["journey"].array,
+            "arrival_min": first["start_min"].to_numpy(),
+            "end_min": last["end_min"].to_numpy(),
+            "outcome": last["status"].array,
+            "journeys": grouped.size().to_numpy(),
+            "referred": first["referred"].to_numpy(),
+            "left": (last["outcome"] == "leave").to_numpy(),
+        }
+    )
 
 
-def experience_kpis(journeys: pd.DataFrame, window_start: float,
-                    counters: dict[str, int] | None) -> dict[str, float]:
+def experience_kpis(
+    journeys: pd.DataFrame, window_start: float, counters: dict[str, int] | None
+) -> dict[str, float]:
     """Satisfaction, loyalty and word of mouth over journeys that ended in the window.
 
     ``csat``: share of journeys remembered at 7 or more (the top of the 0-10
@@ -250,13 +282,15 @@ def experience_kpis(journeys: pd.DataFrame, window_start: float,
     result = {
         "csat": float((measured["memory_score"] >= 7).mean()) if count else np.nan,
         "nps": float(100 * ((recommend >= 9).mean() - (recommend <= 6).mean()))
-        if count else np.nan,
+        if count
+        else np.nan,
         "mean_memory_score": float(measured["memory_score"].mean()) if count else np.nan,
         "bad_journey_rate": float(measured["bad"].mean()) if count else np.nan,
         "retention_rate": retention,
         "churn_rate": 1.0 - retention,
         "leave_after_bad": float((bad_decided["outcome"] == "leave").mean())
-        if len(bad_decided) else np.nan,
+        if len(bad_decided)
+        else np.nan,
         "follow_ups": int(measured["followed_up"].sum()),
         "callbacks": int(measured["callbacks"].sum()) if "callbacks" in measured else 0,
         "referrals": int(started["referred"].sum()),
@@ -273,9 +307,15 @@ def served_journeys(visits: pd.DataFrame, staffed: list[str]) -> np.ndarray:
     return np.unique(visits["journey_id"].to_numpy()[served])
 
 
-def survey_sample(journeys: pd.DataFrame, visits: pd.DataFrame, staffed: list[str],
-                  window_start: float, response_rate: float, extremity_bias: float,
-                  generator: np.random.Generator) -> pd.DataFrame:
+def survey_sample(
+    journeys: pd.DataFrame,
+    visits: pd.DataFrame,
+    staffed: list[str],
+    window_start: float,
+    response_rate: float,
+    extremity_bias: float,
+    generator: np.random.Generator,
+) -> pd.DataFrame:
     """The journeys that ended in the window (those the experience KPIs count), each with
     ``served`` (a staffed contact closed it: surveyed), ``hung_up`` (it ended in a
     hang-up) and ``answered`` (the customer answered the survey).
@@ -286,10 +326,12 @@ def survey_sample(journeys: pd.DataFrame, visits: pd.DataFrame, staffed: list[st
     ``served`` and ``hung_up``.
     """
     served = journeys["journey_id"].isin(served_journeys(visits, staffed)).to_numpy()
-    answered = surveys.draw_respondents(journeys["experienced_score"].to_numpy(), served,
-                                        response_rate, extremity_bias, generator)
-    sample = journeys.assign(served=served, hung_up=(journeys["status"] == "abandoned"),
-                             answered=answered)
+    answered = surveys.draw_respondents(
+        journeys["experienced_score"].to_numpy(), served, response_rate, extremity_bias, generator
+    )
+    sample = journeys.assign(
+        served=served, hung_up=(journeys["status"] == "abandoned"), answered=answered
+    )
     measured = (sample["end_min"] >= window_start) & sample["memory_score"].notna()
     return sample[measured]
 
@@ -339,8 +381,9 @@ def _headcount(hourly_staff: tuple[int, ...]) -> float:
     return float(np.ceil(sum(hourly_staff) / days_in_cycle / 8))
 
 
-def customer_flows(journeys: pd.DataFrame, segment: str, base: int,
-                   window: tuple[float, float], retention=None) -> tuple[float, int, float]:
+def customer_flows(
+    journeys: pd.DataFrame, segment: str, base: int, window: tuple[float, float], retention=None
+) -> tuple[float, int, float]:
     """A segment's customer-years inside ``window`` (an established base counts from the
     start), the customers who joined in it, and those who left after a journey of it.
 
@@ -359,10 +402,18 @@ def customer_flows(journeys: pd.DataFrame, segment: str, base: int,
     leaving = float((measured["outcome"] == "leave").sum())
     if retention is not None:
         undecided = measured[(measured["outcome"] == "open") & measured["memory_score"].notna()]
-        leaving += float(sum(
-            leave_probability(score, floor=retention.floor, ceiling=retention.ceiling,
-                              midpoint=retention.midpoint, steepness=retention.steepness)
-            for score in undecided["memory_score"].to_numpy()))
+        leaving += float(
+            sum(
+                leave_probability(
+                    score,
+                    floor=retention.floor,
+                    ceiling=retention.ceiling,
+                    midpoint=retention.midpoint,
+                    steepness=retention.steepness,
+                )
+                for score in undecided["memory_score"].to_numpy()
+            )
+        )
     joined_in = int((first["start_min"].to_numpy() >= start).sum())
     return minutes / MINUTES_PER_DAY / DAYS_PER_YEAR, joined_in, leaving
 
@@ -379,9 +430,14 @@ def yearly_churn(leavers: float, customer_years: float) -> float:
     return float(1.0 - np.exp(-leavers / customer_years))
 
 
-def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFrame,
-                  window_start: float, end_min: float,
-                  base_customers: dict[str, int] | None = None) -> dict[str, float]:
+def economic_kpis(
+    scenario,
+    journeys: pd.DataFrame,
+    touchpoint_table: pd.DataFrame,
+    window_start: float,
+    end_min: float,
+    base_customers: dict[str, int] | None = None,
+) -> dict[str, float]:
     """The firm's books over the measured window (Q12, N4), in the scenario's currency.
 
     ``revenue``: the margin of completed purchases plus the relationship margin of
@@ -401,22 +457,36 @@ def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFra
     for touchpoint in scenario.touchpoints:
         if touchpoint.kind != "staffed":
             continue
-        rate = (touchpoint.staff_cost_per_hour if touchpoint.staff_cost_per_hour is not None
-                else economics.staff_cost_per_hour)
+        rate = (
+            touchpoint.staff_cost_per_hour
+            if touchpoint.staff_cost_per_hour is not None
+            else economics.staff_cost_per_hour
+        )
         staff_cost += rate * float(touchpoint_table.loc[touchpoint.name, "staff_hours"])
         if levers is not None and touchpoint.operator == "in_house":
-            training_cost += (levers.training * economics.training_cost_per_staff_per_day
-                              * _headcount(touchpoint.hourly_staff) * days)
+            training_cost += (
+                levers.training
+                * economics.training_cost_per_staff_per_day
+                * _headcount(touchpoint.hourly_staff)
+                * days
+            )
     follow_ups = int(measured["followed_up"].sum()) if "followed_up" in measured else 0
     follow_up_cost = follow_ups * economics.follow_up_cost_per_contact
     callbacks = int(measured["callbacks"].sum()) if "callbacks" in measured else 0
     callback_cost = callbacks * economics.callback_cost_per_contact
     cost = staff_cost + training_cost + follow_up_cost + callback_cost
-    result = {"revenue": purchase_revenue, "relationship_revenue": 0.0,
-              "staff_cost": staff_cost, "training_cost": training_cost,
-              "follow_up_cost": float(follow_up_cost), "callback_cost": float(callback_cost),
-              "cost": cost,
-              "customer_equity": 0.0, "churn_per_year": np.nan, "clv": np.nan}
+    result = {
+        "revenue": purchase_revenue,
+        "relationship_revenue": 0.0,
+        "staff_cost": staff_cost,
+        "training_cost": training_cost,
+        "follow_up_cost": float(follow_up_cost),
+        "callback_cost": float(callback_cost),
+        "cost": cost,
+        "customer_equity": 0.0,
+        "churn_per_year": np.nan,
+        "clv": np.nan,
+    }
     if behaviour is None or scenario.customer_base == "one_off" or "established" not in journeys:
         result["profit"] = purchase_revenue - cost
         return result
@@ -430,25 +500,37 @@ def economic_kpis(scenario, journeys: pd.DataFrame, touchpoint_table: pd.DataFra
         years, joined, left = customer_flows(journeys, name, base, window, retention)
         total_years += years
         total_leavers += left
-        margin_month = (segment.margin_per_month if segment.margin_per_month is not None
-                        else economics.margin_per_customer_month)
-        per_purchase = (segment.revenue_per_purchase if segment.revenue_per_purchase is not None
-                        else economics.revenue_per_purchase)
+        margin_month = (
+            segment.margin_per_month
+            if segment.margin_per_month is not None
+            else economics.margin_per_customer_month
+        )
+        per_purchase = (
+            segment.revenue_per_purchase
+            if segment.revenue_per_purchase is not None
+            else economics.revenue_per_purchase
+        )
         margin_year = 12 * margin_month + DAYS_PER_YEAR / gap_days * per_purchase
         relationship += margin_month * 12 * years
         churn_here = yearly_churn(left, years)
         reference = churn_reference if churn_reference is not None else churn_here
-        value = customer_lifetime_value(margin_year, 1.0 - (0.0 if np.isnan(reference)
-                                                            else reference), discount)
+        value = customer_lifetime_value(
+            margin_year, 1.0 - (0.0 if np.isnan(reference) else reference), discount
+        )
         equity += value * (joined - left)
         if not np.isnan(churn_here):
-            weighted_clv += years * customer_lifetime_value(margin_year, 1.0 - churn_here,
-                                                            discount)
+            weighted_clv += years * customer_lifetime_value(margin_year, 1.0 - churn_here, discount)
     revenue = purchase_revenue + relationship
-    result.update({"revenue": revenue, "relationship_revenue": relationship,
-                   "customer_equity": equity, "profit": revenue - cost + equity,
-                   "churn_per_year": yearly_churn(total_leavers, total_years),
-                   "clv": weighted_clv / total_years if total_years > 0 else np.nan})
+    result.update(
+        {
+            "revenue": revenue,
+            "relationship_revenue": relationship,
+            "customer_equity": equity,
+            "profit": revenue - cost + equity,
+            "churn_per_year": yearly_churn(total_leavers, total_years),
+            "clv": weighted_clv / total_years if total_years > 0 else np.nan,
+        }
+    )
     return result
 
 
@@ -457,24 +539,36 @@ def _segment_terms(scenario):
     yearly churn its value is reckoned at (an established base's; else None: the run's)."""
     if scenario.customer_base == "established":
         flows = segment_flows(scenario)
-        return [(segment, flow.gap_days, segment.base.churn_per_year)
-                for segment, flow in zip(scenario.segments, flows, strict=True)]
+        return [
+            (segment, flow.gap_days, segment.base.churn_per_year)
+            for segment, flow in zip(scenario.segments, flows, strict=True)
+        ]
     default_gap = scenario.behaviour.segment_defaults.inter_purchase_days
-    return [(segment, (segment.inter_purchase_days or default_gap).build().mean, None)
-            for segment in scenario.segments]
+    return [
+        (segment, (segment.inter_purchase_days or default_gap).build().mean, None)
+        for segment in scenario.segments
+    ]
 
 
-def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
-                     end_min: float, base_customers: int = 0) -> pd.DataFrame:
+def daily_timeseries(
+    journeys: pd.DataFrame,
+    staff_days: dict[str, list] | None,
+    end_min: float,
+    base_customers: int = 0,
+) -> pd.DataFrame:
     """Per day: journeys started (new and returning), customers active, mean remembered
     score of journeys ending that day, revenue, and (behaviour only) the mean morale and
     courtesy of in-house staff."""
     days = int(np.ceil(end_min / MINUTES_PER_DAY))
-    start_day = np.minimum((journeys["start_min"].to_numpy() // MINUTES_PER_DAY).astype(int),
-                           days - 1)
+    start_day = np.minimum(
+        (journeys["start_min"].to_numpy() // MINUTES_PER_DAY).astype(int), days - 1
+    )
     first = ~journeys.duplicated("customer_id").to_numpy()
-    established = journeys["established"].to_numpy() if "established" in journeys \
+    established = (
+        journeys["established"].to_numpy()
+        if "established" in journeys
         else np.zeros(len(journeys), dtype=bool)
+    )
     new = first & ~established
     end = journeys["end_min"].to_numpy()
     ended = ~np.isnan(end)
@@ -491,14 +585,16 @@ def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
     gone = np.cumsum(np.bincount(np.minimum(leave_day, days - 1), minlength=days))
     with np.errstate(invalid="ignore", divide="ignore"):
         satisfaction = np.where(score_count > 0, score_sum / np.maximum(score_count, 1), np.nan)
-    frame = pd.DataFrame({
-        "day": np.arange(days),
-        "new_customers": np.bincount(start_day[new], minlength=days),
-        "returning_journeys": np.bincount(start_day[~new], minlength=days),
-        "active_customers": joined - gone,
-        "satisfaction": satisfaction,
-        "revenue": np.bincount(end_day, weights=revenue, minlength=days),
-    })
+    frame = pd.DataFrame(
+        {
+            "day": np.arange(days),
+            "new_customers": np.bincount(start_day[new], minlength=days),
+            "returning_journeys": np.bincount(start_day[~new], minlength=days),
+            "active_customers": joined - gone,
+            "satisfaction": satisfaction,
+            "revenue": np.bincount(end_day, weights=revenue, minlength=days),
+        }
+    )
     if staff_days:
         staff = pd.DataFrame(staff_days)
         staff = staff[~staff["morale"].isna()] if len(staff) else staff
@@ -508,8 +604,9 @@ def daily_timeseries(journeys: pd.DataFrame, staff_days: dict[str, list] | None,
     return frame
 
 
-def morale_effect(visits: pd.DataFrame, journeys: pd.DataFrame, memory: str,
-                  window_start: float) -> pd.DataFrame:
+def morale_effect(
+    visits: pd.DataFrame, journeys: pd.DataFrame, memory: str, window_start: float
+) -> pd.DataFrame:
     """How much staff morale moved satisfaction, measured on one sample path.
 
     Every in-house staffed contact was also scored as if staff morale had stayed at
@@ -530,19 +627,25 @@ def morale_effect(visits: pd.DataFrame, journeys: pd.DataFrame, memory: str,
     several = contacts.index[contacts > 1]
     if len(several):
         mask = np.isin(journey_of, several)
-        remembered.loc[several] = without[mask].groupby(journey_of[mask]).agg(
-            lambda scores: remember_journey(list(scores), memory))
+        remembered.loc[several] = (
+            without[mask]
+            .groupby(journey_of[mask])
+            .agg(lambda scores: remember_journey(list(scores), memory))
+        )
     actual = ended.set_index("journey_id")
     lift = (actual["memory_score"] - actual["experienced_score"]).fillna(0.0)
-    counterfactual = (remembered.reindex(actual.index).fillna(actual["experienced_score"])
-                      + lift).clip(upper=10.0)
+    counterfactual = (
+        remembered.reindex(actual.index).fillna(actual["experienced_score"]) + lift
+    ).clip(upper=10.0)
     recommend = np.floor(np.clip(counterfactual, 0, 10) + 0.5)
     rows = {}
     per_journey = {
         "csat": ((actual["memory_score"] >= 7).astype(float), (counterfactual >= 7).astype(float)),
-        "nps": (100.0 * ((actual["recommend"] >= 9).astype(float)
-                         - (actual["recommend"] <= 6).astype(float)),
-                100.0 * ((recommend >= 9).astype(float) - (recommend <= 6).astype(float))),
+        "nps": (
+            100.0
+            * ((actual["recommend"] >= 9).astype(float) - (actual["recommend"] <= 6).astype(float)),
+            100.0 * ((recommend >= 9).astype(float) - (recommend <= 6).astype(float)),
+        ),
         "mean_memory_score": (actual["memory_score"], counterfactual),
     }
     for kpi, (was, had) in per_journey.items():
@@ -550,7 +653,11 @@ def morale_effect(visits: pd.DataFrame, journeys: pd.DataFrame, memory: str,
         count = len(difference)
         mean = float(difference.mean()) if count else np.nan
         half = float(1.96 * difference.std(ddof=1) / np.sqrt(count)) if count > 1 else np.nan
-        rows[kpi] = {"actual": float(was.mean()) if count else np.nan,
-                     "without_morale": float(had.mean()) if count else np.nan,
-                     "difference": mean, "ci_low": mean - half, "ci_high": mean + half}
+        rows[kpi] = {
+            "actual": float(was.mean()) if count else np.nan,
+            "without_morale": float(had.mean()) if count else np.nan,
+            "difference": mean,
+            "ci_low": mean - half,
+            "ci_high": mean + half,
+        }
     return pd.DataFrame(rows).T

@@ -171,13 +171,17 @@ class _Run:
         # Opening hours: a staffed touchpoint is closed in an hour its rota has 0 staff.
         self.open_hours = [t.open_hours for t in scenario.touchpoints]
         self.always_open = [all(hours) for hours in self.open_hours]
-        self.reopen_draw = [streams.stream(f"reopening:{t.name}", "uniform")
-                            for t in scenario.touchpoints]
+        self.reopen_draw = [
+            streams.stream(f"reopening:{t.name}", "uniform") for t in scenario.touchpoints
+        ]
         # When each segment's returning, referred and deferred customers come.
         arrivals = scenario.arrivals
         self.segment_profile = [
-            Profile.combine(s.hourly_profile, arrivals.weekly_profile) if s.hourly_profile
-            else arrivals.profile for s in scenario.segments]
+            Profile.combine(s.hourly_profile, arrivals.weekly_profile)
+            if s.hourly_profile
+            else arrivals.profile
+            for s in scenario.segments
+        ]
         # Per segment: journey steps as (touchpoint index, probability, when closed), patience.
         self.segment_steps = []
         self.segment_patience = []
@@ -185,8 +189,14 @@ class _Run:
         for segment in scenario.segments:
             journey = scenario.journey(segment.journey)
             self.segment_steps.append(
-                tuple((self.touchpoint_index[s.touchpoint], s.probability,
-                       _WHEN_CLOSED[s.when_closed]) for s in journey.steps)
+                tuple(
+                    (
+                        self.touchpoint_index[s.touchpoint],
+                        s.probability,
+                        _WHEN_CLOSED[s.when_closed],
+                    )
+                    for s in journey.steps
+                )
             )
             patience = segment.patience_min.build() if segment.patience_min else None
             self.segment_patience.append(patience)
@@ -195,7 +205,8 @@ class _Run:
             )
         self.redial_patience_draw = [
             streams.stream(f"redial_patience:{segment.name}", patience.base if patience else None)
-            for segment, patience in zip(scenario.segments, self.segment_patience, strict=True)]
+            for segment, patience in zip(scenario.segments, self.segment_patience, strict=True)
+        ]
         self.segment_journey = [self.journey_index[s.journey] for s in scenario.segments]
         self.segment_priority = [s.priority for s in scenario.segments]
         cumulative, total = [], 0.0
@@ -204,11 +215,17 @@ class _Run:
             cumulative.append(total)
         self.segment_cumulative = cumulative
         # An established base (customer_base: established): who comes first on each day.
-        self.base_flows = (segment_flows(scenario) if scenario.customer_base == "established"
-                           else None)
-        self.day_weights = ([] if self.base_flows is None else
-                            [arrival_weights(self.base_flows, day)
-                             for day in range(math.ceil(self.end_min / MINUTES_PER_DAY))])
+        self.base_flows = (
+            segment_flows(scenario) if scenario.customer_base == "established" else None
+        )
+        self.day_weights = (
+            []
+            if self.base_flows is None
+            else [
+                arrival_weights(self.base_flows, day)
+                for day in range(math.ceil(self.end_min / MINUTES_PER_DAY))
+            ]
+        )
         self.routing = streams.stream("routing", "uniform")
         # who arrives (segment; newcomer or base customer) on a stream of its own, so that
         # policies meet the same arrivals (common random numbers): the routing stream's
@@ -216,7 +233,8 @@ class _Run:
         self.arrival_pick = streams.stream("arrival_pick", "uniform")
         self._plan_callbacks(scenario)
         self.behaviour: NoBehaviour = (
-            NoBehaviour() if scenario.behaviour is None
+            NoBehaviour()
+            if scenario.behaviour is None
             else CustomerBehaviour(self, self.start_customer)
         )
 
@@ -228,12 +246,14 @@ class _Run:
             self.callback_plan = None
             return
         self.callback_plan = plan
-        self.callback_at = [t.kind == "staffed" and (plan.touchpoints is None
-                                                     or t.name in plan.touchpoints)
-                            for t in scenario.touchpoints]
+        self.callback_at = [
+            t.kind == "staffed" and (plan.touchpoints is None or t.name in plan.touchpoints)
+            for t in scenario.touchpoints
+        ]
         # after_inbound: behind every caller on hold (a priority after all segments')
-        self.callback_priority = (max(self.segment_priority) + 1
-                                  if plan.served == "after_inbound" else None)
+        self.callback_priority = (
+            max(self.segment_priority) + 1 if plan.served == "after_inbound" else None
+        )
         self.callbacks_queued: dict[int, int] = {}
         self.callback_reach = self.streams.stream("callback_reach", "uniform")
 
@@ -274,8 +294,10 @@ class _Run:
         arrivals = self.scenario.arrivals
         flows = self.base_flows
         if flows is None:
-            hourly = [arrivals.rate_per_hour * weight / MINUTES_PER_HOUR
-                      for weight in arrivals.profile.weights]
+            hourly = [
+                arrivals.rate_per_hour * weight / MINUTES_PER_HOUR
+                for weight in arrivals.profile.weights
+            ]
             day_total = None
         else:
             # An established base: each day's first journeys (newcomers, and base
@@ -347,16 +369,27 @@ class _Run:
         elif self.behaviour.admit():
             self.start_customer(pick, now, referred=False)
 
-    def start_customer(self, segment: int, now: float, referred: bool,
-                       established: bool = False) -> None:
+    def start_customer(
+        self, segment: int, now: float, referred: bool, established: bool = False
+    ) -> None:
         """A customer's first journey starts now; their own process takes it from here."""
         customer_id = self.next_customer_id
         self.next_customer_id += 1
         mind = self.behaviour.start(segment)
-        journey_id = self.journeys.open(customer_id, segment, self.segment_journey[segment], now,
-                                        referred, established)
-        LeanProcess(self.customer(customer_id, journey_id, segment,
-                                  self.draw_needs(segment, mind), mind, referred, established))
+        journey_id = self.journeys.open(
+            customer_id, segment, self.segment_journey[segment], now, referred, established
+        )
+        LeanProcess(
+            self.customer(
+                customer_id,
+                journey_id,
+                segment,
+                self.draw_needs(segment, mind),
+                mind,
+                referred,
+                established,
+            )
+        )
 
     def draw_needs(self, segment: int, mind: object) -> list[tuple[int, float, float, int]]:
         """Every step's need, drawn now in arrival order so policies cannot reshuffle them:
@@ -369,8 +402,9 @@ class _Run:
         for touchpoint, probability, when_closed in self.segment_steps[segment]:
             visit = self.routing() < probability
             service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
-            wait_limit = (adapt(mind, segment, patience.transform(patience_draw()))
-                          if patience else math.inf)
+            wait_limit = (
+                adapt(mind, segment, patience.transform(patience_draw())) if patience else math.inf
+            )
             if visit:
                 needs.append((touchpoint, service, wait_limit, when_closed))
         return needs
@@ -396,8 +430,16 @@ class _Run:
             return None
         return self.segment_profile[segment].draw(self.reopen_draw[touchpoint](), *period)
 
-    def customer(self, customer_id: int, journey_id: int, segment: int, needs: list,
-                 mind: object, referred: bool, established: bool = False):
+    def customer(
+        self,
+        customer_id: int,
+        journey_id: int,
+        segment: int,
+        needs: list,
+        mind: object,
+        referred: bool,
+        established: bool = False,
+    ):
         """One customer: visit each step of a journey in turn, queueing where staffed;
         leave the journey on abandoning.  Then, if their behaviour brings them back,
         another journey (the same process, so a loyal customer costs no new one)."""
@@ -431,8 +473,9 @@ class _Run:
                                 continue
                         turned_away = True
                         break
-                    row = visits.open(customer_id, segment, journey, touchpoint, step, env.now,
-                                      journey_id)
+                    row = visits.open(
+                        customer_id, segment, journey, touchpoint, step, env.now, journey_id
+                    )
                     wait = felt_wait = 0.0
                     if queue is not None:
                         arrived = env.now
@@ -440,8 +483,8 @@ class _Run:
                         if ticket is not None:
                             if patience < math.inf:
                                 env.timeout(patience).callbacks.append(
-                                    lambda _event, ticket=ticket, queue=queue:
-                                    queue.abandon(ticket))
+                                    lambda _event, ticket=ticket, queue=queue: queue.abandon(ticket)
+                                )
                             served = yield ticket
                             wait = felt_wait = env.now - arrived
                             if not served:
@@ -457,24 +500,38 @@ class _Run:
                                     yield env.timeout(delay)
                                     journeys.redials[journey_id] += 1
                                     patience = behaviour.patience(
-                                        mind, segment, self.redial_patience(segment))
+                                        mind, segment, self.redial_patience(segment)
+                                    )
                                     continue
-                                limit = (None if callback_plan is None
-                                         else self.callback_limit(touchpoint, env.now))
+                                limit = (
+                                    None
+                                    if callback_plan is None
+                                    else self.callback_limit(touchpoint, env.now)
+                                )
                                 if limit is None:
                                     abandoned = True
                                     break
                                 # The firm calls back: a virtual queue the same agents serve.
                                 hung_up = env.now
-                                row = visits.open(customer_id, segment, journey, touchpoint,
-                                                  step, hung_up, journey_id)
+                                row = visits.open(
+                                    customer_id,
+                                    segment,
+                                    journey,
+                                    touchpoint,
+                                    step,
+                                    hung_up,
+                                    journey_id,
+                                )
                                 visits.callback[row] = True
-                                ticket = queue.request(callback_priority if callback_priority
-                                                       is not None else priority)
+                                ticket = queue.request(
+                                    callback_priority if callback_priority is not None else priority
+                                )
                                 if ticket is not None:
                                     env.timeout(limit).callbacks.append(
-                                        lambda _event, ticket=ticket, queue=queue:
-                                        queue.abandon(ticket))
+                                        lambda _event, ticket=ticket, queue=queue: queue.abandon(
+                                            ticket
+                                        )
+                                    )
                                     if not (yield ticket):  # not made in time: dropped
                                         record_wait[row] = env.now - hung_up
                                         record_outcome[row] = ABANDONED
@@ -512,10 +569,12 @@ class _Run:
                     break
             now = env.now
             journeys.end_min[journey_id] = now
-            journeys.status[journey_id] = (LEFT_QUEUE if abandoned else
-                                           TURNED_AWAY if turned_away else COMPLETED)
-            decide_min = behaviour.journey_end(mind, journey_id, segment, scores,
-                                               not (abandoned or turned_away), now)
+            journeys.status[journey_id] = (
+                LEFT_QUEUE if abandoned else TURNED_AWAY if turned_away else COMPLETED
+            )
+            decide_min = behaviour.journey_end(
+                mind, journey_id, segment, scores, not (abandoned or turned_away), now
+            )
             if decide_min is None:
                 return
             yield env.timeout(decide_min - now)
@@ -556,9 +615,12 @@ class _Run:
             warmup_min=self.scenario.warmup_days * MINUTES_PER_DAY,
             daily=self.behaviour.daily,
             counters=self.behaviour.counters,
-            base_customers=None if self.base_flows is None else {
+            base_customers=None
+            if self.base_flows is None
+            else {
                 segment.name: flow.customers
-                for segment, flow in zip(self.scenario.segments, self.base_flows, strict=True)},
+                for segment, flow in zip(self.scenario.segments, self.base_flows, strict=True)
+            },
         )
 
 

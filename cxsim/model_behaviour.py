@@ -68,8 +68,15 @@ class NoBehaviour:
         """Minutes until a caller who just hung up calls again, or None: they give up."""
         return None
 
-    def journey_end(self, mind: Any, journey_id: int, segment: int, scores: list[float],
-                    completed: bool, now: float) -> float | None:
+    def journey_end(
+        self,
+        mind: Any,
+        journey_id: int,
+        segment: int,
+        scores: list[float],
+        completed: bool,
+        now: float,
+    ) -> float | None:
         """When the customer decides whether to stay (minutes), or None: no decision in
         the run (this was their last journey, or the run ends first)."""
         return None
@@ -85,11 +92,15 @@ class NoBehaviour:
 class _Mind:
     """What one customer brings to every contact, and their pending decision."""
 
-    __slots__ = ("expected_wait", "expected_courtesy", "decision_u", "next_journey_min",
-                 "patience_scale")
+    __slots__ = (
+        "expected_wait",
+        "expected_courtesy",
+        "decision_u",
+        "next_journey_min",
+        "patience_scale",
+    )
 
-    def __init__(self, expected_wait: float, expected_courtesy: float,
-                 patience_scale: float = 1.0):
+    def __init__(self, expected_wait: float, expected_courtesy: float, patience_scale: float = 1.0):
         self.expected_wait = expected_wait
         self.patience_scale = patience_scale
         self.expected_courtesy = expected_courtesy
@@ -109,44 +120,66 @@ class CustomerBehaviour(NoBehaviour):
         self.start_customer = start_customer
         levers = scenario.levers
         self.levers = levers
-        parameters = behaviour.contact.model_dump(exclude={"promise_credibility",
-                                                           "abandon_penalty"})
+        parameters = behaviour.contact.model_dump(
+            exclude={"promise_credibility", "abandon_penalty"}
+        )
         # Bound once: the keyword arguments are the same for every contact of the run.
-        self.score_contact = functools.partial(bh.contact_score, promise_min=levers.promise_min,
-                                               **parameters)
+        self.score_contact = functools.partial(
+            bh.contact_score, promise_min=levers.promise_min, **parameters
+        )
         contact = behaviour.contact
         self.score_abandoned = functools.partial(
-            bh.abandoned_score, abandon_penalty=contact.abandon_penalty,
-            late_loss_per_min=contact.late_loss_per_min, max_late_loss=contact.max_late_loss,
+            bh.abandoned_score,
+            abandon_penalty=contact.abandon_penalty,
+            late_loss_per_min=contact.late_loss_per_min,
+            max_late_loss=contact.max_late_loss,
             promise_min=levers.promise_min,
-            broken_promise_penalty=contact.broken_promise_penalty)
+            broken_promise_penalty=contact.broken_promise_penalty,
+        )
         tp_defaults = behaviour.touchpoint_defaults
         seg_defaults = behaviour.segment_defaults
-        self.base_courtesy = [tp.courtesy if tp.courtesy is not None else tp_defaults.courtesy
-                              for tp in scenario.touchpoints]
-        self.courtesy_sd = [tp.courtesy_sd if tp.courtesy_sd is not None
-                            else tp_defaults.courtesy_sd for tp in scenario.touchpoints]
-        self.resolution = [tp.resolution_probability if tp.resolution_probability is not None
-                           else tp_defaults.resolution_probability for tp in scenario.touchpoints]
-        self.in_house = [tp.kind == "staffed" and tp.operator == "in_house"
-                         for tp in scenario.touchpoints]
+        self.base_courtesy = [
+            tp.courtesy if tp.courtesy is not None else tp_defaults.courtesy
+            for tp in scenario.touchpoints
+        ]
+        self.courtesy_sd = [
+            tp.courtesy_sd if tp.courtesy_sd is not None else tp_defaults.courtesy_sd
+            for tp in scenario.touchpoints
+        ]
+        self.resolution = [
+            tp.resolution_probability
+            if tp.resolution_probability is not None
+            else tp_defaults.resolution_probability
+            for tp in scenario.touchpoints
+        ]
+        self.in_house = [
+            tp.kind == "staffed" and tp.operator == "in_house" for tp in scenario.touchpoints
+        ]
         morale = behaviour.morale
         self.morale = [morale.initial if in_house else math.nan for in_house in self.in_house]
-        self.courtesy_today = [self._courtesy_level(index) for index in
-                               range(len(scenario.touchpoints))]
+        self.courtesy_today = [
+            self._courtesy_level(index) for index in range(len(scenario.touchpoints))
+        ]
         # Courtesy with morale at its reference level: the morale term is zero.
         self.courtesy_without_morale = [
-            bh.effective_courtesy(self.base_courtesy[index], levers.training,
-                                  morale.reference_morale,
-                                  training_effect=morale.training_effect,
-                                  morale_effect=morale.morale_effect,
-                                  reference_morale=morale.reference_morale)
-            if in_house else self.base_courtesy[index]
-            for index, in_house in enumerate(self.in_house)]
-        self.courtesy_noise = [streams.stream(f"courtesy:{tp.name}", "normal")
-                               for tp in scenario.touchpoints]
-        self.resolution_draw = [streams.stream(f"resolution:{tp.name}", "uniform")
-                                for tp in scenario.touchpoints]
+            bh.effective_courtesy(
+                self.base_courtesy[index],
+                levers.training,
+                morale.reference_morale,
+                training_effect=morale.training_effect,
+                morale_effect=morale.morale_effect,
+                reference_morale=morale.reference_morale,
+            )
+            if in_house
+            else self.base_courtesy[index]
+            for index, in_house in enumerate(self.in_house)
+        ]
+        self.courtesy_noise = [
+            streams.stream(f"courtesy:{tp.name}", "normal") for tp in scenario.touchpoints
+        ]
+        self.resolution_draw = [
+            streams.stream(f"resolution:{tp.name}", "uniform") for tp in scenario.touchpoints
+        ]
 
         self.tolerance = []
         self.mean_tolerance = []
@@ -161,26 +194,34 @@ class CustomerBehaviour(NoBehaviour):
             self.tolerance.append(tolerance)
             self.mean_tolerance.append(tolerance.mean)
             self.tolerance_draw.append(streams.stream(f"tolerance:{segment.name}", tolerance.base))
-            self.expected_courtesy.append(segment.expected_courtesy
-                                          if segment.expected_courtesy is not None
-                                          else seg_defaults.expected_courtesy)
+            self.expected_courtesy.append(
+                segment.expected_courtesy
+                if segment.expected_courtesy is not None
+                else seg_defaults.expected_courtesy
+            )
             if segment.base is not None:  # established: as often as the base and rate say
                 gap = Exponential(mean=run.base_flows[len(self.inter_purchase)].gap_days)
             else:
                 gap = (segment.inter_purchase_days or seg_defaults.inter_purchase_days).build()
             self.inter_purchase.append(gap)
             self.inter_purchase_draw.append(streams.stream(f"return:{segment.name}", gap.base))
-            self.revenue.append(segment.revenue_per_purchase
-                                if segment.revenue_per_purchase is not None
-                                else economics.revenue_per_purchase)
+            self.revenue.append(
+                segment.revenue_per_purchase
+                if segment.revenue_per_purchase is not None
+                else economics.revenue_per_purchase
+            )
         self.decision_draw = streams.stream("decision", "uniform")
         self.one_off = scenario.customer_base == "one_off"  # nobody comes back
         self.decision_min = behaviour.retention.decision_days * MINUTES_PER_DAY
         self.profiles = run.segment_profile
-        self.return_time_draw = [streams.stream(f"return_time:{segment.name}", "uniform")
-                                 for segment in scenario.segments]
-        self.referral_time_draw = [streams.stream(f"referral_time:{segment.name}", "uniform")
-                                   for segment in scenario.segments]
+        self.return_time_draw = [
+            streams.stream(f"return_time:{segment.name}", "uniform")
+            for segment in scenario.segments
+        ]
+        self.referral_time_draw = [
+            streams.stream(f"referral_time:{segment.name}", "uniform")
+            for segment in scenario.segments
+        ]
         self.word_of_mouth_draw = streams.stream("word_of_mouth", "uniform")
         self.referral_delay_draw = streams.stream("referral_delay", "exponential")
         self.retry_draw = streams.stream("retry", "uniform")
@@ -191,8 +232,7 @@ class CustomerBehaviour(NoBehaviour):
         self.retry_delay_min = behaviour.unresolved.retry_delay_min
         self.counters = {"deterred": 0, "referrals": 0, "follow_ups": 0}
         self.follow_up_list: deque[int] = deque()
-        self.daily = {"day": [], "touchpoint": [], "utilisation": [], "morale": [],
-                      "courtesy": []}
+        self.daily = {"day": [], "touchpoint": [], "utilisation": [], "morale": [], "courtesy": []}
 
     def _courtesy_level(self, touchpoint: int) -> float:
         """Today's courtesy at a touchpoint: its own level, plus training and morale in-house.
@@ -201,9 +241,13 @@ class CustomerBehaviour(NoBehaviour):
             return self.base_courtesy[touchpoint]
         morale = self.behaviour.morale
         return bh.effective_courtesy(
-            self.base_courtesy[touchpoint], self.levers.training, self.morale[touchpoint],
-            training_effect=morale.training_effect, morale_effect=morale.morale_effect,
-            reference_morale=morale.reference_morale)
+            self.base_courtesy[touchpoint],
+            self.levers.training,
+            self.morale[touchpoint],
+            training_effect=morale.training_effect,
+            morale_effect=morale.morale_effect,
+            reference_morale=morale.reference_morale,
+        )
 
     # -- customers ---------------------------------------------------------------
     def admit(self) -> bool:
@@ -215,8 +259,9 @@ class CustomerBehaviour(NoBehaviour):
 
     def start(self, segment: int) -> _Mind:
         tolerance = self.tolerance[segment].transform(self.tolerance_draw[segment]())
-        expected_wait = bh.expected_wait(tolerance, self.levers.promise_min,
-                                         self.behaviour.contact.promise_credibility)
+        expected_wait = bh.expected_wait(
+            tolerance, self.levers.promise_min, self.behaviour.contact.promise_credibility
+        )
         # patience adapts to the wait the customer anticipates (before any promise)
         scale = bh.adapted_patience(1.0, tolerance, self.mean_tolerance[segment])
         return _Mind(expected_wait, self.expected_courtesy[segment], scale)
@@ -225,16 +270,18 @@ class CustomerBehaviour(NoBehaviour):
         """Courtesy shown, resolution and the contact's score, as its service starts."""
         if self.queues[touchpoint] is None:
             self_service = self.behaviour.self_service
-            score = self_service.score_mean + self_service.score_sd * \
-                self.courtesy_noise[touchpoint]()
+            score = (
+                self_service.score_mean + self_service.score_sd * self.courtesy_noise[touchpoint]()
+            )
             return (10.0 if score > 10.0 else (0.0 if score < 0.0 else score)), True
         noise = self.courtesy_sd[touchpoint] * self.courtesy_noise[touchpoint]()
         shown = self.courtesy_today[touchpoint] + noise
         shown = 1.0 if shown > 1.0 else (0.0 if shown < 0.0 else shown)
         resolved = self.resolution_draw[touchpoint]() < self.resolution[touchpoint]
         perceived = bh.perceived_wait(wait, self.behaviour.perceived_wait_factor)
-        score = self.score_contact(perceived, mind.expected_wait, shown,
-                                   mind.expected_courtesy, resolved)
+        score = self.score_contact(
+            perceived, mind.expected_wait, shown, mind.expected_courtesy, resolved
+        )
         self.visits.courtesy[row] = shown
         if self.in_house[touchpoint]:
             # The same contact (customer, wait, resolution, the agent's day) without the
@@ -242,13 +289,15 @@ class CustomerBehaviour(NoBehaviour):
             neutral = self.courtesy_without_morale[touchpoint] + noise
             neutral = 1.0 if neutral > 1.0 else (0.0 if neutral < 0.0 else neutral)
             self.visits.score_without_morale[row] = self.score_contact(
-                perceived, mind.expected_wait, neutral, mind.expected_courtesy, resolved)
+                perceived, mind.expected_wait, neutral, mind.expected_courtesy, resolved
+            )
         return score, resolved
 
     def abandoned_score(self, mind: _Mind, wait: float) -> float:
         """A hang-up, felt by how long the wait was against what the caller expected."""
-        return self.score_abandoned(bh.perceived_wait(wait, self.behaviour.perceived_wait_factor),
-                                    mind.expected_wait)
+        return self.score_abandoned(
+            bh.perceived_wait(wait, self.behaviour.perceived_wait_factor), mind.expected_wait
+        )
 
     def patience(self, mind: _Mind, segment: int, drawn: float) -> float:
         """The segment's patience draw, scaled to the wait this customer anticipates
@@ -269,8 +318,15 @@ class CustomerBehaviour(NoBehaviour):
         """An unresolved problem brings the customer back once, or is left unsolved."""
         return tries < 1 and self.retry_draw() < self.behaviour.unresolved.retry_probability
 
-    def journey_end(self, mind: _Mind, journey_id: int, segment: int, scores: list[float],
-                    completed: bool, now: float) -> float | None:
+    def journey_end(
+        self,
+        mind: _Mind,
+        journey_id: int,
+        segment: int,
+        scores: list[float],
+        completed: bool,
+        now: float,
+    ) -> float | None:
         """Remember the journey, talk about it, queue for follow-up if bad; when the
         customer decides whether to stay (N2, Q5).
 
@@ -292,8 +348,10 @@ class CustomerBehaviour(NoBehaviour):
         if self.one_off:
             return None
         self.spread_word(segment, memory, now)
-        gap = self.inter_purchase[segment].transform(self.inter_purchase_draw[segment]()) * \
-            MINUTES_PER_DAY
+        gap = (
+            self.inter_purchase[segment].transform(self.inter_purchase_draw[segment]())
+            * MINUTES_PER_DAY
+        )
         mind.decision_u = self.decision_draw()
         u = self.return_time_draw[segment]()
         if (now + gap) // MINUTES_PER_DAY * MINUTES_PER_DAY >= self.end_min:
@@ -330,10 +388,13 @@ class CustomerBehaviour(NoBehaviour):
         journeys = self.journeys
         retention = self.behaviour.retention
         journeys.decided_min[journey_id] = now
-        leave = bh.leave_probability(journeys.memory_score[journey_id],
-                                     floor=retention.floor, ceiling=retention.ceiling,
-                                     midpoint=retention.midpoint,
-                                     steepness=retention.steepness)
+        leave = bh.leave_probability(
+            journeys.memory_score[journey_id],
+            floor=retention.floor,
+            ceiling=retention.ceiling,
+            midpoint=retention.midpoint,
+            steepness=retention.steepness,
+        )
         if mind.decision_u < leave:
             journeys.outcome[journey_id] = LEAVE
             return None
@@ -350,7 +411,8 @@ class CustomerBehaviour(NoBehaviour):
             comes = self.time_of_day(segment, now, now + delay, self.referral_time_draw[segment]())
             if comes < self.end_min:
                 self.env.timeout(comes - now).callbacks.append(
-                    lambda _event, segment=segment: self.referred_arrival(segment))
+                    lambda _event, segment=segment: self.referred_arrival(segment)
+                )
         elif recommend <= 6 and u < word.deterrence_probability:
             self.deterred_owed += 1
 
@@ -379,12 +441,16 @@ class CustomerBehaviour(NoBehaviour):
                 queue.busy_minutes_today = 0.0
                 if self.in_house[index]:
                     target = bh.morale_target(
-                        min(load, 1.0), self.levers.training, base=morale_parameters.base,
+                        min(load, 1.0),
+                        self.levers.training,
+                        base=morale_parameters.base,
                         comfortable_load=morale_parameters.comfortable_load,
                         overload_sensitivity=morale_parameters.overload_sensitivity,
-                        training_lift=morale_parameters.training_lift)
-                    self.morale[index] = bh.update_morale(self.morale[index], target,
-                                                          morale_parameters.adjustment_days)
+                        training_lift=morale_parameters.training_lift,
+                    )
+                    self.morale[index] = bh.update_morale(
+                        self.morale[index], target, morale_parameters.adjustment_days
+                    )
                     self.courtesy_today[index] = self._courtesy_level(index)
                 daily = self.daily
                 daily["day"].append(day)
@@ -423,7 +489,8 @@ class CustomerBehaviour(NoBehaviour):
             return
         journey_id = pending.popleft()
         journeys.memory_score[journey_id] = bh.recovered_score(
-            journeys.memory_score[journey_id], plan.recovery_points)
+            journeys.memory_score[journey_id], plan.recovery_points
+        )
         journeys.followed_up[journey_id] = True
         journeys.follow_up_min[journey_id] = now
         self.counters["follow_ups"] += 1

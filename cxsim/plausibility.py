@@ -83,8 +83,11 @@ def _staffed_names(scenario: Scenario, touchpoint: str | None = None) -> list[st
 def _measured_visits(result: Result, touchpoints: Sequence[str]) -> pd.DataFrame:
     visits = result.interactions
     start, end = result.window
-    return visits[visits["touchpoint"].isin(list(touchpoints))
-                  & (visits["arrival_min"] >= start) & (visits["arrival_min"] < end)]
+    return visits[
+        visits["touchpoint"].isin(list(touchpoints))
+        & (visits["arrival_min"] >= start)
+        & (visits["arrival_min"] < end)
+    ]
 
 
 def _hourly_shares(profile: Sequence[float] | None) -> np.ndarray:
@@ -259,7 +262,8 @@ def _has_staffed(scenario: Scenario) -> bool:
 
 def _can_hang_up(scenario: Scenario) -> bool:
     return _behaviour(scenario) and any(
-        segment.patience_min is not None for segment in scenario.segments)
+        segment.patience_min is not None for segment in scenario.segments
+    )
 
 
 def _has_closed_hour(scenario: Scenario) -> bool:
@@ -292,26 +296,75 @@ class Check:
     off_note: str = ""
 
 
-CHECKS: dict[str, Check] = {check.name: check for check in (
-    Check("calls_follow_profile", "contacts by hour follow the profile: largest gap", "pp",
-          calls_follow_profile, lambda s: True, takes_touchpoint=True),
-    Check("closed_hour_visits", "visits in a closed hour", "share", closed_hour_visits,
-          _has_closed_hour, takes_touchpoint=True),
-    Check("daily_volume_trend", "daily volume flat (trend)", "pct_per_week",
-          daily_volume_trend, lambda s: True),
-    Check("churn_per_year", "yearly churn", "share", churn_per_year, _keeps_customers),
-    Check("csat_served", "CSAT of served customers (remembered 7+)", "share", csat_served,
-          lambda s: _behaviour(s) and _has_staffed(s), takes_touchpoint=True),
-    Check("nps", "NPS", "points", nps, _behaviour),
-    Check("cost_to_revenue", "margin: service cost / revenue", "share", cost_to_revenue,
-          _has_books),
-    Check("worst_hour_service_level", "service level in the worst open hour", "share",
-          worst_hour_service_level, _has_staffed, takes_touchpoint=True),
-    Check("bad_from_hang_ups", "bad journeys that were hang-ups", "share", bad_from_hang_ups,
-          _can_hang_up),
-    Check("redial_share", "redials per hang-up", "share", redial_share, _can_hang_up,
-          off=_redials_off, off_note="redials off (behaviour.redial.probability 0)"),
-)}
+CHECKS: dict[str, Check] = {
+    check.name: check
+    for check in (
+        Check(
+            "calls_follow_profile",
+            "contacts by hour follow the profile: largest gap",
+            "pp",
+            calls_follow_profile,
+            lambda s: True,
+            takes_touchpoint=True,
+        ),
+        Check(
+            "closed_hour_visits",
+            "visits in a closed hour",
+            "share",
+            closed_hour_visits,
+            _has_closed_hour,
+            takes_touchpoint=True,
+        ),
+        Check(
+            "daily_volume_trend",
+            "daily volume flat (trend)",
+            "pct_per_week",
+            daily_volume_trend,
+            lambda s: True,
+        ),
+        Check("churn_per_year", "yearly churn", "share", churn_per_year, _keeps_customers),
+        Check(
+            "csat_served",
+            "CSAT of served customers (remembered 7+)",
+            "share",
+            csat_served,
+            lambda s: _behaviour(s) and _has_staffed(s),
+            takes_touchpoint=True,
+        ),
+        Check("nps", "NPS", "points", nps, _behaviour),
+        Check(
+            "cost_to_revenue",
+            "margin: service cost / revenue",
+            "share",
+            cost_to_revenue,
+            _has_books,
+        ),
+        Check(
+            "worst_hour_service_level",
+            "service level in the worst open hour",
+            "share",
+            worst_hour_service_level,
+            _has_staffed,
+            takes_touchpoint=True,
+        ),
+        Check(
+            "bad_from_hang_ups",
+            "bad journeys that were hang-ups",
+            "share",
+            bad_from_hang_ups,
+            _can_hang_up,
+        ),
+        Check(
+            "redial_share",
+            "redials per hang-up",
+            "share",
+            redial_share,
+            _can_hang_up,
+            off=_redials_off,
+            off_note="redials off (behaviour.redial.probability 0)",
+        ),
+    )
+}
 
 
 def applicable_checks(scenario: Scenario) -> list[str]:
@@ -366,20 +419,22 @@ def load_targets(path: str | os.PathLike[str] | None = None) -> dict[str, list[T
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PlausibilityError(source, "", f"not valid YAML{where}: {problem}") from None
     if not isinstance(data, Mapping) or not data:
-        raise PlausibilityError(source, "", "expected a mapping: scenario name -> list of "
-                                            "targets")
+        raise PlausibilityError(source, "", "expected a mapping: scenario name -> list of targets")
     bundled = list_scenarios()
     targets = {}
     for name, rows in data.items():
         if name not in bundled:
-            raise PlausibilityError(source, str(name), f"unknown scenario {name!r}; "
-                                                       f"bundled: {', '.join(bundled)}")
+            raise PlausibilityError(
+                source, str(name), f"unknown scenario {name!r}; bundled: {', '.join(bundled)}"
+            )
         if not isinstance(rows, list) or not rows:
-            raise PlausibilityError(source, str(name), "must be a non-empty list of targets "
-                                                       "(check, low, high, source)")
+            raise PlausibilityError(
+                source, str(name), "must be a non-empty list of targets (check, low, high, source)"
+            )
         scenario = load_scenario(name)
-        targets[name] = [_target(scenario, name, index, row, source)
-                         for index, row in enumerate(rows)]
+        targets[name] = [
+            _target(scenario, name, index, row, source) for index, row in enumerate(rows)
+        ]
         keys = [target.key for target in targets[name]]
         for index, key in enumerate(keys):
             if key in keys[:index]:
@@ -391,51 +446,61 @@ def _number(value: Any, where: str, source: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise PlausibilityError(source, where, f"must be a number or null (open), "
-                                               f"got {value!r}")
+        raise PlausibilityError(source, where, f"must be a number or null (open), got {value!r}")
     return float(value)
 
 
 def _target(scenario: Scenario, name: str, index: int, row: Any, source: str) -> Target:
     where = f"{name}[{index}]"
     if not isinstance(row, Mapping):
-        raise PlausibilityError(source, where, "must be a mapping with fields "
-                                               + ", ".join(_FIELDS))
+        raise PlausibilityError(
+            source, where, "must be a mapping with fields " + ", ".join(_FIELDS)
+        )
     for key in row:
         if key not in _FIELDS:
-            raise PlausibilityError(source, f"{where}.{key}",
-                                    f"unknown field; allowed: {', '.join(_FIELDS)}")
+            raise PlausibilityError(
+                source, f"{where}.{key}", f"unknown field; allowed: {', '.join(_FIELDS)}"
+            )
     check = row.get("check")
     applicable = applicable_checks(scenario)
     if check not in CHECKS:
-        raise PlausibilityError(source, f"{where}.check",
-                                f"unknown check {check!r}; allowed: {', '.join(CHECKS)}")
+        raise PlausibilityError(
+            source, f"{where}.check", f"unknown check {check!r}; allowed: {', '.join(CHECKS)}"
+        )
     if check not in applicable:
-        raise PlausibilityError(source, f"{where}.check",
-                                f"{check!r} does not apply to {name}; allowed here: "
-                                f"{', '.join(applicable)}")
+        raise PlausibilityError(
+            source,
+            f"{where}.check",
+            f"{check!r} does not apply to {name}; allowed here: {', '.join(applicable)}",
+        )
     low = _number(row.get("low"), f"{where}.low", source)
     high = _number(row.get("high"), f"{where}.high", source)
     if low is None and high is None:
         raise PlausibilityError(source, where, "needs low, high or both")
     if low is not None and high is not None and low > high:
-        raise PlausibilityError(source, f"{where}.high",
-                                f"must be at least low ({low:g}), got {high:g}")
+        raise PlausibilityError(
+            source, f"{where}.high", f"must be at least low ({low:g}), got {high:g}"
+        )
     text = row.get("source")
     if not isinstance(text, str) or not text.strip():
-        raise PlausibilityError(source, f"{where}.source",
-                                "needs the source of the range: a published figure or "
-                                "'assumption: why'")
+        raise PlausibilityError(
+            source,
+            f"{where}.source",
+            "needs the source of the range: a published figure or 'assumption: why'",
+        )
     touchpoint = row.get("touchpoint")
     if touchpoint is not None:
         staffed = [t.name for t in scenario.touchpoints if t.kind == "staffed"]
         if not CHECKS[check].takes_touchpoint:
-            raise PlausibilityError(source, f"{where}.touchpoint",
-                                    f"{check!r} does not take a touchpoint")
+            raise PlausibilityError(
+                source, f"{where}.touchpoint", f"{check!r} does not take a touchpoint"
+            )
         if touchpoint not in staffed:
-            raise PlausibilityError(source, f"{where}.touchpoint",
-                                    f"unknown staffed touchpoint {touchpoint!r}; allowed: "
-                                    f"{', '.join(staffed)}")
+            raise PlausibilityError(
+                source,
+                f"{where}.touchpoint",
+                f"unknown staffed touchpoint {touchpoint!r}; allowed: {', '.join(staffed)}",
+            )
     return Target(name, check, low, high, " ".join(text.split()), touchpoint)
 
 
@@ -472,9 +537,12 @@ class Card:
     rows: dict[str, list[Measured]] = field(default_factory=dict)
 
 
-def evaluate(targets: Mapping[str, Sequence[Target]], seeds: Iterable[int],
-             days: Mapping[str, float] | None = None,
-             progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> Card:
+def evaluate(
+    targets: Mapping[str, Sequence[Target]],
+    seeds: Iterable[int],
+    days: Mapping[str, float] | None = None,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+) -> Card:
     """Run each scenario with each seed (baseline policy, its own horizon unless ``days``
     names another) and measure its targets."""
     from .simulation import simulate
@@ -482,17 +550,17 @@ def evaluate(targets: Mapping[str, Sequence[Target]], seeds: Iterable[int],
     seeds = tuple(seeds)
     card = Card(seeds)
     runs = [(name, seed) for name in targets for seed in seeds]
-    values: dict[str, list[list[float]]] = {name: [[] for _ in targets[name]]
-                                            for name in targets}
-    for name, seed in (progress(runs) if progress else runs):
+    values: dict[str, list[list[float]]] = {name: [[] for _ in targets[name]] for name in targets}
+    for name, seed in progress(runs) if progress else runs:
         result = simulate(name, seed=seed, days=(days or {}).get(name))
         for index, target in enumerate(targets[name]):
             values[name][index].append(measure(result, target))
     for name, rows in targets.items():
         scenario = load_scenario(name)
-        card.rows[name] = [Measured(target, tuple(values[name][index]),
-                                    CHECKS[target.check].off(scenario))
-                           for index, target in enumerate(rows)]
+        card.rows[name] = [
+            Measured(target, tuple(values[name][index]), CHECKS[target.check].off(scenario))
+            for index, target in enumerate(rows)
+        ]
     return card
 
 
@@ -542,11 +610,13 @@ def card_markdown(card: Card, command: str) -> str:
     """The plausibility card: one table per scenario (check, target, source, measured mean
     with min-max over seeds, pass or fail)."""
     seeds = card.seeds
-    seed_text = (f"seeds {seeds[0]}-{seeds[-1]}" if seeds == tuple(range(seeds[0], seeds[-1] + 1))
-                 and len(seeds) > 1 else "seeds " + ", ".join(map(str, seeds)))
+    seed_text = (
+        f"seeds {seeds[0]}-{seeds[-1]}"
+        if seeds == tuple(range(seeds[0], seeds[-1] + 1)) and len(seeds) > 1
+        else "seeds " + ", ".join(map(str, seeds))
+    )
     lines = [
-        "<!-- Generated by `" + command + "` from data/plausibility.yaml; "
-        "do not edit by hand. -->",
+        "<!-- Generated by `" + command + "` from data/plausibility.yaml; do not edit by hand. -->",
         "",
         f"Each bundled scenario run with {seed_text} (its baseline, its own horizon), "
         "every check measured on each run. A check passes (✓) when every seed lies in "
@@ -558,35 +628,42 @@ def card_markdown(card: Card, command: str) -> str:
     ]
     failed = []
     for name, rows in card.rows.items():
-        lines += [f"### {name}", "",
-                  "| check | target | source | measured: mean (min to max) | |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            f"### {name}",
+            "",
+            "| check | target | source | measured: mean (min to max) | |",
+            "|---|---|---|---|---|",
+        ]
         for row in rows:
             check = CHECKS[row.target.check]
-            label = check.label + (f" ({row.target.touchpoint})" if row.target.touchpoint
-                                   else "")
+            label = check.label + (f" ({row.target.touchpoint})" if row.target.touchpoint else "")
             if row.off:
                 target = f"off: {format_value(check.unit, 0.0)}"
                 source = check.off_note + "; when on: " + row.target.source
-                target += "; when on: " + format_range(check.unit, row.target.low,
-                                                        row.target.high)
+                target += "; when on: " + format_range(check.unit, row.target.low, row.target.high)
             else:
                 target = format_range(check.unit, row.target.low, row.target.high)
                 source = row.target.source
             values = row.values
-            measured = (f"{format_value(check.unit, row.mean)} "
-                        f"({format_value(check.unit, min(values))} to "
-                        f"{format_value(check.unit, max(values))})")
+            measured = (
+                f"{format_value(check.unit, row.mean)} "
+                f"({format_value(check.unit, min(values))} to "
+                f"{format_value(check.unit, max(values))})"
+            )
             mark = ("✓ off" if row.off else "✓") if row.passed else "✗"
             if not row.passed:
                 failed.append(f"{name}: {label}")
-            lines.append(f"| {_cell(label)} | {_cell(target)} | {_cell(source)} | "
-                         f"{measured} | {mark} |")
+            lines.append(
+                f"| {_cell(label)} | {_cell(target)} | {_cell(source)} | {measured} | {mark} |"
+            )
         lines.append("")
     if failed:
-        lines += ["**Out of range:** " + "; ".join(failed) + ". The model's owner decides "
-                  "whether the model or the range is wrong; the tests mark these as expected "
-                  "failures until it is fixed.", ""]
+        lines += [
+            "**Out of range:** " + "; ".join(failed) + ". The model's owner decides "
+            "whether the model or the range is wrong; the tests mark these as expected "
+            "failures until it is fixed.",
+            "",
+        ]
     else:
         lines += ["Every check of every bundled scenario is in range.", ""]
     return "\n".join(lines)

@@ -110,8 +110,10 @@ SHARE_KPIS = names_of("share")
 MONEY_KPIS = names_of("money")
 _COUNT_KPIS = names_of("count")
 # Units of KPIs that are not shares ("%" for shares, "pp" for their differences).
-_KPI_UNITS = {**{name: kpi.unit for name, kpi in KPIS.items() if kpi.unit is not None},
-              **{kpi: N_("million toman") for kpi in MONEY_KPIS}}
+_KPI_UNITS = {
+    **{name: kpi.unit for name, kpi in KPIS.items() if kpi.unit is not None},
+    **{kpi: N_("million toman") for kpi in MONEY_KPIS},
+}
 # KPIs whose label already names the unit, e.g. "Mean wait (min)".
 _LABEL_HAS_UNIT = frozenset(name for name, kpi in KPIS.items() if kpi.label_has_unit)
 # Long axis labels are wrapped onto lines of about this many characters.
@@ -122,7 +124,10 @@ _WRAP = 34
 # catalogue so that tables show them in the reader's language (translate_name).  The
 # bundled scenarios' own names come into the catalogue from data/scenarios/.
 _COLUMN_NAMES = (
-    N_("extra_agents"), N_("promise_min"), N_("follow_up_capacity"), N_("peak_end"),
+    N_("extra_agents"),
+    N_("promise_min"),
+    N_("follow_up_capacity"),
+    N_("peak_end"),
 )
 
 
@@ -283,14 +288,18 @@ def _right_to_left(text: str) -> str:
     character, so "phone: ..." or "lean: ..." would read left to right; a
     leading RIGHT-TO-LEFT MARK makes the whole line read right to left.
     """
-    return "\n".join(_RLM + line if _ARABIC_SCRIPT.search(line) and not line.startswith(_RLM)
-                     else line for line in text.split("\n"))
+    return "\n".join(
+        _RLM + line if _ARABIC_SCRIPT.search(line) and not line.startswith(_RLM) else line
+        for line in text.split("\n")
+    )
 
 
 def _persian_percent(text: str) -> str:
-    """"%" as the Persian percent sign "٪" in lines written in Persian ("(%)" of a unit)."""
-    return "\n".join(line.replace("%", "\u066a") if _ARABIC_SCRIPT.search(line) else line
-                     for line in text.split("\n"))
+    """ "%" as the Persian percent sign "٪" in lines written in Persian ("(%)" of a unit)."""
+    return "\n".join(
+        line.replace("%", "\u066a") if _ARABIC_SCRIPT.search(line) else line
+        for line in text.split("\n")
+    )
 
 
 class _LocalDigitsFormatter(Formatter):
@@ -389,8 +398,9 @@ class NotebookFigure(Figure):
         return buffer.getvalue()
 
 
-def _figure(rows: int, cols: int, *, width: float, height: float, **kwargs: Any
-            ) -> tuple[Figure, np.ndarray]:
+def _figure(
+    rows: int, cols: int, *, width: float, height: float, **kwargs: Any
+) -> tuple[Figure, np.ndarray]:
     figure = NotebookFigure(figsize=(width, height), layout="constrained")
     axes = np.atleast_1d(figure.subplots(rows, cols, squeeze=False, **kwargs)).ravel()
     for ax in axes:
@@ -399,30 +409,44 @@ def _figure(rows: int, cols: int, *, width: float, height: float, **kwargs: Any
 
 
 def _empty(function: str, what: str) -> ValueError:
-    return ValueError(_("{function}: nothing to plot, {what} is empty", function=function,
-                        what=what))
+    return ValueError(
+        _("{function}: nothing to plot, {what} is empty", function=function, what=what)
+    )
 
 
-def _require_columns(function: str, frame: Any, required: Sequence[str],
-                     optional: Sequence[str] = ()) -> pd.DataFrame:
+def _require_columns(
+    function: str, frame: Any, required: Sequence[str], optional: Sequence[str] = ()
+) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(_("{function}: expected a DataFrame with columns {columns}, got {kind}",
-                          function=function, columns=", ".join(required),
-                          kind=type(frame).__name__))
+        raise TypeError(
+            _(
+                "{function}: expected a DataFrame with columns {columns}, got {kind}",
+                function=function,
+                columns=", ".join(required),
+                kind=type(frame).__name__,
+            )
+        )
     if frame.empty:
         raise _empty(function, _("the table"))
     missing = [column for column in required if column not in frame.columns]
     if missing:
         expected = ", ".join([*required, *(f"[{c}]" for c in optional)])
-        raise ValueError(_("{function}: the table lacks column(s) {missing}; expected columns "
-                           "{expected} (optional in brackets), got {got}",
-                           function=function, missing=", ".join(missing), expected=expected,
-                           got=", ".join(map(str, frame.columns))))
+        raise ValueError(
+            _(
+                "{function}: the table lacks column(s) {missing}; expected columns "
+                "{expected} (optional in brackets), got {got}",
+                function=function,
+                missing=", ".join(missing),
+                expected=expected,
+                got=", ".join(map(str, frame.columns)),
+            )
+        )
     return frame
 
 
-def _select_kpis(function: str, available: Sequence[str], kpis: Iterable[str] | None,
-                 default: Sequence[str]) -> list[str]:
+def _select_kpis(
+    function: str, available: Sequence[str], kpis: Iterable[str] | None, default: Sequence[str]
+) -> list[str]:
     available = list(dict.fromkeys(available))
     if kpis is None:
         chosen = [kpi for kpi in default if kpi in available] or available
@@ -430,9 +454,14 @@ def _select_kpis(function: str, available: Sequence[str], kpis: Iterable[str] | 
         chosen = [kpis] if isinstance(kpis, str) else list(kpis)
         unknown = [kpi for kpi in chosen if kpi not in available]
         if unknown:
-            raise ValueError(_("{function}: no data for KPI(s) {unknown}; available: {available}",
-                               function=function, unknown=", ".join(unknown),
-                               available=", ".join(available)))
+            raise ValueError(
+                _(
+                    "{function}: no data for KPI(s) {unknown}; available: {available}",
+                    function=function,
+                    unknown=", ".join(unknown),
+                    available=", ".join(available),
+                )
+            )
     if not chosen:
         raise _empty(function, _("the list of KPIs"))
     return chosen
@@ -454,9 +483,14 @@ def _named_results(function: str, results: Any) -> dict[str, Result]:
     named: dict[str, Result] = {}
     for label, result in pairs:
         if not isinstance(result, Result):
-            raise TypeError(_("{function}: expected a Result from cxsim.simulate, a list of them "
-                              "or a dict label -> Result; got {kind}", function=function,
-                              kind=type(result).__name__))
+            raise TypeError(
+                _(
+                    "{function}: expected a Result from cxsim.simulate, a list of them "
+                    "or a dict label -> Result; got {kind}",
+                    function=function,
+                    kind=type(result).__name__,
+                )
+            )
         if label in named:
             label = _("{label} (seed {seed})", label=label, seed=result.seed)
         named[label] = result
@@ -470,8 +504,14 @@ def _pick_touchpoint(function: str, result: Result, touchpoint: str | None) -> s
         staffed = [t.name for t in touchpoints if t.kind == "staffed"]
         return staffed[0] if staffed else names[0]
     if touchpoint not in names:
-        raise ValueError(_("{function}: unknown touchpoint {name!r}; allowed: {allowed}",
-                           function=function, name=touchpoint, allowed=", ".join(names)))
+        raise ValueError(
+            _(
+                "{function}: unknown touchpoint {name!r}; allowed: {allowed}",
+                function=function,
+                name=touchpoint,
+                allowed=", ".join(names),
+            )
+        )
     return touchpoint
 
 
@@ -509,8 +549,14 @@ def plot_hourly(result_or_results: Any, touchpoint: str | None = None) -> Figure
         hours = np.arange(25)
         for ax, (column, _ylabel, _title) in zip(axes, quantities, strict=True):
             values = per_hour[column].to_numpy(dtype=float)
-            ax.step(hours, np.append(values, values[-1]), where="post", label=label,
-                    color=policy_colour(label), linewidth=1.8)
+            ax.step(
+                hours,
+                np.append(values, values[-1]),
+                where="post",
+                label=label,
+                color=policy_colour(label),
+                linewidth=1.8,
+            )
     for ax, (_column, ylabel, title) in zip(axes, quantities, strict=True):
         ax.set_ylabel(ylabel)
         ax.set_title(title, loc="left", fontsize="medium")
@@ -520,16 +566,18 @@ def plot_hourly(result_or_results: Any, touchpoint: str | None = None) -> Figure
     axes[-1].set_xticks(range(0, 25, 3))
     axes[-1].set_xlabel(_("Hour of day (h)"))
     axes[0].legend(title=_("Policy"), loc="upper left", fontsize="small")
-    title = _("{touchpoint}: demand, staff and queue by hour of day",
-              touchpoint=translate_name(where))
+    title = _(
+        "{touchpoint}: demand, staff and queue by hour of day", touchpoint=translate_name(where)
+    )
     if days > 1.0 + 1e-9:
         title += " " + _("(mean over {days:g} days)", days=round(days, 2))
     figure.suptitle(title)
     return figure
 
 
-def plot_wait_distribution(results: Any, touchpoint: str | None = None,
-                           target_wait_min: float | None = None) -> Figure:
+def plot_wait_distribution(
+    results: Any, touchpoint: str | None = None, target_wait_min: float | None = None
+) -> Figure:
     """How long customers waited: the share answered within each wait (an ECDF).
 
     For every policy, the curve at wait *x* is the share of all visits to the
@@ -543,21 +591,32 @@ def plot_wait_distribution(results: Any, touchpoint: str | None = None,
     named = _named_results(function, results)
     first = next(iter(named.values()))
     where = _pick_touchpoint(function, first, touchpoint)
-    target = (first.scenario.touchpoint(where).target_wait_min if target_wait_min is None
-              else float(target_wait_min))
+    target = (
+        first.scenario.touchpoint(where).target_wait_min
+        if target_wait_min is None
+        else float(target_wait_min)
+    )
     if not (math.isfinite(target) and target >= 0):
-        raise ValueError(_("{function}: target_wait_min must be a number >= 0, got {value!r}",
-                           function=function, value=target_wait_min))
+        raise ValueError(
+            _(
+                "{function}: target_wait_min must be a number >= 0, got {value!r}",
+                function=function,
+                value=target_wait_min,
+            )
+        )
     curves = []
     longest = target
     for label, result in named.items():
         _pick_touchpoint(function, result, where)
         visits = result.interactions
-        visits = visits[(visits["touchpoint"] == where)
-                        & (visits["arrival_min"] >= result.window[0])]
+        visits = visits[
+            (visits["touchpoint"] == where) & (visits["arrival_min"] >= result.window[0])
+        ]
         if visits.empty:
-            raise _empty(function, _("the list of visits to {touchpoint} in {label}",
-                                     touchpoint=where, label=label))
+            raise _empty(
+                function,
+                _("the list of visits to {touchpoint} in {label}", touchpoint=where, label=label),
+            )
         answered = visits["outcome"].isin(["served", "in_service"]).to_numpy()
         waits = np.sort(visits["wait_min"].to_numpy(dtype=float)[answered])
         curves.append((label, waits, len(visits)))
@@ -571,19 +630,24 @@ def plot_wait_distribution(results: Any, touchpoint: str | None = None,
         # share answered within x: a step up by 1/total at each answered wait
         x = np.concatenate([[0.0], waits, [max(right, waits[-1] if len(waits) else 0.0)]])
         y = np.concatenate([[0.0], np.arange(1, len(waits) + 1) / total, [len(waits) / total]])
-        legend = _("{label}: {share:.0%} within {target:g} min", label=label, share=within,
-                   target=target)
+        legend = _(
+            "{label}: {share:.0%} within {target:g} min", label=label, share=within, target=target
+        )
         ax.step(x, y, where="post", color=policy_colour(label), linewidth=1.8, label=legend)
-    ax.axvline(target, color=_NEUTRAL, linestyle="--", linewidth=1.2,
-               label=_("Target: {target:g} min", target=target))
+    ax.axvline(
+        target,
+        color=_NEUTRAL,
+        linestyle="--",
+        linewidth=1.2,
+        label=_("Target: {target:g} min", target=target),
+    )
     ax.set_xlim(0, right)
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.set_xlabel(_("Wait (min)"))
     ax.set_ylabel(_("Answered within this wait (% of calls)"))
     ax.legend(loc="lower right", fontsize="small")
-    figure.suptitle(_("{touchpoint}: how long customers waited",
-                      touchpoint=translate_name(where)))
+    figure.suptitle(_("{touchpoint}: how long customers waited", touchpoint=translate_name(where)))
     return figure
 
 
@@ -597,32 +661,51 @@ def _kpi_long_table(function: str, table: Any) -> pd.DataFrame:
         if "kpi" not in table.columns and table.index.name == "kpi":
             table = table.reset_index()  # replicate(...).summary() is indexed by KPI
         if "policy" not in table.columns and not table.empty:
-            raise ValueError(_("{function}: the table has no policy column; name the runs, "
-                               "e.g. table.assign(policy=\"lean\")", function=function))
-        frame = _require_columns(function, table, ["policy", "kpi", "mean"],
-                                 ["ci_low", "ci_high"]).copy()
-    elif isinstance(table, Mapping) or (isinstance(table, Sequence)
-                                        and not isinstance(table, str | bytes)):
-        named = (_named_results(function, table) if not isinstance(table, Mapping)
-                 or all(isinstance(v, Result) for v in table.values()) else dict(table))
+            raise ValueError(
+                _(
+                    "{function}: the table has no policy column; name the runs, "
+                    'e.g. table.assign(policy="lean")',
+                    function=function,
+                )
+            )
+        frame = _require_columns(
+            function, table, ["policy", "kpi", "mean"], ["ci_low", "ci_high"]
+        ).copy()
+    elif isinstance(table, Mapping) or (
+        isinstance(table, Sequence) and not isinstance(table, str | bytes)
+    ):
+        named = (
+            _named_results(function, table)
+            if not isinstance(table, Mapping) or all(isinstance(v, Result) for v in table.values())
+            else dict(table)
+        )
         if not named:
             raise _empty(function, _("the table"))
         rows = []
         for policy, kpis in named.items():
             values = kpis.kpis() if isinstance(kpis, Result) else kpis
             if not isinstance(values, Mapping):
-                raise TypeError(_("{function}: expected a dict policy -> KPI dict, got {kind} "
-                                  "for {policy!r}", function=function,
-                                  kind=type(values).__name__, policy=policy))
-            rows += [{"policy": policy, "kpi": kpi, "mean": value}
-                     for kpi, value in values.items()]
+                raise TypeError(
+                    _(
+                        "{function}: expected a dict policy -> KPI dict, got {kind} for {policy!r}",
+                        function=function,
+                        kind=type(values).__name__,
+                        policy=policy,
+                    )
+                )
+            rows += [{"policy": policy, "kpi": kpi, "mean": value} for kpi, value in values.items()]
         if not rows:
             raise _empty(function, _("the table"))
         frame = pd.DataFrame(rows)
     else:
-        raise TypeError(_("{function}: expected a DataFrame (policy, kpi, mean[, ci_low, "
-                          "ci_high]) or a dict policy -> KPIs, got {kind}", function=function,
-                          kind=type(table).__name__))
+        raise TypeError(
+            _(
+                "{function}: expected a DataFrame (policy, kpi, mean[, ci_low, "
+                "ci_high]) or a dict policy -> KPIs, got {kind}",
+                function=function,
+                kind=type(table).__name__,
+            )
+        )
     for column in ("ci_low", "ci_high"):
         if column not in frame.columns:
             frame[column] = np.nan
@@ -670,11 +753,19 @@ def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure
         has_ci = np.isfinite(low) & np.isfinite(high)
         errors = None
         if has_ci.any():
-            errors = np.vstack([np.where(has_ci, means - low, 0.0),
-                                np.where(has_ci, high - means, 0.0)])
+            errors = np.vstack(
+                [np.where(has_ci, means - low, 0.0), np.where(has_ci, high - means, 0.0)]
+            )
         positions = np.arange(len(policies))
-        ax.bar(positions, means, color=[policy_colour(p) for p in policies], yerr=errors,
-               capsize=4, error_kw={"ecolor": "#222222", "linewidth": 1.0}, width=0.7)
+        ax.bar(
+            positions,
+            means,
+            color=[policy_colour(p) for p in policies],
+            yerr=errors,
+            capsize=4,
+            error_kw={"ecolor": "#222222", "linewidth": 1.0},
+            width=0.7,
+        )
         ax.set_xticks(positions, policies, rotation=20 if len(policies) > 3 else 0)
         ax.set_xlabel(_("Policy"))
         ax.set_ylabel(_wrap(kpi_axis_label(kpi, currency=currency)))
@@ -692,8 +783,12 @@ def plot_kpi_comparison(table: Any, kpis: Sequence[str] | None = None) -> Figure
 
 #: Bar colours of :func:`plot_survey_vs_memory` (Okabe & Ito): the remembered experience
 #: in blues and vermillion (hang-ups), the survey's answers in orange.
-_SURVEY_COLOURS = {"all": BASELINE_COLOUR, "served": "#56B4E9", "hung_up": "#D55E00",
-                   "answers": "#E69F00"}
+_SURVEY_COLOURS = {
+    "all": BASELINE_COLOUR,
+    "served": "#56B4E9",
+    "hung_up": "#D55E00",
+    "answers": "#E69F00",
+}
 
 
 def plot_survey_vs_memory(result: Result) -> Figure:
@@ -707,22 +802,35 @@ def plot_survey_vs_memory(result: Result) -> Figure:
     """
     function = "plot_survey_vs_memory"
     if not isinstance(result, Result):
-        raise TypeError(_("{function}: expected a Result, got {kind}", function=function,
-                          kind=type(result).__name__))
+        raise TypeError(
+            _(
+                "{function}: expected a Result, got {kind}",
+                function=function,
+                kind=type(result).__name__,
+            )
+        )
     summary = result.survey_summary()
     if int(summary["count"].sum()) == 0:
         raise _empty(function, _("the survey table"))
     names = list(summary.index)
-    labels = [_wrap(_(SURVEY_ROWS[name]), 12) + "\n"
-              + _("(n = {count:,})", count=int(summary.at[name, "count"])) for name in names]
+    labels = [
+        _wrap(_(SURVEY_ROWS[name]), 12)
+        + "\n"
+        + _("(n = {count:,})", count=int(summary.at[name, "count"]))
+        for name in names
+    ]
     colours = [_SURVEY_COLOURS[name] for name in names]
     positions = np.arange(len(names))
     figure, axes = _figure(1, 2, width=11.0, height=4.8)
     for ax, kpi in zip(axes, ("csat", "nps"), strict=True):
         values = summary[kpi].to_numpy(dtype=float)
         bars = ax.bar(positions, np.nan_to_num(values), color=colours, width=0.7)
-        shown = [localise_digits("-" if np.isnan(v) else f"{100 * v:.0f}%" if kpi == "csat"
-                                 else f"{v:+.0f}") for v in values]
+        shown = [
+            localise_digits(
+                "-" if np.isnan(v) else f"{100 * v:.0f}%" if kpi == "csat" else f"{v:+.0f}"
+            )
+            for v in values
+        ]
         ax.bar_label(bars, shown, padding=2, fontsize="small")
         ax.set_xticks(positions, labels, fontsize="small")
         ax.grid(False, axis="x")
@@ -749,8 +857,9 @@ def plot_simulation_vs_theory(frame: pd.DataFrame) -> Figure:
     interval covers the formula.
     """
     function = "plot_simulation_vs_theory"
-    frame = _require_columns(function, frame, ["case", "kpi", "simulated", "theory"],
-                             ["ci_low", "ci_high"])
+    frame = _require_columns(
+        function, frame, ["case", "kpi", "simulated", "theory"], ["ci_low", "ci_high"]
+    )
     chosen = list(dict.fromkeys(frame["kpi"].astype(str)))
     cases = list(dict.fromkeys(frame["case"].astype(str)))
     figure, axes = _figure(1, len(chosen), width=max(3.8 * len(chosen), 5.5), height=4.4)
@@ -761,20 +870,42 @@ def plot_simulation_vs_theory(frame: pd.DataFrame) -> Figure:
         here = here.drop_duplicates("case", keep="last").set_index("case").reindex(cases)
         simulated = here["simulated"].to_numpy(dtype=float)
         theory = here["theory"].to_numpy(dtype=float)
-        low = (here["ci_low"] if "ci_low" in here else pd.Series(np.nan, index=here.index))
-        high = (here["ci_high"] if "ci_high" in here else pd.Series(np.nan, index=here.index))
+        low = here["ci_low"] if "ci_low" in here else pd.Series(np.nan, index=here.index)
+        high = here["ci_high"] if "ci_high" in here else pd.Series(np.nan, index=here.index)
         low, high = low.to_numpy(dtype=float), high.to_numpy(dtype=float)
         has_ci = np.isfinite(low) & np.isfinite(high)
-        errors = np.vstack([np.where(has_ci, simulated - low, 0.0),
-                            np.where(has_ci, high - simulated, 0.0)])
-        ax.errorbar(positions - 0.08, simulated, yerr=errors, fmt="o", color=BASELINE_COLOUR,
-                    capsize=4, label=_("Simulated (mean, CI)"))
-        ax.plot(positions + 0.08, theory, linestyle="none", marker="x", markersize=9,
-                markeredgewidth=2, color="#000000", label=_("Theory (formula)"))
+        errors = np.vstack(
+            [np.where(has_ci, simulated - low, 0.0), np.where(has_ci, high - simulated, 0.0)]
+        )
+        ax.errorbar(
+            positions - 0.08,
+            simulated,
+            yerr=errors,
+            fmt="o",
+            color=BASELINE_COLOUR,
+            capsize=4,
+            label=_("Simulated (mean, CI)"),
+        )
+        ax.plot(
+            positions + 0.08,
+            theory,
+            linestyle="none",
+            marker="x",
+            markersize=9,
+            markeredgewidth=2,
+            color="#000000",
+            label=_("Theory (formula)"),
+        )
         covered = int(np.count_nonzero(has_ci & (low <= theory) & (theory <= high)))
-        ax.set_title(_("{kpi}\nformula inside the CI in {covered} of {total} cases",
-                       kpi=kpi_label(kpi), covered=covered, total=int(has_ci.sum())),
-                     fontsize="medium")
+        ax.set_title(
+            _(
+                "{kpi}\nformula inside the CI in {covered} of {total} cases",
+                kpi=kpi_label(kpi),
+                covered=covered,
+                total=int(has_ci.sum()),
+            ),
+            fontsize="medium",
+        )
         ax.set_xticks(positions, cases, rotation=20 if len(cases) > 2 else 0)
         ax.set_xlim(-0.5, len(cases) - 0.5)
         ax.set_xlabel(_("Case"))
@@ -785,8 +916,9 @@ def plot_simulation_vs_theory(frame: pd.DataFrame) -> Figure:
     return figure
 
 
-def plot_sweep(frame: pd.DataFrame, x: str, kpi: str, hue: str | None = None, *,
-               xlabel: str | None = None) -> Figure:
+def plot_sweep(
+    frame: pd.DataFrame, x: str, kpi: str, hue: str | None = None, *, xlabel: str | None = None
+) -> Figure:
     """One KPI along a swept parameter: the mean as a line, its CI as a band.
 
     ``frame`` is tidy, as :func:`cxsim.experiments.sweep` returns it: one
@@ -800,19 +932,36 @@ def plot_sweep(frame: pd.DataFrame, x: str, kpi: str, hue: str | None = None, *,
     function = "plot_sweep"
     frame = _require_columns(function, frame, [x, "kpi", "mean"], ["ci_low", "ci_high"])
     if hue is not None and hue not in frame.columns:
-        raise ValueError(_("{function}: hue column {hue!r} not in the table; columns: {columns}",
-                           function=function, hue=hue, columns=", ".join(map(str, frame.columns))))
+        raise ValueError(
+            _(
+                "{function}: hue column {hue!r} not in the table; columns: {columns}",
+                function=function,
+                hue=hue,
+                columns=", ".join(map(str, frame.columns)),
+            )
+        )
     _select_kpis(function, frame["kpi"].astype(str).tolist(), [kpi], ())
     here = frame[frame["kpi"].astype(str) == kpi]
     known = {x, hue, "kpi", "mean", "ci_low", "ci_high", "n", "half_width", "std"}
-    varying = [column for column in here.columns
-               if column not in known and here[column].astype(str).nunique() > 1]
+    varying = [
+        column
+        for column in here.columns
+        if column not in known and here[column].astype(str).nunique() > 1
+    ]
     if varying:
-        raise ValueError(_("{function}: column(s) {columns} vary too; filter the table to one "
-                           "value each, or pass one as hue=", function=function,
-                           columns=", ".join(map(str, varying))))
-    groups = ([(None, here)] if hue is None
-              else list(here.groupby(here[hue].astype(object), sort=False, dropna=False)))
+        raise ValueError(
+            _(
+                "{function}: column(s) {columns} vary too; filter the table to one "
+                "value each, or pass one as hue=",
+                function=function,
+                columns=", ".join(map(str, varying)),
+            )
+        )
+    groups = (
+        [(None, here)]
+        if hue is None
+        else list(here.groupby(here[hue].astype(object), sort=False, dropna=False))
+    )
     figure, axes = _figure(1, 1, width=7.5, height=4.5)
     ax = axes[0]
     for number, (value, group) in enumerate(groups):
@@ -829,9 +978,14 @@ def plot_sweep(frame: pd.DataFrame, x: str, kpi: str, hue: str | None = None, *,
             label = f"{hue} = {value}"
         ax.plot(xs, means, marker="o", color=colour, linewidth=1.8, label=label)
         if {"ci_low", "ci_high"} <= set(group.columns):
-            ax.fill_between(xs, group["ci_low"].to_numpy(dtype=float),
-                            group["ci_high"].to_numpy(dtype=float), color=colour, alpha=0.2,
-                            linewidth=0)
+            ax.fill_between(
+                xs,
+                group["ci_low"].to_numpy(dtype=float),
+                group["ci_high"].to_numpy(dtype=float),
+                color=colour,
+                alpha=0.2,
+                linewidth=0,
+            )
     ax.set_xlabel(_wrap(xlabel or _parameter_label(x), 60))
     ax.set_ylabel(_wrap(kpi_axis_label(kpi)))
     _format_axis(ax, kpi)
@@ -839,8 +993,9 @@ def plot_sweep(frame: pd.DataFrame, x: str, kpi: str, hue: str | None = None, *,
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if hue is not None:
         ax.legend(title=_("Policy") if hue == "policy" else hue, fontsize="small")
-    title = _("{kpi} against {parameter}", kpi=kpi_label(kpi),
-              parameter=xlabel or _parameter_label(x))
+    title = _(
+        "{kpi} against {parameter}", kpi=kpi_label(kpi), parameter=xlabel or _parameter_label(x)
+    )
     if {"ci_low", "ci_high"} <= set(here.columns):
         title += "\n" + _("(line: mean; band: confidence interval)")
     figure.suptitle(title)
@@ -858,16 +1013,24 @@ def plot_differences(differences: pd.DataFrame, kpis: Sequence[str] | None = Non
     the others hollow dots with pale bars.
     """
     function = "plot_differences"
-    frame = _require_columns(function, differences,
-                             ["policy", "kpi", "mean_difference", "ci_low", "ci_high"],
-                             ["significant"]).copy()
+    frame = _require_columns(
+        function,
+        differences,
+        ["policy", "kpi", "mean_difference", "ci_low", "ci_high"],
+        ["significant"],
+    ).copy()
     frame["policy"] = [policy_label(p) for p in frame["policy"].astype(object)]
     if "significant" not in frame.columns:
         frame["significant"] = (frame["ci_low"] > 0) | (frame["ci_high"] < 0)
     chosen = _select_kpis(function, frame["kpi"].astype(str).tolist(), kpis, ())
     policies = list(dict.fromkeys(frame["policy"]))
-    figure, axes = _figure(1, len(chosen), width=max(3.6 * len(chosen), 5.5),
-                           height=1.6 + 0.55 * len(policies), sharey=True)
+    figure, axes = _figure(
+        1,
+        len(chosen),
+        width=max(3.6 * len(chosen), 5.5),
+        height=1.6 + 0.55 * len(policies),
+        sharey=True,
+    )
     rows = np.arange(len(policies))[::-1]
     for ax, kpi in zip(axes, chosen, strict=True):
         here = frame[frame["kpi"].astype(str) == kpi].drop_duplicates("policy", keep="last")
@@ -876,15 +1039,25 @@ def plot_differences(differences: pd.DataFrame, kpis: Sequence[str] | None = Non
         for row, policy in zip(rows, policies, strict=True):
             if policy not in here.index:
                 continue
-            mean, low, high = (float(here.at[policy, c])
-                               for c in ("mean_difference", "ci_low", "ci_high"))
+            mean, low, high = (
+                float(here.at[policy, c]) for c in ("mean_difference", "ci_low", "ci_high")
+            )
             significant = bool(here.at[policy, "significant"])
             colour = policy_colour(policy)
-            ax.errorbar([mean], [row], xerr=[[mean - low], [high - mean]], fmt="o",
-                        color=colour, ecolor=colour, elinewidth=2.2 if significant else 1.2,
-                        alpha=1.0 if significant else 0.55, capsize=4, markersize=7,
-                        markerfacecolor=colour if significant else "white",
-                        markeredgewidth=1.6)
+            ax.errorbar(
+                [mean],
+                [row],
+                xerr=[[mean - low], [high - mean]],
+                fmt="o",
+                color=colour,
+                ecolor=colour,
+                elinewidth=2.2 if significant else 1.2,
+                alpha=1.0 if significant else 0.55,
+                capsize=4,
+                markersize=7,
+                markerfacecolor=colour if significant else "white",
+                markeredgewidth=1.6,
+            )
         ax.set_yticks(rows, policies)
         ax.set_ylim(-0.7, len(policies) - 0.3)
         ax.set_title(_wrap(kpi_label(kpi)), fontsize="medium")
@@ -893,10 +1066,25 @@ def plot_differences(differences: pd.DataFrame, kpis: Sequence[str] | None = Non
         _format_axis(ax, kpi, axis="x", difference=True)
     axes[0].set_ylabel(_("Policy"))
     legend = [
-        Line2D([], [], marker="o", linestyle="-", color=_NEUTRAL, markerfacecolor=_NEUTRAL,
-               label=_("CI excludes 0: a real difference")),
-        Line2D([], [], marker="o", linestyle="-", color=_NEUTRAL, markerfacecolor="white",
-               alpha=0.55, label=_("CI includes 0: could be luck")),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="-",
+            color=_NEUTRAL,
+            markerfacecolor=_NEUTRAL,
+            label=_("CI excludes 0: a real difference"),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="-",
+            color=_NEUTRAL,
+            markerfacecolor="white",
+            alpha=0.55,
+            label=_("CI includes 0: could be luck"),
+        ),
     ]
     figure.legend(handles=legend, loc="outside lower center", ncols=2, fontsize="small")
     figure.suptitle(_("Difference from the reference (mean and confidence interval)"))
@@ -915,10 +1103,20 @@ def plot_evaluation(evaluation: Any) -> Figure:
         xerr = [[x - csat["ci_low"] * 100], [csat["ci_high"] * 100 - x]]
         yerr = [[y - profit["ci_low"] / 1e6], [profit["ci_high"] / 1e6 - y]]
         colour = policy_colour(name)
-        ax.errorbar([x], [y], xerr=np.nan_to_num(xerr), yerr=np.nan_to_num(yerr), fmt="o",
-                    markersize=8, capsize=4, color=colour, label=name)
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 6),
-                    fontsize="small", color=colour)
+        ax.errorbar(
+            [x],
+            [y],
+            xerr=np.nan_to_num(xerr),
+            yerr=np.nan_to_num(yerr),
+            fmt="o",
+            markersize=8,
+            capsize=4,
+            color=colour,
+            label=name,
+        )
+        ax.annotate(
+            name, (x, y), textcoords="offset points", xytext=(6, 6), fontsize="small", color=colour
+        )
     ax.set_xlabel(_("CSAT (share satisfied, %)"))
     ax.set_ylabel(_("Profit (million toman)"))
     ax.grid(True, alpha=0.3, linewidth=0.6)
@@ -926,6 +1124,11 @@ def plot_evaluation(evaluation: Any) -> Figure:
         ax.spines[side].set_visible(False)
     ax.legend(fontsize="small", title=_("Policy"), loc="best")
     n = evaluation.comparison.runs["replication"].nunique()
-    figure.suptitle(_("Profit against CSAT per policy\n(mean and 95% confidence interval "
-                      "over {n} replications)", n=n))
+    figure.suptitle(
+        _(
+            "Profit against CSAT per policy\n(mean and 95% confidence interval "
+            "over {n} replications)",
+            n=n,
+        )
+    )
     return figure

@@ -58,8 +58,16 @@ class VisitLog:
     def __len__(self) -> int:
         return len(self.customer_id)
 
-    def open(self, customer_id: int, segment: int, journey: int, touchpoint: int, step: int,
-             now: float, journey_id: int) -> int:
+    def open(
+        self,
+        customer_id: int,
+        segment: int,
+        journey: int,
+        touchpoint: int,
+        step: int,
+        now: float,
+        journey_id: int,
+    ) -> int:
         """Start a visit; returns its row index for the updates that follow."""
         self.journey_id.append(journey_id)
         self.score.append(NAN)
@@ -77,8 +85,9 @@ class VisitLog:
         self.outcome.append(WAITING)
         return len(self.customer_id) - 1
 
-    def to_frame(self, segments: list[str], journeys: list[str], touchpoints: list[str],
-                 end_min: float) -> pd.DataFrame:
+    def to_frame(
+        self, segments: list[str], journeys: list[str], touchpoints: list[str], end_min: float
+    ) -> pd.DataFrame:
         """The visits as a DataFrame; visits still open at ``end_min`` keep their wait so far."""
         arrival = np.array(self.arrival_min, dtype=float)
         wait = np.array(self.wait_min, dtype=float)
@@ -142,8 +151,15 @@ class JourneyLog:
     def __len__(self) -> int:
         return len(self.customer_id)
 
-    def open(self, customer_id: int, segment: int, journey: int, now: float,
-             referred: bool = False, established: bool = False) -> int:
+    def open(
+        self,
+        customer_id: int,
+        segment: int,
+        journey: int,
+        now: float,
+        referred: bool = False,
+        established: bool = False,
+    ) -> int:
         self.customer_id.append(customer_id)
         self.segment.append(segment)
         self.journey.append(journey)
@@ -164,8 +180,9 @@ class JourneyLog:
         self.follow_up_min.append(NAN)
         return len(self.customer_id) - 1
 
-    def to_frame(self, segments: list[str], journeys: list[str],
-                 bad_memory_below: float) -> pd.DataFrame:
+    def to_frame(
+        self, segments: list[str], journeys: list[str], bad_memory_below: float
+    ) -> pd.DataFrame:
         memory = np.array(self.memory_score, dtype=float)
         outcome = np.array(self.outcome, dtype=np.int8)
         frame = pd.DataFrame(
@@ -181,13 +198,14 @@ class JourneyLog:
                 ),
                 "experienced_score": np.array(self.experienced_score, dtype=float),
                 "memory_score": memory,
-                "recommend": np.where(np.isnan(memory), np.nan,
-                                      np.floor(np.clip(memory, 0, 10) + 0.5)),
+                "recommend": np.where(
+                    np.isnan(memory), np.nan, np.floor(np.clip(memory, 0, 10) + 0.5)
+                ),
                 "bad": memory < bad_memory_below,
                 "followed_up": np.array(self.followed_up, dtype=bool),
                 "outcome": pd.Categorical.from_codes(
-                    np.where(outcome == NOT_MODELLED, -1, outcome),
-                    categories=list(RETURN_OUTCOMES)),
+                    np.where(outcome == NOT_MODELLED, -1, outcome), categories=list(RETURN_OUTCOMES)
+                ),
                 "decided_min": np.array(self.decided_min, dtype=float),
                 "revenue": np.array(self.revenue, dtype=float),
                 "referred": np.array(self.referred, dtype=bool),

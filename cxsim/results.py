@@ -15,8 +15,16 @@ from .records import Records
 from .rng import stream_seed
 from .scenario import Scenario
 
-__all__ = ["Result", "KPI_LABELS", "SURVEY_KPIS", "SURVEY_ROWS", "kpi_label", "format_kpi",
-           "kpi_comparison"]
+__all__ = [
+    "Result",
+    "KPI_LABELS",
+    "SURVEY_KPIS",
+    "SURVEY_ROWS",
+    "kpi_label",
+    "format_kpi",
+    "kpi_comparison",
+]
+
 
 def kpi_label(name: str) -> str:
     """The label of a KPI in the current language."""
@@ -29,8 +37,15 @@ MONEY_KPIS, NPS_KPIS = names_of("money"), names_of("nps")
 #: What the firm's post-contact survey brings back, beside the remembered experience of
 #: served and hung-up journeys (:meth:`Result.survey_table`).  :func:`kpi_comparison`
 #: leaves them out unless asked (``survey=True``): a lesson shows them on purpose.
-SURVEY_KPIS = ("csat_served", "nps_served", "csat_abandoned", "survey_csat", "survey_nps",
-               "survey_responses", "survey_response_rate")
+SURVEY_KPIS = (
+    "csat_served",
+    "nps_served",
+    "csat_abandoned",
+    "survey_csat",
+    "survey_nps",
+    "survey_responses",
+    "survey_response_rate",
+)
 #: The rows of :meth:`Result.survey_table`: three views of the remembered experience
 #: and the survey's answers.
 SURVEY_ROWS = {
@@ -82,9 +97,11 @@ def kpi_comparison(results: dict[str, Result], *, survey: bool = False) -> pd.Da
     for label, result in results.items():
         economics = result.scenario.economics
         currency = economics.currency if economics is not None else "toman"
-        columns[label] = {kpi_label(name): format_kpi(name, value, currency)
-                          for name, value in result.kpis().items()
-                          if survey or name not in SURVEY_KPIS}
+        columns[label] = {
+            kpi_label(name): format_kpi(name, value, currency)
+            for name, value in result.kpis().items()
+            if survey or name not in SURVEY_KPIS
+        }
     frame = pd.DataFrame(columns)
     frame.index.name = _("KPI")
     return frame
@@ -105,15 +122,20 @@ class Result:
         self.seed = seed
 
     def __repr__(self) -> str:
-        return (f"<Result {self.scenario.name!r} policy={self.policy!r} seed={self.seed} "
-                f"customers={len(self.customers)}>")
+        return (
+            f"<Result {self.scenario.name!r} policy={self.policy!r} seed={self.seed} "
+            f"customers={len(self.customers)}>"
+        )
 
     # -- tables ------------------------------------------------------------
     @property
     def _names(self) -> tuple[list[str], list[str], list[str]]:
         s = self.scenario
-        return ([x.name for x in s.segments], [x.name for x in s.journeys],
-                [x.name for x in s.touchpoints])
+        return (
+            [x.name for x in s.segments],
+            [x.name for x in s.journeys],
+            [x.name for x in s.touchpoints],
+        )
 
     @cached_property
     def interactions(self) -> pd.DataFrame:
@@ -137,13 +159,18 @@ class Result:
     def daily(self) -> pd.DataFrame:
         """Per day: new and returning journeys, active customers, satisfaction, revenue,
         and per staffed touchpoint the day's load, morale and courtesy (behaviour only)."""
-        return metrics.daily_timeseries(self.journeys, self.records.daily, self.records.end_min,
-                                        sum((self.records.base_customers or {}).values()))
+        return metrics.daily_timeseries(
+            self.journeys,
+            self.records.daily,
+            self.records.end_min,
+            sum((self.records.base_customers or {}).values()),
+        )
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
-        return metrics.hourly_timeseries(self.interactions, self._hourly_staff,
-                                         self.records.end_min)
+        return metrics.hourly_timeseries(
+            self.interactions, self._hourly_staff, self.records.end_min
+        )
 
     # -- KPIs ----------------------------------------------------------------
     @property
@@ -179,8 +206,9 @@ class Result:
 
     @cached_property
     def _touchpoint_table(self) -> pd.DataFrame:
-        return metrics.touchpoint_kpis(self.interactions, self._staff_minutes(), self._targets,
-                                       self.window)
+        return metrics.touchpoint_kpis(
+            self.interactions, self._staff_minutes(), self._targets, self.window
+        )
 
     def kpis(self, by: str | None = None) -> Any:
         """KPIs of the measured window.
@@ -191,11 +219,13 @@ class Result:
         if by == "touchpoint":
             return self._touchpoint_table.copy()
         if by == "segment":
-            return metrics.segment_kpis(self.interactions, self.customers, self._staffed,
-                                        self._targets, self.window[0])
+            return metrics.segment_kpis(
+                self.interactions, self.customers, self._staffed, self._targets, self.window[0]
+            )
         if by is not None:
-            raise ValueError(_("unknown grouping {by!r}; allowed: None, 'touchpoint', 'segment'",
-                               by=by))
+            raise ValueError(
+                _("unknown grouping {by!r}; allowed: None, 'touchpoint', 'segment'", by=by)
+            )
         start = self.window[0]
         visits = self.interactions
         measured = metrics.inbound(visits[visits["arrival_min"] >= start])
@@ -213,15 +243,23 @@ class Result:
             **metrics.queue_kpis(staffed, targets),
             "utilisation": float(busy / staff_minutes) if staff_minutes > 0 else float("nan"),
             "completed_rate": float((customers["outcome"] == "completed").mean())
-            if len(customers) else float("nan"),
+            if len(customers)
+            else float("nan"),
         }
         if self.scenario.behaviour is not None:
             result.update(metrics.experience_kpis(self.journeys, start, self.records.counters))
             result.update(metrics.survey_kpis(self.survey_sample))
         if self.scenario.economics is not None:
-            result.update(metrics.economic_kpis(
-                self.scenario, self.journeys, table, start, self.records.end_min,
-                self.records.base_customers))
+            result.update(
+                metrics.economic_kpis(
+                    self.scenario,
+                    self.journeys,
+                    table,
+                    start,
+                    self.records.end_min,
+                    self.records.base_customers,
+                )
+            )
         return result
 
     def morale_effect(self) -> pd.DataFrame:
@@ -231,8 +269,9 @@ class Result:
         behaviour = self.scenario.behaviour
         if behaviour is None:
             raise ValueError(_("morale_effect needs a scenario with a behaviour: section"))
-        return metrics.morale_effect(self.interactions, self.journeys, behaviour.memory,
-                                     self.window[0])
+        return metrics.morale_effect(
+            self.interactions, self.journeys, behaviour.memory, self.window[0]
+        )
 
     @cached_property
     def survey_sample(self) -> pd.DataFrame:
@@ -245,9 +284,15 @@ class Result:
         if behaviour is None:
             raise ValueError(_("a survey needs a scenario with a behaviour: section"))
         generator = np.random.default_rng(stream_seed(self.seed, SURVEY_STREAM))
-        return metrics.survey_sample(self.journeys, self.interactions, self._staffed,
-                                     self.window[0], behaviour.survey.response_rate,
-                                     behaviour.survey.extremity_bias, generator)
+        return metrics.survey_sample(
+            self.journeys,
+            self.interactions,
+            self._staffed,
+            self.window[0],
+            behaviour.survey.response_rate,
+            behaviour.survey.extremity_bias,
+            generator,
+        )
 
     def survey_summary(self) -> pd.DataFrame:
         """:meth:`survey_table` in machine names: rows ``all``, ``served``, ``hung_up``
@@ -258,12 +303,17 @@ class Result:
         hung_up = sample[sample["hung_up"]]
         answers = served.loc[served["answered"], "experienced_score"].to_numpy()
         rows = {
-            "all": (metrics.remembered_csat(sample), metrics.remembered_nps(sample),
-                    len(sample)),
-            "served": (metrics.remembered_csat(served), metrics.remembered_nps(served),
-                       len(served)),
-            "hung_up": (metrics.remembered_csat(hung_up), metrics.remembered_nps(hung_up),
-                        len(hung_up)),
+            "all": (metrics.remembered_csat(sample), metrics.remembered_nps(sample), len(sample)),
+            "served": (
+                metrics.remembered_csat(served),
+                metrics.remembered_nps(served),
+                len(served),
+            ),
+            "hung_up": (
+                metrics.remembered_csat(hung_up),
+                metrics.remembered_nps(hung_up),
+                len(hung_up),
+            ),
             "answers": (survey.csat(answers), survey.nps(answers), len(answers)),
         }
         return pd.DataFrame.from_dict(rows, orient="index", columns=["csat", "nps", "count"])
@@ -275,11 +325,13 @@ class Result:
         firm's post-contact survey brings back (:mod:`cxsim.survey`).  A lesson that
         shows CSAT says which of these it shows."""
         summary = self.survey_summary()
-        table = pd.DataFrame({
-            _("CSAT (%)"): (100 * summary["csat"]).round(1),
-            _("NPS (points)"): summary["nps"].round(1),
-            _("journeys or answers"): summary["count"],
-        })
+        table = pd.DataFrame(
+            {
+                _("CSAT (%)"): (100 * summary["csat"]).round(1),
+                _("NPS (points)"): summary["nps"].round(1),
+                _("journeys or answers"): summary["count"],
+            }
+        )
         table.index = [_(SURVEY_ROWS[name]) for name in summary.index]
         table.index.name = _("who is counted")
         return table

@@ -162,8 +162,12 @@ class EmpiricalSpec(_Model):
             return data
         read_column = (info.context or {}).get("read_column")
         if read_column is None:  # the schema reads no files: the catalogue hands a reader in
-            raise ValueError(_("an empirical distribution's file is read when the scenario "
-                               "is loaded (cxsim.load_scenario); give its values instead"))
+            raise ValueError(
+                _(
+                    "an empirical distribution's file is read when the scenario "
+                    "is loaded (cxsim.load_scenario); give its values instead"
+                )
+            )
         values = read_column(str(data["file"]), str(data["column"]))
         return {**data, "values": values}
 
@@ -179,8 +183,9 @@ DIST_NAMES = ("exponential", "lognormal", "deterministic", "uniform", "empirical
 
 
 # --------------------------------------------------------------------------- the world
-def _check_profile(profile: tuple[float, ...] | None, *, values: str, period: str
-                   ) -> tuple[float, ...] | None:
+def _check_profile(
+    profile: tuple[float, ...] | None, *, values: str, period: str
+) -> tuple[float, ...] | None:
     """A profile has one multiplier per hour (or day) and some demand somewhere."""
     if profile is not None:
         length = HOURS_PER_DAY if period == "hour" else DAYS_PER_WEEK
@@ -233,8 +238,7 @@ class SegmentBase(_Model):
     volume stay level; ``scripts/calibrate_base.py`` computes the last two.
     """
 
-    customers: Annotated[int, BeforeValidator(_integral_to_int),
-                         Field(ge=1, le=MAX_CUSTOMERS)]
+    customers: Annotated[int, BeforeValidator(_integral_to_int), Field(ge=1, le=MAX_CUSTOMERS)]
     new_per_day: Annotated[float, Field(ge=0, le=MAX_RATE_PER_HOUR, allow_inf_nan=False)]
     churn_per_year: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
 
@@ -246,8 +250,9 @@ class Segment(_Model):
     share: Probability
     journey: str
     patience_min: DistSpec | None = None
-    priority: Annotated[int, BeforeValidator(_integral_to_int),
-                        Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY)] = 0
+    priority: Annotated[
+        int, BeforeValidator(_integral_to_int), Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY)
+    ] = 0
     # Behaviour (used when the scenario has a behaviour: section; None = the default)
     expected_wait_min: DistSpec | None = None
     expected_courtesy: Probability | None = None
@@ -303,8 +308,10 @@ class Touchpoint(_Model):
                     raise ValueError("a weekly rota needs 7 lists of 24 hourly numbers")
                 staff = [value for day in staff for value in day]
             if len(staff) not in (HOURS_PER_DAY, HOURS_PER_WEEK):
-                raise ValueError(f"needs one number, 24 hourly numbers or a week of them "
-                                 f"(7 lists of 24), got {len(staff)} values")
+                raise ValueError(
+                    f"needs one number, 24 hourly numbers or a week of them "
+                    f"(7 lists of 24), got {len(staff)} values"
+                )
             return [check(value) for value in staff]
         return check(staff)
 
@@ -473,8 +480,9 @@ class FollowUp(_Model):
 
     enabled: bool
     window_days: Days
-    capacity_per_day: Annotated[int, BeforeValidator(_integral_to_int),
-                                Field(ge=0, le=MAX_CAPACITY_PER_DAY)]
+    capacity_per_day: Annotated[
+        int, BeforeValidator(_integral_to_int), Field(ge=0, le=MAX_CAPACITY_PER_DAY)
+    ]
     recovery_points: Score
     working_hours: tuple[Annotated[int, Field(ge=0, le=24)], Annotated[int, Field(ge=0, le=24)]]
 
@@ -501,8 +509,9 @@ class Callback(_Model):
     enabled: bool
     touchpoints: tuple[str, ...] | None = None
     served: Literal["after_inbound", "in_turn"]
-    capacity_per_day: Annotated[int, BeforeValidator(_integral_to_int),
-                                Field(ge=0, le=MAX_CAPACITY_PER_DAY)]
+    capacity_per_day: Annotated[
+        int, BeforeValidator(_integral_to_int), Field(ge=0, le=MAX_CAPACITY_PER_DAY)
+    ]
     window_hours: Annotated[float, Field(gt=0, le=HOURS_PER_DAY, allow_inf_nan=False)]
     reach_probability: Probability
     delay_felt_share: Probability
@@ -550,8 +559,10 @@ class Scenario(_Model):
         total = sum(segment.share for segment in self.segments)
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             shares = " + ".join(f"{segment.share:g}" for segment in self.segments)
-            raise _FieldError("segments", _("shares must sum to 1, got {shares} = {total:g}",
-                                              shares=shares, total=total))
+            raise _FieldError(
+                "segments",
+                _("shares must sum to 1, got {shares} = {total:g}", shares=shares, total=total),
+            )
         journey_names = [journey.name for journey in self.journeys]
         for index, segment in enumerate(self.segments):
             if segment.journey not in journey_names:
@@ -569,60 +580,94 @@ class Scenario(_Model):
                     )
         self._check_customer_base()
         if self.levers is not None and self.behaviour is None:
-            raise _FieldError("levers", _("levers need a behaviour: section (courtesy, memory, "
-                                          "retention); add 'behaviour: {}' for the defaults"))
+            raise _FieldError(
+                "levers",
+                _(
+                    "levers need a behaviour: section (courtesy, memory, "
+                    "retention); add 'behaviour: {}' for the defaults"
+                ),
+            )
         if self.levers is not None and self.levers.callback.touchpoints is not None:
             staffed = [t.name for t in self.touchpoints if t.kind == "staffed"]
             for index, name in enumerate(self.levers.callback.touchpoints):
                 if name not in staffed:
-                    raise _FieldError(f"levers.callback.touchpoints[{index}]",
-                                      _unknown("staffed touchpoint", name, staffed))
+                    raise _FieldError(
+                        f"levers.callback.touchpoints[{index}]",
+                        _unknown("staffed touchpoint", name, staffed),
+                    )
         expected = self.expected_arrivals
         if expected > MAX_EXPECTED_ARRIVALS:
             raise _FieldError(
                 "arrivals.rate_per_hour",
-                _("about {expected:,.0f} arrivals over {days:g} days is more than the "
-                  "{limit:,} a run allows; lower the rate or the horizon", expected=expected,
-                  days=self.total_days, limit=MAX_EXPECTED_ARRIVALS),
+                _(
+                    "about {expected:,.0f} arrivals over {days:g} days is more than the "
+                    "{limit:,} a run allows; lower the rate or the horizon",
+                    expected=expected,
+                    days=self.total_days,
+                    limit=MAX_EXPECTED_ARRIVALS,
+                ),
             )
         return self
 
     def _check_customer_base(self) -> None:
         established = self.customer_base == "established"
         if self.customer_base != "opening" and self.behaviour is None:
-            raise _FieldError("customer_base", _(
-                "{value!r} needs a behaviour: section (customers who remember and return); "
-                "allowed without one: 'opening'", value=self.customer_base))
+            raise _FieldError(
+                "customer_base",
+                _(
+                    "{value!r} needs a behaviour: section (customers who remember and return); "
+                    "allowed without one: 'opening'",
+                    value=self.customer_base,
+                ),
+            )
         for index, segment in enumerate(self.segments):
             if segment.base is None:
                 if established:
-                    raise _FieldError(f"segments[{index}].base", _(
-                        "an established customer base needs each segment's base: "
-                        "customers, new_per_day and churn_per_year (scripts/calibrate_base.py "
-                        "computes the last two)"))
+                    raise _FieldError(
+                        f"segments[{index}].base",
+                        _(
+                            "an established customer base needs each segment's base: "
+                            "customers, new_per_day and churn_per_year (scripts/calibrate_base.py "
+                            "computes the last two)"
+                        ),
+                    )
                 continue
             if not established:
-                raise _FieldError(f"segments[{index}].base", _(
-                    "a segment's base needs customer_base: established, got {value!r}",
-                    value=self.customer_base))
+                raise _FieldError(
+                    f"segments[{index}].base",
+                    _(
+                        "a segment's base needs customer_base: established, got {value!r}",
+                        value=self.customer_base,
+                    ),
+                )
             if segment.inter_purchase_days is not None:
-                raise _FieldError(f"segments[{index}].inter_purchase_days", _(
-                    "an established segment's customers call as often as its base and the "
-                    "arrival rate say; remove inter_purchase_days"))
+                raise _FieldError(
+                    f"segments[{index}].inter_purchase_days",
+                    _(
+                        "an established segment's customers call as often as its base and the "
+                        "arrival rate say; remove inter_purchase_days"
+                    ),
+                )
             daily = self.segment_journeys_per_day(index)
             if segment.base.new_per_day >= daily:
-                raise _FieldError(f"segments[{index}].base.new_per_day", _(
-                    "{new:g} new customers a day must be fewer than the segment's "
-                    "{daily:g} journeys a day (arrivals.rate_per_hour x share)",
-                    new=segment.base.new_per_day, daily=daily))
+                raise _FieldError(
+                    f"segments[{index}].base.new_per_day",
+                    _(
+                        "{new:g} new customers a day must be fewer than the segment's "
+                        "{daily:g} journeys a day (arrivals.rate_per_hour x share)",
+                        new=segment.base.new_per_day,
+                        daily=daily,
+                    ),
+                )
 
     # -- derived quantities -------------------------------------------------
     def segment_journeys_per_day(self, index: int) -> float:
         """Journeys a day the segment makes at the arrival rate (a weekly profile's mean)."""
         weights = self.arrivals.profile.weights
         days_in_cycle = len(weights) / HOURS_PER_DAY
-        return (self.arrivals.rate_per_hour * sum(weights) / days_in_cycle
-                * self.segments[index].share)
+        return (
+            self.arrivals.rate_per_hour * sum(weights) / days_in_cycle * self.segments[index].share
+        )
 
     @property
     def total_days(self) -> float:
@@ -660,11 +705,21 @@ class Scenario(_Model):
             staff = touchpoint.hourly_staff
             name = translate_name(touchpoint.name)
             if len(set(staff)) == 1:
-                lines.append(_("{touchpoint}: {staff} staff on duty at every hour",
-                               touchpoint=name, staff=staff[0]))
+                lines.append(
+                    _(
+                        "{touchpoint}: {staff} staff on duty at every hour",
+                        touchpoint=name,
+                        staff=staff[0],
+                    )
+                )
             else:
-                lines.append(_("{touchpoint}: staff on duty hour by hour from midnight: {staff}",
-                               touchpoint=name, staff=", ".join(map(format_number, staff))))
+                lines.append(
+                    _(
+                        "{touchpoint}: staff on duty hour by hour from midnight: {staff}",
+                        touchpoint=name,
+                        staff=", ".join(map(format_number, staff)),
+                    )
+                )
         return Text("\n".join(lines))
 
     def touchpoint(self, name: str) -> Touchpoint:
@@ -685,9 +740,11 @@ class Scenario(_Model):
             return self
         if policy not in self.policies:
             allowed = ", ".join(self.policies) or "(this scenario defines no policies)"
-            raise ScenarioError(self.source, "policy",
-                                _("unknown policy {policy!r}; allowed: {allowed}",
-                                  policy=policy, allowed=allowed))
+            raise ScenarioError(
+                self.source,
+                "policy",
+                _("unknown policy {policy!r}; allowed: {allowed}", policy=policy, allowed=allowed),
+            )
         return self.with_overrides(self.policies[policy], path=f"policies.{policy}")
 
     def with_overrides(self, overrides: Mapping[str, Any], *, path: str = "overrides") -> Scenario:
@@ -697,8 +754,9 @@ class Scenario(_Model):
         raw = self.model_dump(mode="json", exclude={"source"})
         merged = apply_overrides(raw, overrides, source=self.source, path=path)
         defaults, read_column = self._inputs
-        return validate_scenario(merged, source=self.source, defaults=defaults,
-                                 read_column=read_column, prefix=path)
+        return validate_scenario(
+            merged, source=self.source, defaults=defaults, read_column=read_column, prefix=path
+        )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -711,24 +769,33 @@ class _FieldError(ValueError):
 
 
 # What _unknown() can call a name, marked for the catalogue.
-_KINDS = {"journey": N_("journey"), "touchpoint": N_("touchpoint"), "field": N_("field"),
-          "segment": N_("segment")}
+_KINDS = {
+    "journey": N_("journey"),
+    "touchpoint": N_("touchpoint"),
+    "field": N_("field"),
+    "segment": N_("segment"),
+}
 
 
 def _unknown(kind: str, name: object, allowed: list[str]) -> str:
     hint = difflib.get_close_matches(str(name), allowed, n=1)
     suggestion = _("; did you mean {hint!r}?", hint=hint[0]) if hint else ""
-    return _("unknown {kind} {name!r}{suggestion} allowed: {allowed}",
-             kind=_(_KINDS.get(kind, kind)), name=shown(name), suggestion=suggestion,
-             allowed=", ".join(allowed))
+    return _(
+        "unknown {kind} {name!r}{suggestion} allowed: {allowed}",
+        kind=_(_KINDS.get(kind, kind)),
+        name=shown(name),
+        suggestion=suggestion,
+        allowed=", ".join(allowed),
+    )
 
 
 def _check_unique(items: tuple[Any, ...], field: str) -> None:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.name in seen:
-            raise _FieldError(f"{field}[{index}].name", _("duplicate name {name!r}",
-                                                            name=shown(item.name)))
+            raise _FieldError(
+                f"{field}[{index}].name", _("duplicate name {name!r}", name=shown(item.name))
+            )
         seen.add(item.name)
 
 
@@ -833,12 +900,15 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind == "less_than":
         return _("must be less than {bound:g}, got {value!r}", bound=context["lt"], value=value)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return _("unknown distribution {name!r}; allowed dist: {allowed}",
-                 name=shown(context.get("tag", error.get("input"))),
-                 allowed=", ".join(DIST_NAMES))
+        return _(
+            "unknown distribution {name!r}; allowed dist: {allowed}",
+            name=shown(context.get("tag", error.get("input"))),
+            allowed=", ".join(DIST_NAMES),
+        )
     templates = {
-        "literal_error": _("got {value!r}; allowed: {expected}", value=value,
-                           expected=context.get("expected")),
+        "literal_error": _(
+            "got {value!r}; allowed: {expected}", value=value, expected=context.get("expected")
+        ),
         "int_parsing": _("must be a whole number, got {value!r}", value=value),
         "float_parsing": _("must be a number, got {value!r}", value=value),
         "string_type": _("must be text, got {value!r}", value=value),
@@ -846,11 +916,16 @@ def _describe(error: Mapping[str, Any]) -> str:
         "model_type": _("must be a mapping of fields, got {value!r}", value=value),
         "too_short": _("must not be empty"),
     }
-    aliases = {"int_type": "int_parsing", "int_from_float": "int_parsing",
-               "int_parsing_size": "int_parsing",
-               "float_type": "float_parsing", "finite_number": "float_parsing",
-               "list_type": "tuple_type", "model_attributes_type": "model_type",
-               "dict_type": "model_type"}
+    aliases = {
+        "int_type": "int_parsing",
+        "int_from_float": "int_parsing",
+        "int_parsing_size": "int_parsing",
+        "float_type": "float_parsing",
+        "finite_number": "float_parsing",
+        "list_type": "tuple_type",
+        "model_attributes_type": "model_type",
+        "dict_type": "model_type",
+    }
     kind = aliases.get(kind, kind)
     if kind in templates:
         return templates[kind]
@@ -859,8 +934,12 @@ def _describe(error: Mapping[str, Any]) -> str:
 
 
 def validate_scenario(
-    data: Any, *, source: str = "<mapping>", defaults: Mapping[str, Any] | None = None,
-    read_column: ColumnReader | None = None, prefix: str = "",
+    data: Any,
+    *,
+    source: str = "<mapping>",
+    defaults: Mapping[str, Any] | None = None,
+    read_column: ColumnReader | None = None,
+    prefix: str = "",
 ) -> Scenario:
     """Check ``data`` (parsed YAML) and return a frozen :class:`Scenario`.
 
@@ -871,12 +950,19 @@ def validate_scenario(
     validated alike.  Raises :class:`ScenarioError` for the first problem found.
     """
     if data is None:
-        raise ScenarioError(source, "", _("the scenario is empty; expected a mapping with "
-                                          "fields name, horizon_days, arrivals, segments, "
-                                          "touchpoints, journeys"))
+        raise ScenarioError(
+            source,
+            "",
+            _(
+                "the scenario is empty; expected a mapping with "
+                "fields name, horizon_days, arrivals, segments, "
+                "touchpoints, journeys"
+            ),
+        )
     if not isinstance(data, Mapping):
-        raise ScenarioError(source, "", _("expected a mapping of fields, got {kind}",
-                                          kind=type(data).__name__))
+        raise ScenarioError(
+            source, "", _("expected a mapping of fields, got {kind}", kind=type(data).__name__)
+        )
     defaults = {} if defaults is None else defaults
     context = {"read_column": read_column}
     data = _with_defaults(data, source, defaults)
@@ -892,12 +978,18 @@ def validate_scenario(
             raise ScenarioError(source, _within(prefix, problem.path), problem.problem) from None
         first = _most_useful(errors)
         path = _within(prefix, _format_path(tuple(first["loc"])))
-        missing = [e["loc"][-1] for e in errors
-                   if e["type"] == "missing" and tuple(e["loc"][:-1]) == tuple(first["loc"][:-1])]
+        missing = [
+            e["loc"][-1]
+            for e in errors
+            if e["type"] == "missing" and tuple(e["loc"][:-1]) == tuple(first["loc"][:-1])
+        ]
         if first["type"] == "missing" and len(missing) > 1:
             parent = _within(prefix, _format_path(tuple(first["loc"][:-1])))
-            raise ScenarioError(source, parent, _("required fields are missing: {fields}",
-                                                  fields=", ".join(map(str, missing)))) from None
+            raise ScenarioError(
+                source,
+                parent,
+                _("required fields are missing: {fields}", fields=", ".join(map(str, missing))),
+            ) from None
         raise ScenarioError(source, path, _describe(first)) from None
     scenario._inputs = (defaults, read_column)
     if not prefix:
@@ -909,8 +1001,9 @@ def validate_scenario(
     return scenario
 
 
-def _with_defaults(data: Mapping[str, Any], source: str, defaults: Mapping[str, Any]
-                   ) -> dict[str, Any]:
+def _with_defaults(
+    data: Mapping[str, Any], source: str, defaults: Mapping[str, Any]
+) -> dict[str, Any]:
     """Fill the behaviour, economics and levers sections from ``data/defaults.yaml``.
 
     Only sections the scenario opens are filled (a ``behaviour:`` section also
@@ -924,8 +1017,9 @@ def _with_defaults(data: Mapping[str, Any], source: str, defaults: Mapping[str, 
             continue
         given = data.get(section) or {}
         if not isinstance(given, Mapping):
-            raise ScenarioError(source, section, _("must be a mapping of fields, got {value!r}",
-                                                   value=shown(given)))
+            raise ScenarioError(
+                source, section, _("must be a mapping of fields, got {value!r}", value=shown(given))
+            )
         merged = copy.deepcopy(dict(defaults.get(section) or {}))
         _deep_update(merged, given)
         data[section] = merged
@@ -956,8 +1050,13 @@ def _most_useful(errors: list[Mapping[str, Any]]) -> Mapping[str, Any]:
     extra = [error for error in errors if error["type"] == "extra_forbidden"]
     if extra:
         return extra[0]
-    return max(errors, key=lambda error: len(_format_path(tuple(error["loc"])).split(".")) +
-               _format_path(tuple(error["loc"])).count("["))
+    return max(
+        errors,
+        key=lambda error: (
+            len(_format_path(tuple(error["loc"])).split("."))
+            + _format_path(tuple(error["loc"])).count("[")
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- overrides
@@ -998,8 +1097,9 @@ def _merge(base: dict[str, Any], overrides: Mapping[str, Any], source: str, path
             for name, item_overrides in value.items():
                 if name not in by_name:
                     singular = key.rstrip("s")
-                    raise ScenarioError(source, f"{here}.{name}", _unknown(singular, name,
-                                                                           list(by_name)))
+                    raise ScenarioError(
+                        source, f"{here}.{name}", _unknown(singular, name, list(by_name))
+                    )
                 if not isinstance(item_overrides, Mapping):
                     raise ScenarioError(source, f"{here}.{name}", _("must be a mapping of fields"))
                 _merge(by_name[name], item_overrides, source, f"{here}.{name}")
@@ -1011,4 +1111,3 @@ def _merge(base: dict[str, Any], overrides: Mapping[str, Any], source: str, path
 
 def _named(items: list[Any]) -> bool:
     return bool(items) and all(isinstance(item, dict) and "name" in item for item in items)
-

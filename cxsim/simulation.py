@@ -36,7 +36,8 @@ def simulate(
     loaded = load_scenario(scenario).with_policy(policy)
     if days is not None:
         if not isinstance(days, int | float) or isinstance(days, bool) or not days > 0:
-            raise ScenarioError(loaded.source, "days", _("must be a number > 0, got {days!r}",
-                                                          days=days))
+            raise ScenarioError(
+                loaded.source, "days", _("must be a number > 0, got {days!r}", days=days)
+            )
         loaded = loaded.with_overrides({"horizon_days": days}, path="days")
     return Result(loaded, run_model(loaded, seed), policy=policy, seed=seed)

@@ -69,8 +69,9 @@ def response_probability(score, response_rate: float, extremity_bias: float):
     return float(probability) if probability.ndim == 0 else probability
 
 
-def draw_respondents(scores, surveyed, response_rate: float, extremity_bias: float,
-                     generator: np.random.Generator) -> np.ndarray:
+def draw_respondents(
+    scores, surveyed, response_rate: float, extremity_bias: float, generator: np.random.Generator
+) -> np.ndarray:
     """Who answers: a boolean array, one entry per journey.
 
     ``scores`` are the journeys' experienced scores, ``surveyed`` whether each was
@@ -88,8 +89,9 @@ def draw_respondents(scores, surveyed, response_rate: float, extremity_bias: flo
     scores = np.asarray(scores, dtype=float)
     surveyed = np.asarray(surveyed, dtype=bool)
     draws = generator.random(len(scores))
-    chance = np.atleast_1d(response_probability(np.nan_to_num(scores, nan=MIDPOINT),
-                                                response_rate, extremity_bias))
+    chance = np.atleast_1d(
+        response_probability(np.nan_to_num(scores, nan=MIDPOINT), response_rate, extremity_bias)
+    )
     return surveyed & (draws < chance)
 
 

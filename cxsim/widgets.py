@@ -79,8 +79,15 @@ LEVERS = ("policy", "seed", "days")
 _SLIDERS = ("int", "float", "staff_shift", "staff_scale")
 _WHOLE = ("int", "staff_shift")
 # Fields of a scenario that only take shares or probabilities in [0, 1].
-_SHARE_FIELDS = ("share", "courtesy", "expected_courtesy", "training", "promise_credibility",
-                 "floor", "ceiling")
+_SHARE_FIELDS = (
+    "share",
+    "courtesy",
+    "expected_courtesy",
+    "training",
+    "promise_credibility",
+    "floor",
+    "ceiling",
+)
 
 #: A view: results in, (KPI table, figures) out.
 View = Callable[[Any], tuple[pd.DataFrame, list[Figure]]]
@@ -114,11 +121,18 @@ class Control:
 
     def __post_init__(self) -> None:
         if self.kind not in CONTROL_KINDS:
-            raise ValueError(_("control {name!r}: unknown kind {kind!r}; allowed: {allowed}",
-                               name=self.name, kind=self.kind, allowed=", ".join(CONTROL_KINDS)))
+            raise ValueError(
+                _(
+                    "control {name!r}: unknown kind {kind!r}; allowed: {allowed}",
+                    name=self.name,
+                    kind=self.kind,
+                    allowed=", ".join(CONTROL_KINDS),
+                )
+            )
         if not self.name or not isinstance(self.name, str):
-            raise ValueError(_("a control needs a name (a dotted path or a lever), got {name!r}",
-                               name=self.name))
+            raise ValueError(
+                _("a control needs a name (a dotted path or a lever), got {name!r}", name=self.name)
+            )
         if self.key is None:
             object.__setattr__(self, "key", self.name)
         object.__setattr__(self, "options", tuple(self.options))
@@ -135,20 +149,40 @@ class Control:
             raise ValueError(_("control {label!r}: a slider needs min and max", label=self.label))
         for bound in (self.min, self.max, self.step):
             if bound is not None and not _is_real(bound):
-                raise ValueError(_("control {label!r}: min, max and step must be numbers, got "
-                                   "{value!r}", label=self.label, value=bound))
+                raise ValueError(
+                    _(
+                        "control {label!r}: min, max and step must be numbers, got {value!r}",
+                        label=self.label,
+                        value=bound,
+                    )
+                )
         if not self.min < self.max:
-            raise ValueError(_("control {label!r}: min ({min}) must be below max ({max})",
-                               label=self.label, min=self.min, max=self.max))
+            raise ValueError(
+                _(
+                    "control {label!r}: min ({min}) must be below max ({max})",
+                    label=self.label,
+                    min=self.min,
+                    max=self.max,
+                )
+            )
         whole = self.kind in _WHOLE
         if whole and not all(float(v).is_integer() for v in (self.min, self.max)):
-            raise ValueError(_("control {label!r}: a whole-number slider needs whole min and "
-                               "max", label=self.label))
+            raise ValueError(
+                _(
+                    "control {label!r}: a whole-number slider needs whole min and max",
+                    label=self.label,
+                )
+            )
         step = self.step if self.step is not None else (1 if whole else (self.max - self.min) / 100)
         if not step > 0 or (whole and not float(step).is_integer()):
-            raise ValueError(_("control {label!r}: step must be a {kind} above 0, got {step!r}",
-                               label=self.label, step=self.step,
-                               kind=_("whole number") if whole else _("number")))
+            raise ValueError(
+                _(
+                    "control {label!r}: step must be a {kind} above 0, got {step!r}",
+                    label=self.label,
+                    step=self.step,
+                    kind=_("whole number") if whole else _("number"),
+                )
+            )
         object.__setattr__(self, "step", int(step) if whole else float(step))
         if whole:
             object.__setattr__(self, "min", int(self.min))
@@ -159,8 +193,11 @@ class Control:
         leaf = self.name.rsplit(".", 1)[-1]
         problem = None
         if self.kind in ("staff_shift", "staff_scale"):
-            if not (self.name.startswith("touchpoints.") and leaf == "staff"
-                    and self.name.count(".") == 2):
+            if not (
+                self.name.startswith("touchpoints.")
+                and leaf == "staff"
+                and self.name.count(".") == 2
+            ):
                 problem = _("a staff control needs the path touchpoints.<name>.staff")
             elif self.kind == "staff_scale" and self.min < 0:
                 problem = _("a rota cannot be scaled below 0")
@@ -170,15 +207,25 @@ class Control:
             problem = _("the seed lever is a whole-number slider from 0")
         elif self.name == "days" and (self.kind not in _SLIDERS or self.min <= 0):
             problem = _("the days lever is a slider above 0")
-        elif leaf == "staff" and (self.kind not in ("int", "dropdown") or
-                                  (self.kind == "int" and self.min < 0)):
+        elif leaf == "staff" and (
+            self.kind not in ("int", "dropdown") or (self.kind == "int" and self.min < 0)
+        ):
             problem = _("staff are whole numbers of people, 0 or more")
-        elif ((leaf in _SHARE_FIELDS or leaf.endswith("probability")) and self.kind in _SLIDERS
-              and (self.min < 0 or self.max > 1)):
+        elif (
+            (leaf in _SHARE_FIELDS or leaf.endswith("probability"))
+            and self.kind in _SLIDERS
+            and (self.min < 0 or self.max > 1)
+        ):
             problem = _("{field} is a share: min and max must lie within 0 and 1", field=leaf)
         if problem:
-            raise ValueError(_("control {label!r} ({name}): {problem}", label=self.label,
-                               name=self.name, problem=problem))
+            raise ValueError(
+                _(
+                    "control {label!r} ({name}): {problem}",
+                    label=self.label,
+                    name=self.name,
+                    problem=problem,
+                )
+            )
 
     # -- values ---------------------------------------------------------------
     def allowed(self) -> str:
@@ -196,8 +243,9 @@ class Control:
             if isinstance(option, tuple) and len(option) == 2:
                 pairs.append((str(option[0]), option[1]))
             else:
-                pairs.append((policy_label(option) if self.name == "policy" else str(option),
-                              option))
+                pairs.append(
+                    (policy_label(option) if self.name == "policy" else str(option), option)
+                )
         return pairs
 
     def check(self, value: Any) -> Any:
@@ -205,10 +253,18 @@ class Control:
 
         The message names the control and what it allows.
         """
+
         def reject(reason: str) -> ValueError:
-            return ValueError(_("{label} ({name}): {value!r} {reason}; allowed: {allowed}",
-                                label=self.label, name=self.key, value=value, reason=reason,
-                                allowed=self.allowed()))
+            return ValueError(
+                _(
+                    "{label} ({name}): {value!r} {reason}; allowed: {allowed}",
+                    label=self.label,
+                    name=self.key,
+                    value=value,
+                    reason=reason,
+                    allowed=self.allowed(),
+                )
+            )
 
         if self.kind in _SLIDERS:
             if not _is_real(value) or not math.isfinite(float(value)):
@@ -227,8 +283,9 @@ class Control:
                 raise reject(_("is not on or off"))
             return value
         for _label, option in self.choices():
-            if value is option or (value == option
-                                   and isinstance(value, bool) == isinstance(option, bool)):
+            if value is option or (
+                value == option and isinstance(value, bool) == isinstance(option, bool)
+            ):
                 return option
         raise reject(_("is not one of the options"))
 
@@ -246,8 +303,9 @@ def _value_at(scenario: Scenario, path: str) -> Any:
     current: Any = scenario.model_dump(mode="json", exclude={"source"})
     for part in path.split("."):
         if isinstance(current, list):
-            matches = [item for item in current if isinstance(item, dict)
-                       and item.get("name") == part]
+            matches = [
+                item for item in current if isinstance(item, dict) and item.get("name") == part
+            ]
             current = matches[0] if matches else None
         elif isinstance(current, dict):
             current = current.get(part)
@@ -259,8 +317,9 @@ def _value_at(scenario: Scenario, path: str) -> Any:
 
 
 # --------------------------------------------------------------------------- KPI tables
-def kpi_frame(results: Result | Mapping[str, Result], kpis: Sequence[str] | None = None,
-              digits: int = 2) -> pd.DataFrame:
+def kpi_frame(
+    results: Result | Mapping[str, Result], kpis: Sequence[str] | None = None, digits: int = 2
+) -> pd.DataFrame:
     """KPIs as a table people read: translated labels, rounded to ``digits``.
 
     One :class:`Result` gives one column ("value"); a mapping ``label ->
@@ -276,8 +335,10 @@ def kpi_frame(results: Result | Mapping[str, Result], kpis: Sequence[str] | None
     values = {label: result.kpis() for label, result in named.items()}
     available = list(next(iter(values.values())))
     chosen = available if kpis is None else [kpi for kpi in kpis if kpi in available]
-    table = pd.DataFrame({label: [_as_float(kpis_.get(kpi)) for kpi in chosen]
-                          for label, kpis_ in values.items()}, index=chosen)
+    table = pd.DataFrame(
+        {label: [_as_float(kpis_.get(kpi)) for kpi in chosen] for label, kpis_ in values.items()},
+        index=chosen,
+    )
     if len(named) == 2:
         first, second = table.columns
         table[_("difference")] = table[second] - table[first]
@@ -394,9 +455,17 @@ class Dashboard:
     #: Finished runs kept, so moving a slider back costs nothing.
     CACHE_SIZE = 16
 
-    def __init__(self, scenario: str | Scenario | Any, controls: Sequence[Control], view: View,
-                 *, reference: bool | Mapping[str, Any] | None = None, seed: int = 0,
-                 days: float | None = None, title: str | None = None):
+    def __init__(
+        self,
+        scenario: str | Scenario | Any,
+        controls: Sequence[Control],
+        view: View,
+        *,
+        reference: bool | Mapping[str, Any] | None = None,
+        seed: int = 0,
+        days: float | None = None,
+        title: str | None = None,
+    ):
         self.scenario = load_scenario(scenario)
         self.view = view
         self.seed = seed
@@ -409,9 +478,11 @@ class Dashboard:
             raise ValueError(_("two controls share the name {names}", names=", ".join(duplicates)))
         for control in self.controls:
             self._check_against_model(control)
-        self._scenario_values = {control.name: _value_at(self.scenario, control.name)
-                                 for control in self.controls if control.name not in LEVERS
-                                 and control.kind not in ("staff_shift", "staff_scale")}
+        self._scenario_values = {
+            control.name: _value_at(self.scenario, control.name)
+            for control in self.controls
+            if control.name not in LEVERS and control.kind not in ("staff_shift", "staff_scale")
+        }
         if reference is True:
             self.reference: dict[str, Any] | None = self.defaults()
         elif reference is None or reference is False:
@@ -441,24 +512,38 @@ class Dashboard:
         elif control.name == "days":
             default = self.days if self.days is not None else self.scenario.horizon_days
         elif control.name == "policy" or control.kind == "dropdown":
-            default = (None if control.name == "policy"
-                       else _value_at(self.scenario, control.name))
+            default = None if control.name == "policy" else _value_at(self.scenario, control.name)
         elif control.kind == "toggle":
             default = bool(_value_at(self.scenario, control.name))
         else:
             default = _value_at(self.scenario, control.name)
             if default is None:
                 self._check_against_model(dataclasses.replace(control, default=control.min))
-                raise ValueError(_("control {label!r}: the scenario has no value at {name}; "
-                                   "give the control a default", label=control.label,
-                                   name=control.name))
-        if control.kind in _SLIDERS and _is_real(default) and not (
-                control.min <= default <= control.max):
-            raise ValueError(_("control {label!r} ({name}): the scenario's value {value!r} is "
-                               "outside the control's range {min} to {max}; widen the range or "
-                               "give the control a default", label=control.label,
-                               name=control.name, value=default, min=_number(control.min),
-                               max=_number(control.max)))
+                raise ValueError(
+                    _(
+                        "control {label!r}: the scenario has no value at {name}; "
+                        "give the control a default",
+                        label=control.label,
+                        name=control.name,
+                    )
+                )
+        if (
+            control.kind in _SLIDERS
+            and _is_real(default)
+            and not (control.min <= default <= control.max)
+        ):
+            raise ValueError(
+                _(
+                    "control {label!r} ({name}): the scenario's value {value!r} is "
+                    "outside the control's range {min} to {max}; widen the range or "
+                    "give the control a default",
+                    label=control.label,
+                    name=control.name,
+                    value=default,
+                    min=_number(control.min),
+                    max=_number(control.max),
+                )
+            )
         resolved = dataclasses.replace(control, default=default)
         resolved.check(default)
         return resolved
@@ -470,11 +555,17 @@ class Dashboard:
             try:
                 touchpoint = self.scenario.touchpoint(name)
             except KeyError as exc:
-                raise ValueError(_("control {label!r}: {problem}", label=control.label,
-                                   problem=exc.args[0])) from None
+                raise ValueError(
+                    _("control {label!r}: {problem}", label=control.label, problem=exc.args[0])
+                ) from None
             if touchpoint.kind != "staffed":
-                raise ValueError(_("control {label!r}: touchpoint {name!r} has no staff",
-                                   label=control.label, name=name))
+                raise ValueError(
+                    _(
+                        "control {label!r}: touchpoint {name!r} has no staff",
+                        label=control.label,
+                        name=name,
+                    )
+                )
             return
         if control.name == "policy":
             for _label, option in control.choices():
@@ -493,10 +584,17 @@ class Dashboard:
             try:
                 self.scenario.with_overrides({control.name: value}, path="control")
             except ValueError as exc:
-                raise ValueError(_("control {label!r} ({name}): {value!r} is not valid for "
-                                   "scenario {scenario!r}: {problem}", label=control.label,
-                                   name=control.name, value=value,
-                                   scenario=self.scenario.name, problem=exc)) from None
+                raise ValueError(
+                    _(
+                        "control {label!r} ({name}): {value!r} is not valid for "
+                        "scenario {scenario!r}: {problem}",
+                        label=control.label,
+                        name=control.name,
+                        value=value,
+                        scenario=self.scenario.name,
+                        problem=exc,
+                    )
+                ) from None
 
     # -- values -> runs ---------------------------------------------------------
     def defaults(self) -> dict[str, Any]:
@@ -508,8 +606,13 @@ class Dashboard:
         by_key = {control.key: control for control in self.controls}
         unknown = [key for key in values if key not in by_key]
         if unknown:
-            raise ValueError(_("unknown control(s) {names}; this dashboard has: {allowed}",
-                               names=", ".join(unknown), allowed=", ".join(by_key) or "-"))
+            raise ValueError(
+                _(
+                    "unknown control(s) {names}; this dashboard has: {allowed}",
+                    names=", ".join(unknown),
+                    allowed=", ".join(by_key) or "-",
+                )
+            )
         checked = self.defaults()
         for key, value in values.items():
             checked[key] = by_key[key].check(value)
@@ -529,8 +632,10 @@ class Dashboard:
                 seed = value
             elif control.name == "days":
                 days = value
-            elif (control.kind not in ("staff_shift", "staff_scale")
-                  and value != self._scenario_values.get(control.name)):
+            elif control.kind not in (
+                "staff_shift",
+                "staff_scale",
+            ) and value != self._scenario_values.get(control.name):
                 # a control showing the scenario's own value leaves a policy's value alone
                 overrides[control.name] = value
         if overrides:
@@ -595,8 +700,9 @@ class Dashboard:
         """
         inputs = {control.key: _make_input(control) for control in self.controls}
         status = w.Label(value="")
-        reset = w.Button(description=_("Reset"), tooltip=_("Back to the starting values"),
-                         icon="undo")
+        reset = w.Button(
+            description=_("Reset"), tooltip=_("Back to the starting values"), icon="undo"
+        )
         table_out, figure_out = w.Output(), w.Output()
         state = {"busy": False}
 
@@ -609,19 +715,23 @@ class Dashboard:
             status.value = _("Simulating…")
             started = time.perf_counter()
             try:
-                values = {control.key: _read_input(control, inputs[control.key])
-                          for control in self.controls}
+                values = {
+                    control.key: _read_input(control, inputs[control.key])
+                    for control in self.controls
+                }
                 table, figures = self.update(**values)
                 table_out.outputs = (_html_output(_table_html(table), table.to_string()),)
                 figure_out.outputs = tuple(_figure_output(figure) for figure in figures)
                 self.last_error = None
-                status.value = _("Updated in {seconds:.2f} s",
-                                 seconds=time.perf_counter() - started)
+                status.value = _(
+                    "Updated in {seconds:.2f} s", seconds=time.perf_counter() - started
+                )
             except Exception as exc:  # shown to trainees as one line, never a traceback
                 self.last_error = exc
                 message = _one_line(exc)
-                table_out.outputs = (_html_output(
-                    f'<p style="color:#D55E00">⚠ {html.escape(message)}</p>', message),)
+                table_out.outputs = (
+                    _html_output(f'<p style="color:#D55E00">⚠ {html.escape(message)}</p>', message),
+                )
                 figure_out.outputs = ()
                 status.value = _("Could not simulate")
             finally:
@@ -643,14 +753,22 @@ class Dashboard:
         reset.on_click(reset_all)
         header = [w.HTML(f"<h3>{html.escape(self.title)}</h3>")] if self.title else []
         style = _style_widget()
-        box = w.VBox([*([style] if style is not None else []), *header,
-                      w.VBox(list(inputs.values())), w.HBox([reset, status]),
-                      table_out, figure_out])
+        box = w.VBox(
+            [
+                *([style] if style is not None else []),
+                *header,
+                w.VBox(list(inputs.values())),
+                w.HBox([reset, status]),
+                table_out,
+                figure_out,
+            ]
+        )
         box.add_class(DASHBOARD_CLASS)
         if style is not None:
             box.add_class(RTL_CLASS)
-        self.ui = DashboardUI(box=box, inputs=inputs, status=status, reset=reset,
-                              table=table_out, figures=figure_out)
+        self.ui = DashboardUI(
+            box=box, inputs=inputs, status=status, reset=reset, table=table_out, figures=figure_out
+        )
         refresh()
         return box
 
@@ -679,18 +797,33 @@ def change_rota(rota: Sequence[int], kind: str, value: float) -> list[int]:
 
 
 def _make_input(control: Control) -> w.ValueWidget:
-    common = {"description": control.label, "style": {"description_width": "initial"},
-              # at most 520 px, and never wider than a phone's screen
-              "layout": w.Layout(width="100%", max_width="520px")}
+    common = {
+        "description": control.label,
+        "style": {"description_width": "initial"},
+        # at most 520 px, and never wider than a phone's screen
+        "layout": w.Layout(width="100%", max_width="520px"),
+    }
     if control.kind in _WHOLE or control.name == "seed":
-        return w.IntSlider(value=control.default, min=control.min, max=control.max,
-                           step=control.step, continuous_update=False, **common)
+        return w.IntSlider(
+            value=control.default,
+            min=control.min,
+            max=control.max,
+            step=control.step,
+            continuous_update=False,
+            **common,
+        )
     if control.kind in _SLIDERS:
         decimals = max(0, -math.floor(math.log10(control.step))) if control.step < 1 else 0
         decimals = max(decimals, 1 if not float(control.default).is_integer() else 0)
-        return w.FloatSlider(value=control.default, min=control.min, max=control.max,
-                             step=control.step, continuous_update=False,
-                             readout_format=f".{min(decimals, 3)}f", **common)
+        return w.FloatSlider(
+            value=control.default,
+            min=control.min,
+            max=control.max,
+            step=control.step,
+            continuous_update=False,
+            readout_format=f".{min(decimals, 3)}f",
+            **common,
+        )
     if control.kind == "toggle":
         return w.Checkbox(value=control.default, indent=False, **common)
     options = [(label, index) for index, (label, _value) in enumerate(control.choices())]
@@ -702,8 +835,11 @@ def _input_value(control: Control, value: Any) -> Any:
     if control.kind != "dropdown":
         return value
     values = [option for _label, option in control.choices()]
-    return next(index for index, option in enumerate(values)
-                if option is value or (option is not None and option == value))
+    return next(
+        index
+        for index, option in enumerate(values)
+        if option is value or (option is not None and option == value)
+    )
 
 
 def _read_input(control: Control, box: w.ValueWidget) -> Any:
@@ -720,27 +856,47 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _html_output(markup: str, text: str) -> dict[str, Any]:
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"text/html": markup, "text/plain": text}}
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"text/html": markup, "text/plain": text},
+    }
 
 
 def _figure_output(figure: Figure) -> dict[str, Any]:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
     title = figure.get_suptitle() or _("Figure")
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-                     "text/plain": title}}
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {
+            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+            "text/plain": title,
+        },
+    }
 
 
 # --------------------------------------------------------------------------- a ready dashboard
-STAFFING_KPIS = ("mean_wait_min", "service_level", "abandonment_rate", "utilisation", "csat",
-                 "staff_cost", "profit")
+STAFFING_KPIS = (
+    "mean_wait_min",
+    "service_level",
+    "abandonment_rate",
+    "utilisation",
+    "csat",
+    "staff_cost",
+    "profit",
+)
 
 
-def staffing_dashboard(scenario: str | Scenario = "contact_centre", touchpoint: str = "phone",
-                       *, seed: int = 0, days: float | None = 1,
-                       reference: bool | Mapping[str, Any] | None = True) -> Dashboard:
+def staffing_dashboard(
+    scenario: str | Scenario = "contact_centre",
+    touchpoint: str = "phone",
+    *,
+    seed: int = 0,
+    days: float | None = 1,
+    reference: bool | Mapping[str, Any] | None = True,
+) -> Dashboard:
     """How many agents, and how long a call: a staffing dashboard for one touchpoint.
 
     Controls: extra agents at every hour (-3 to +5, added to the rota, never
@@ -755,19 +911,44 @@ def staffing_dashboard(scenario: str | Scenario = "contact_centre", touchpoint: 
         service = loaded.touchpoint(touchpoint).service_min
     except KeyError as exc:
         raise ValueError(exc.args[0]) from None
-    controls = [Control(f"touchpoints.{touchpoint}.staff", _("Extra agents at every hour"),
-                        "staff_shift", min=-3, max=5, step=1, key="extra_agents")]
+    controls = [
+        Control(
+            f"touchpoints.{touchpoint}.staff",
+            _("Extra agents at every hour"),
+            "staff_shift",
+            min=-3,
+            max=5,
+            step=1,
+            key="extra_agents",
+        )
+    ]
     mean = getattr(service, "mean", None)
     if mean is not None:
-        controls.append(Control(f"touchpoints.{touchpoint}.service_min.mean",
-                                _("Mean handle time (min)"), "float", min=min(1.0, mean),
-                                max=max(8.0, mean), step=0.5, default=mean, key="handle_time"))
-    controls.append(Control("seed", _("Seed (which day's luck)"), "int", min=0,
-                            max=max(99, seed), default=seed))
+        controls.append(
+            Control(
+                f"touchpoints.{touchpoint}.service_min.mean",
+                _("Mean handle time (min)"),
+                "float",
+                min=min(1.0, mean),
+                max=max(8.0, mean),
+                step=0.5,
+                default=mean,
+                key="handle_time",
+            )
+        )
+    controls.append(
+        Control("seed", _("Seed (which day's luck)"), "int", min=0, max=max(99, seed), default=seed)
+    )
 
     def view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:
         return kpi_frame(results, STAFFING_KPIS), [plot_hourly(results, touchpoint)]
 
-    return Dashboard(loaded, controls, view, reference=reference, seed=seed, days=days,
-                     title=_("Staffing the {touchpoint} line",
-                             touchpoint=translate_name(touchpoint)))
+    return Dashboard(
+        loaded,
+        controls,
+        view,
+        reference=reference,
+        seed=seed,
+        days=days,
+        title=_("Staffing the {touchpoint} line", touchpoint=translate_name(touchpoint)),
+    )

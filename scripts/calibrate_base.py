@@ -42,13 +42,23 @@ def measure(scenario, seeds: range) -> list[dict[str, float]]:
         days += (window[1] - window[0]) / MINUTES_PER_DAY
         for index, segment in enumerate(scenario.segments):
             years, joined, left = customer_flows(
-                result.journeys, segment.name, result.records.base_customers[segment.name],
-                window, scenario.behaviour.retention)
+                result.journeys,
+                segment.name,
+                result.records.base_customers[segment.name],
+                window,
+                scenario.behaviour.retention,
+            )
             totals[index]["joined"] += joined
             totals[index]["left"] += left
             totals[index]["years"] += years
-    return [{"joined": t["joined"] / days, "left": t["left"] / days,
-             "churn": yearly_churn(t["left"], t["years"])} for t in totals]
+    return [
+        {
+            "joined": t["joined"] / days,
+            "left": t["left"] / days,
+            "churn": yearly_churn(t["left"], t["years"]),
+        }
+        for t in totals
+    ]
 
 
 def calibrate(name: str, seeds: range, rounds: int) -> tuple[list[float], list[float]]:
@@ -58,16 +68,25 @@ def calibrate(name: str, seeds: range, rounds: int) -> tuple[list[float], list[f
         raise SystemExit(f"{name}: customer_base is {scenario.customer_base!r}, not established")
     for round_ in range(rounds):
         measured = measure(scenario, seeds)
-        new = [round(max(0.0, s.base.new_per_day + m["left"] - m["joined"]), 2)
-               for s, m in zip(scenario.segments, measured, strict=True)]
+        new = [
+            round(max(0.0, s.base.new_per_day + m["left"] - m["joined"]), 2)
+            for s, m in zip(scenario.segments, measured, strict=True)
+        ]
         churn = [round(m["churn"], 3) for m in measured]
-        print(f"{name} round {round_ + 1}: " + "; ".join(
-            f"{s.name}: joined {m['joined']:.2f}/day, left {m['left']:.2f}/day -> "
-            f"new_per_day {n}, churn_per_year {c}"
-            for s, m, n, c in zip(scenario.segments, measured, new, churn, strict=True)))
-        scenario = scenario.with_overrides({
-            f"segments.{s.name}.base": {"new_per_day": n, "churn_per_year": c}
-            for s, n, c in zip(scenario.segments, new, churn, strict=True)})
+        print(
+            f"{name} round {round_ + 1}: "
+            + "; ".join(
+                f"{s.name}: joined {m['joined']:.2f}/day, left {m['left']:.2f}/day -> "
+                f"new_per_day {n}, churn_per_year {c}"
+                for s, m, n, c in zip(scenario.segments, measured, new, churn, strict=True)
+            )
+        )
+        scenario = scenario.with_overrides(
+            {
+                f"segments.{s.name}.base": {"new_per_day": n, "churn_per_year": c}
+                for s, n, c in zip(scenario.segments, new, churn, strict=True)
+            }
+        )
     return new, churn
 
 
@@ -77,8 +96,11 @@ def write_back(name: str, new: list[float], churn: list[float]) -> None:
     text = path.read_text(encoding="utf-8")
     for key, values in (("new_per_day", new), ("churn_per_year", churn)):
         numbers = iter(values)
-        text, count = re.subn(rf"(\b{key}: )[0-9.]+",
-                              lambda m, numbers=numbers: m.group(1) + f"{next(numbers):g}", text)
+        text, count = re.subn(
+            rf"(\b{key}: )[0-9.]+",
+            lambda m, numbers=numbers: m.group(1) + f"{next(numbers):g}",
+            text,
+        )
         assert count == len(values), f"{path}: {count} {key} lines for {len(values)} segments"
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path}")
@@ -92,8 +114,10 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     names = args.scenarios or sorted(
-        path.stem for path in SCENARIOS.glob("*.yaml")
-        if load_scenario(path.stem).customer_base == "established")
+        path.stem
+        for path in SCENARIOS.glob("*.yaml")
+        if load_scenario(path.stem).customer_base == "established"
+    )
     for name in names:
         new, churn = calibrate(name, range(args.seeds), args.rounds)
         if args.write:

@@ -27,8 +27,7 @@ START, END = "<!-- claims-table:start -->", "<!-- claims-table:end -->"
 def spread(values: list[float], scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
     """Mean over seeds, with the range: "7.1% (6.5-7.8)"."""
     array = np.asarray(values, dtype=float) * scale
-    return (f"{array.mean():.{digits}f}{unit} ({array.min():.{digits}f} to "
-            f"{array.max():.{digits}f})")
+    return f"{array.mean():.{digits}f}{unit} ({array.min():.{digits}f} to {array.max():.{digits}f})"
 
 
 def pct(values: list[float]) -> str:
@@ -48,11 +47,13 @@ def n1(seeds: range) -> str:
         served = visits[visits["served"] & ~visits["callback"]]
         score_in.append(served.loc[served["wait_min"] <= 5, "score"].mean())
         score_late.append(served.loc[served["wait_min"] > 5, "score"].mean())
-    return (f"Bank: answered within 5 min {pct(within)}, hung up {pct(abandoned)}, answered "
-            f"after 5 min {pct(late)}. A call answered within 5 min scores "
-            f"{spread(score_in)} of 10, one answered later {spread(score_late)}: the target "
-            "marks where calls start to hurt, but few callers hold on past it, so on this "
-            "line abandonment, not the 5-minute mark, is what binds.")
+    return (
+        f"Bank: answered within 5 min {pct(within)}, hung up {pct(abandoned)}, answered "
+        f"after 5 min {pct(late)}. A call answered within 5 min scores "
+        f"{spread(score_in)} of 10, one answered later {spread(score_late)}: the target "
+        "marks where calls start to hurt, but few callers hold on past it, so on this "
+        "line abandonment, not the 5-minute mark, is what binds."
+    )
 
 
 def n2(seeds: range) -> str:
@@ -64,8 +65,7 @@ def n2(seeds: range) -> str:
             kpis = cxsim.simulate(name, seed=seed).kpis()
             values.append(kpis["leave_after_bad"])
             churn.append(kpis["churn_per_year"])
-        parts.append(f"{label}: left after a bad journey {pct(values)}; yearly churn "
-                     f"{pct(churn)}")
+        parts.append(f"{label}: left after a bad journey {pct(values)}; yearly churn {pct(churn)}")
     return "; ".join(parts) + "."
 
 
@@ -82,10 +82,12 @@ def n5(seeds: range) -> str:
     base_csat, base_wait = rows[None]
     lanes_csat, lanes_wait = rows["more_lanes"]
     courtesy_csat, _ = rows["courteous_staff"]
-    return (f"Airport CSAT {pct(list(base_csat))}. One more lane at every open hour cuts "
-            f"the mean wait from {spread(list(base_wait))} to {spread(list(lanes_wait))} min "
-            f"and moves CSAT by {spread(list(lanes_csat - base_csat), 100)} points; courtesy "
-            f"training moves it by {spread(list(courtesy_csat - base_csat), 100)} points.")
+    return (
+        f"Airport CSAT {pct(list(base_csat))}. One more lane at every open hour cuts "
+        f"the mean wait from {spread(list(base_wait))} to {spread(list(lanes_wait))} min "
+        f"and moves CSAT by {spread(list(lanes_csat - base_csat), 100)} points; courtesy "
+        f"training moves it by {spread(list(courtesy_csat - base_csat), 100)} points."
+    )
 
 
 def q4_q15(seeds: range) -> str:
@@ -103,61 +105,94 @@ def q4_q15(seeds: range) -> str:
         difference = np.asarray(runs[policy][key]) - np.asarray(runs[None][key])
         return spread(list(difference), scale, digits)
 
-    return (f"Bank, 28 days. Follow-up (10 calls a day): bad journeys "
-            f"{gain('follow_up', 'bad_journey_rate', 100)} points, yearly churn "
-            f"{gain('follow_up', 'churn_per_year', 100)} points, profit "
-            f"{gain('follow_up', 'profit', 1e-6, 0)} million toman. Callbacks: bad journeys "
-            f"{gain('callback', 'bad_journey_rate', 100)} points, yearly churn "
-            f"{gain('callback', 'churn_per_year', 100)} points, profit "
-            f"{gain('callback', 'profit', 1e-6, 0)} million toman. Q15 (asking customers "
-            "how to stay excellent) is not modelled: the survey (section 6) measures, it "
-            "does not change anything.")
+    return (
+        f"Bank, 28 days. Follow-up (10 calls a day): bad journeys "
+        f"{gain('follow_up', 'bad_journey_rate', 100)} points, yearly churn "
+        f"{gain('follow_up', 'churn_per_year', 100)} points, profit "
+        f"{gain('follow_up', 'profit', 1e-6, 0)} million toman. Callbacks: bad journeys "
+        f"{gain('callback', 'bad_journey_rate', 100)} points, yearly churn "
+        f"{gain('callback', 'churn_per_year', 100)} points, profit "
+        f"{gain('callback', 'profit', 1e-6, 0)} million toman. Q15 (asking customers "
+        "how to stay excellent) is not modelled: the survey (section 6) measures, it "
+        "does not change anything."
+    )
 
 
 def q10(seeds: range) -> str:
     """Q10: happy staff, happy customers (morale measured on one sample path)."""
     parts = []
-    for label, overrides in (("as staffed", {}),
-                             ("one agent fewer at every hour (lean)", "lean")):
+    for label, overrides in (("as staffed", {}), ("one agent fewer at every hour (lean)", "lean")):
         differences = []
         for seed in tqdm(seeds, desc=f"Q10 {label}", leave=False):
-            result = cxsim.simulate("contact_centre", seed=seed,
-                                    policy=overrides if isinstance(overrides, str) else None)
+            result = cxsim.simulate(
+                "contact_centre",
+                seed=seed,
+                policy=overrides if isinstance(overrides, str) else None,
+            )
             table = result.morale_effect()
             differences.append(float(table.loc["csat", "difference"]))
-        parts.append(f"{label}: CSAT {spread(differences, 100, 2)} points against morale "
-                     "held at its reference")
-    return ("Bank, counterfactual scoring of the same contacts without the morale term: "
-            + "; ".join(parts) + ".")
+        parts.append(
+            f"{label}: CSAT {spread(differences, 100, 2)} points against morale "
+            "held at its reference"
+        )
+    return (
+        "Bank, counterfactual scoring of the same contacts without the morale term: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 CLAIMS = (
-    ("N1", "Three quarters of customers expect service within five minutes.",
-     "Expected waits are exponential with mean 3.61 min, so 75% expect 5 min or less; a "
-     "call scores by its wait against the caller's own expectation; patience scales with "
-     "it (Zohar, Mandelbaum & Shimkin 2002).", n1),
-    ("N2", "25% of customers leave right after one bad experience.",
-     "The leave curve (floor 0.015, ceiling 0.28, midpoint 5) calibrated on N2; the "
-     "decision comes 3 days after the journey.", n2),
-    ("N5", "At an airport, staff behaviour mattered more than queue time.",
-     "A contact's score weighs courtesy against the felt wait; the airport's passengers "
-     "expect long queues.", n5),
-    ("Q4, Q15", "Stay in touch; when a customer is unhappy, call and fix it.",
-     "Follow-up calls lift a bad memory by 2.5 points; callbacks serve callers who hung "
-     "up (Armony & Maglaras 2004).", q4_q15),
-    ("Q10", "Happy employees create happy customers.",
-     "Morale follows the day's load and lifts courtesy; measured by scoring every contact "
-     "with and without the morale term.", q10),
+    (
+        "N1",
+        "Three quarters of customers expect service within five minutes.",
+        "Expected waits are exponential with mean 3.61 min, so 75% expect 5 min or less; a "
+        "call scores by its wait against the caller's own expectation; patience scales with "
+        "it (Zohar, Mandelbaum & Shimkin 2002).",
+        n1,
+    ),
+    (
+        "N2",
+        "25% of customers leave right after one bad experience.",
+        "The leave curve (floor 0.015, ceiling 0.28, midpoint 5) calibrated on N2; the "
+        "decision comes 3 days after the journey.",
+        n2,
+    ),
+    (
+        "N5",
+        "At an airport, staff behaviour mattered more than queue time.",
+        "A contact's score weighs courtesy against the felt wait; the airport's passengers "
+        "expect long queues.",
+        n5,
+    ),
+    (
+        "Q4, Q15",
+        "Stay in touch; when a customer is unhappy, call and fix it.",
+        "Follow-up calls lift a bad memory by 2.5 points; callbacks serve callers who hung "
+        "up (Armony & Maglaras 2004).",
+        q4_q15,
+    ),
+    (
+        "Q10",
+        "Happy employees create happy customers.",
+        "Morale follows the day's load and lifts courtesy; measured by scoring every contact "
+        "with and without the morale term.",
+        q10,
+    ),
 )
 
 
 def table(seeds: range) -> str:
-    lines = [START, "",
-             f"*Generated by `python scripts/claims_table.py --seeds {len(seeds)}` over "
-             f"seeds {seeds.start}-{seeds.stop - 1}, default horizons: mean (min to max "
-             "over seeds). Do not edit by hand.*", "",
-             "| Claim | Says | Mechanism | What the bundled scenarios show |",
-             "|---|---|---|---|"]
+    lines = [
+        START,
+        "",
+        f"*Generated by `python scripts/claims_table.py --seeds {len(seeds)}` over "
+        f"seeds {seeds.start}-{seeds.stop - 1}, default horizons: mean (min to max "
+        "over seeds). Do not edit by hand.*",
+        "",
+        "| Claim | Says | Mechanism | What the bundled scenarios show |",
+        "|---|---|---|---|",
+    ]
     for claim, says, mechanism, measure in tqdm(CLAIMS, desc="claims"):
         lines.append(f"| {claim} | {says} | {mechanism} | {measure(seeds)} |")
     lines += ["", END]
@@ -167,8 +202,7 @@ def table(seeds: range) -> str:
 def write(text: str) -> None:
     card = MODEL_CARD.read_text(encoding="utf-8")
     if START in card:
-        card = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: text, card,
-                      flags=re.S)
+        card = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: text, card, flags=re.S)
     else:
         heading = "## 9. The seed claims: what the model shows"
         card = card.rstrip("\n") + f"\n\n{heading}\n\n{text}\n"

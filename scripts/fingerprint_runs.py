@@ -35,9 +35,12 @@ def runs(seeds: tuple[int, ...] = (0, 1)):
             for seed in seeds:
                 result = cxsim.simulate(scenario, policy=policy, seed=seed)
                 kpis = pd.DataFrame([result.kpis()])
-                yield (f"{name}/{policy or 'baseline'}/{seed}",
-                       fingerprint(result.interactions), fingerprint(result.journeys),
-                       fingerprint(kpis))
+                yield (
+                    f"{name}/{policy or 'baseline'}/{seed}",
+                    fingerprint(result.interactions),
+                    fingerprint(result.journeys),
+                    fingerprint(kpis),
+                )
 
 
 def main(argv: list[str]) -> int:

@@ -31,8 +31,10 @@ def parse(text: str) -> list[nbformat.NotebookNode]:
             return
         body = "\n".join(lines).strip("\n")
         if kind == "markdown":
-            body = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#")
-                             for line in body.splitlines())
+            body = "\n".join(
+                line[2:] if line.startswith("# ") else line.lstrip("#")
+                for line in body.splitlines()
+            )
             cell = nbformat.v4.new_markdown_cell(body)
         else:
             cell = nbformat.v4.new_code_cell(body)
@@ -60,7 +62,7 @@ def edition(source: Path) -> str:
     parents = [parent.name for parent in source.resolve().parents]
     if "src" not in parents:
         return ""
-    return "/".join(reversed(parents[:parents.index("src")]))
+    return "/".join(reversed(parents[: parents.index("src")]))
 
 
 def build(source: Path, target: Path) -> None:
@@ -84,7 +86,7 @@ def target_of(source: Path) -> Path:
     """
     parts = list(source.with_suffix(".ipynb").parts)
     index = len(parts) - 1 - parts[::-1].index("src")
-    return Path(*parts[:index], *parts[index + 1:])
+    return Path(*parts[:index], *parts[index + 1 :])
 
 
 def main(argv: list[str]) -> None:

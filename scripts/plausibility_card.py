@@ -24,10 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL_CARD = ROOT / "docs" / "model.md"
 START = "<!-- plausibility-card:start -->"
 END = "<!-- plausibility-card:end -->"
-SECTION = ("## 8. Plausibility card\n\n"
-           "What a sceptical trainer can check before a workshop: for each bundled scenario, "
-           "targets from published figures (or marked *assumption*) and what the model "
-           "gives over several seeds.\n\n")
+SECTION = (
+    "## 8. Plausibility card\n\n"
+    "What a sceptical trainer can check before a workshop: for each bundled scenario, "
+    "targets from published figures (or marked *assumption*) and what the model "
+    "gives over several seeds.\n\n"
+)
 COMMAND = "python scripts/plausibility_card.py"
 
 
@@ -62,8 +64,9 @@ def build(seeds: int) -> tuple[str, plausibility.Card]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if docs/model.md's card differs")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if docs/model.md's card differs"
+    )
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
@@ -72,14 +75,21 @@ def main(argv: list[str]) -> int:
     updated = with_card(text, markdown)
     if args.check:
         if updated != text:
-            print(f"{MODEL_CARD.relative_to(ROOT)}: the plausibility card is out of date; "
-                  f"run {COMMAND}", file=sys.stderr)
+            print(
+                f"{MODEL_CARD.relative_to(ROOT)}: the plausibility card is out of date; "
+                f"run {COMMAND}",
+                file=sys.stderr,
+            )
             return 1
         print("the plausibility card is up to date")
         return 0
     MODEL_CARD.write_text(updated, encoding="utf-8")
-    failed = [f"{name}: {row.target.key}" for name, rows in card.rows.items()
-              for row in rows if not row.passed]
+    failed = [
+        f"{name}: {row.target.key}"
+        for name, rows in card.rows.items()
+        for row in rows
+        if not row.passed
+    ]
     print(f"wrote the plausibility card into {MODEL_CARD.relative_to(ROOT)}")
     if failed:
         print("out of range: " + "; ".join(failed), file=sys.stderr)

@@ -22,9 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}},
-                            skip_cells_with_tag="nbval-skip")
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        skip_cells_with_tag="nbval-skip",
+    )
     client.execute()
     elapsed = time.perf_counter() - start
     notebook.metadata.pop("widgets", None)

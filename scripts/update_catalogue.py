@@ -41,15 +41,27 @@ KEYWORDS = {"_": None, "N_": None}
 
 def extract() -> Catalog:
     """Every message id in the package source, with where it is used."""
-    template = Catalog(project="cxsim", version="0.1.0", domain=DOMAIN, charset="utf-8",
-                       msgid_bugs_address="https://github.com/cxsim/cxsim/issues",
-                       copyright_holder="cxsim contributors")
+    template = Catalog(
+        project="cxsim",
+        version="0.1.0",
+        domain=DOMAIN,
+        charset="utf-8",
+        msgid_bugs_address="https://github.com/cxsim/cxsim/issues",
+        copyright_holder="cxsim contributors",
+    )
     for filename, lineno, message, comments, context in extract_from_dir(
-            PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS,
-            directory_filter=lambda path: "locale" not in Path(path).parts):
+        PACKAGE,
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        directory_filter=lambda path: "locale" not in Path(path).parts,
+    ):
         if message:
-            template.add(message, locations=[(f"cxsim/{filename}", lineno)],
-                         auto_comments=comments, context=context)
+            template.add(
+                message,
+                locations=[(f"cxsim/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     for path in sorted(SCENARIOS.glob("*.yaml")):
         for message in scenario_texts(load_scenario(path)):
             template.add(message, locations=[(f"data/scenarios/{path.name}", 0)])
@@ -86,14 +98,18 @@ def _po_bytes(catalogue: Catalog, **kwargs: bool) -> bytes:
 
 def _without_dates(data: bytes) -> bytes:
     # the creation date changes on every run; compare templates and catalogues without it
-    return b"\n".join(line for line in data.splitlines()
-                      if not line.startswith(b'"POT-Creation-Date'))
+    return b"\n".join(
+        line for line in data.splitlines() if not line.startswith(b'"POT-Creation-Date')
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if the template, a .po or a .mo is stale")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if the template, a .po or a .mo is stale",
+    )
     args = parser.parse_args(argv)
     stale: list[str] = []
     template = extract()

@@ -21,24 +21,38 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 # The tests' class store: never the machine's own (~/.cxsim/classroom.sqlite).
-os.environ.setdefault("CXSIM_CLASS_STORE", str(Path(tempfile.mkdtemp(prefix="cxsim-store-"))
-                                               / "classroom.sqlite"))
+os.environ.setdefault(
+    "CXSIM_CLASS_STORE", str(Path(tempfile.mkdtemp(prefix="cxsim-store-")) / "classroom.sqlite")
+)
 
 
 # Test modules `make check` leaves out (`make test` runs them): replications and theory
 # checks, the class service with its databases, browsers, notebooks and whole lessons.
-SLOW_MODULES = frozenset({
-    "test_against_theory", "test_experiments", "test_plausibility", "test_properties",
-    "test_classroom_load", "test_classroom_service", "test_classroom_store",
-    "test_classroom_room", "test_wheelhouse", "test_app", "test_fa_notebooks",
-})
+SLOW_MODULES = frozenset(
+    {
+        "test_against_theory",
+        "test_experiments",
+        "test_plausibility",
+        "test_properties",
+        "test_classroom_load",
+        "test_classroom_service",
+        "test_classroom_store",
+        "test_classroom_room",
+        "test_wheelhouse",
+        "test_app",
+        "test_fa_notebooks",
+    }
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.path.stem
-        if (module in SLOW_MODULES or module.startswith("test_lesson_")
-                or "browser" in item.path.parts):
+        if (
+            module in SLOW_MODULES
+            or module.startswith("test_lesson_")
+            or "browser" in item.path.parts
+        ):
             item.add_marker(pytest.mark.slow)
 
 
@@ -58,12 +72,16 @@ def free_port() -> int:
 
 
 def _postgres_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda path: int(Path(path).parts[-3]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda path: int(Path(path).parts[-3])
+    )
     if not found:
-        pytest.fail("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): "
-                    "run `make system`, or as root `apt-get install -y --no-install-recommends "
-                    "postgresql`", pytrace=False)
+        pytest.fail(
+            "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): "
+            "run `make system`, or as root `apt-get install -y --no-install-recommends "
+            "postgresql`",
+            pytrace=False,
+        )
     return Path(found[-1]).parent
 
 
@@ -86,21 +104,43 @@ def postgres_url() -> Iterator[str]:
         subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
 
     try:
-        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-            "-E", "UTF8", "--no-sync")
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(logfile), "-w", "-t", "60",
-            "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c max_connections=200", "start")
+        run(
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(logfile),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=200",
+            "start",
+        )
     except subprocess.CalledProcessError as error:
         log = logfile.read_text() if logfile.exists() else ""
         shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"could not start PostgreSQL: {error.stderr.decode()}\n{log}",
-                    pytrace=False)
+        pytest.fail(f"could not start PostgreSQL: {error.stderr.decode()}\n{log}", pytrace=False)
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                        "-w", "stop"], capture_output=True, timeout=60)
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -112,8 +152,11 @@ class ServiceThread:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="on"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> ServiceThread:

@@ -114,8 +114,12 @@ class Queue:
             "arrivals": {"rate_per_hour": 60.0 * self.arrival_rate},
             "segments": [segment],
             "touchpoints": [
-                {"name": "phone", "kind": "staffed", "staff": self.staff,
-                 "service_min": {"dist": "exponential", "mean": self.mean_service}},
+                {
+                    "name": "phone",
+                    "kind": "staffed",
+                    "staff": self.staff,
+                    "service_min": {"dist": "exponential", "mean": self.mean_service},
+                },
             ],
             "journeys": [{"name": "call", "steps": [{"touchpoint": "phone"}]}],
         }
@@ -157,14 +161,16 @@ def kpi_values(queue: Queue, kpi: str) -> list[float]:
 ERLANG_C_MODERATE = Queue(arrival_rate=7.0, mean_service=1.0, staff=10)
 # Heavy traffic relaxes slowly (queue-length correlations last ~1/(c mu (1 - sqrt rho)^2)
 # ≈ 80 minutes): a longer run and a longer warm-up keep the waits' interval informative.
-ERLANG_C_HEAVY = Queue(arrival_rate=19.0, mean_service=1.0, staff=20, customers=150_000,
-                       warmup_days=0.25)
+ERLANG_C_HEAVY = Queue(
+    arrival_rate=19.0, mean_service=1.0, staff=20, customers=150_000, warmup_days=0.25
+)
 ERLANG_A_BUSY = Queue(arrival_rate=9.0, mean_service=1.0, staff=10, patience=2.0)
 ERLANG_A_OVERLOADED = Queue(arrival_rate=12.0, mean_service=1.0, staff=10, patience=2.0)
 # Many servers: at 90 arrivals a minute a day passes in 130,000 customers, and the noise of a
 # replication depends on its length in time, so this case needs more customers than the others.
-ERLANG_A_LARGE_POOL = Queue(arrival_rate=90.0, mean_service=1.0, staff=95, patience=1.0,
-                            customers=150_000, warmup_days=0.05)
+ERLANG_A_LARGE_POOL = Queue(
+    arrival_rate=90.0, mean_service=1.0, staff=95, patience=1.0, customers=150_000, warmup_days=0.05
+)
 # The textbook example: 100 calls per 30 minutes, 3-minute handle time, 14 agents.
 PUBLISHED = Queue(arrival_rate=100 / 30, mean_service=3.0, staff=14, customers=60_000)
 
@@ -193,8 +199,9 @@ def test_share_who_waited_and_mean_wait_match_erlang(queue: Queue) -> None:
 @pytest.mark.parametrize("queue", [q for q in SINGLE_QUEUES if q.values[0].patience])
 def test_abandonment_matches_erlang_a(queue: Queue) -> None:
     """With exponential patience the share who hang up agrees with Erlang A."""
-    assert_matches(kpi_values(queue, "abandonment_rate"), queue.formula().abandonment_rate,
-                   "abandonment_rate")
+    assert_matches(
+        kpi_values(queue, "abandonment_rate"), queue.formula().abandonment_rate, "abandonment_rate"
+    )
 
 
 @pytest.mark.parametrize("queue", [q for q in SINGLE_QUEUES if not q.values[0].patience])
@@ -242,12 +249,15 @@ def tandem_scenario(customers: int = 40_000) -> dict[str, Any]:
         "arrivals": {"rate_per_hour": 60.0 * TANDEM_RATE},
         "segments": [{"name": "visitor", "share": 1.0, "journey": "visit"}],
         "touchpoints": [
-            {"name": name, "kind": "staffed", "staff": step["staff"],
-             "service_min": {"dist": "exponential", "mean": step["mean_service"]}}
+            {
+                "name": name,
+                "kind": "staffed",
+                "staff": step["staff"],
+                "service_min": {"dist": "exponential", "mean": step["mean_service"]},
+            }
             for name, step in TANDEM_STEPS.items()
         ],
-        "journeys": [{"name": "visit", "steps": [{"touchpoint": "phone"},
-                                                  {"touchpoint": "desk"}]}],
+        "journeys": [{"name": "visit", "steps": [{"touchpoint": "phone"}, {"touchpoint": "desk"}]}],
     }
 
 
@@ -262,8 +272,11 @@ def test_each_step_of_a_tandem_matches_erlang_c(touchpoint: str) -> None:
     step = TANDEM_STEPS[touchpoint]
     formula = mm_c(TANDEM_RATE, 1.0 / step["mean_service"], step["staff"])
     rows = [table.loc[touchpoint] for table in tandem_tables()]
-    for kpi, value in [("p_wait", formula.p_wait), ("mean_wait_min", formula.mean_wait),
-                       ("service_level", formula.service_level),
-                       ("utilisation", formula.utilisation)]:
+    for kpi, value in [
+        ("p_wait", formula.p_wait),
+        ("mean_wait_min", formula.mean_wait),
+        ("service_level", formula.service_level),
+        ("utilisation", formula.utilisation),
+    ]:
         assert_matches([float(row[kpi]) for row in rows], value, kpi, where=touchpoint)
     assert all(row["abandoned"] == 0 for row in rows)

@@ -38,8 +38,9 @@ def test_app_pages_are_built_from_their_sources():
         assert make_notebook.target_of(source) == APP / f"{source.stem}.ipynb"
         built = nbformat.read(make_notebook.target_of(source), as_version=4)
         cells = make_notebook.parse(source.read_text(encoding="utf-8"))
-        assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in built.cells] == \
-            [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in cells], source.name
+        assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in built.cells] == [
+            (c.cell_type, c.source, c.metadata.get("tags", [])) for c in cells
+        ], source.name
         assert built.metadata["kernelspec"]["name"] == "python3"
 
 
@@ -67,8 +68,9 @@ def test_each_page_has_prose_and_one_cell_that_shows_a_dashboard():
 
 def _make_app_commands(**env: str) -> str:
     environment = {**os.environ, **env}
-    done = subprocess.run(["make", "-n", "app"], cwd=ROOT, env=environment, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["make", "-n", "app"], cwd=ROOT, env=environment, check=True, capture_output=True, text=True
+    )
     return done.stdout.replace("\\\n", " ")  # join continued lines
 
 
@@ -108,8 +110,13 @@ def test_make_app_stops_on_a_busy_port_instead_of_moving_to_another(tmp_path):
         port = busy.getsockname()[1]
         commands = _make_app_commands(DISPLAY="", WAYLAND_DISPLAY="", APP_PORT=str(port))
         voila = next(line for line in commands.splitlines() if "-m voila" in line)
-        done = subprocess.run([*shlex.split(voila), "--Voila.ip=127.0.0.1"], cwd=ROOT,
-                              capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)})
+        done = subprocess.run(
+            [*shlex.split(voila), "--Voila.ip=127.0.0.1"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)},
+        )
     assert done.returncode != 0
     assert f"port {port} is already in use" in done.stderr

@@ -116,8 +116,9 @@ def test_staff_cost_is_staff_hours_times_the_hourly_rate():
     books = result.kpis()
     assert books["staff_cost"] == pytest.approx(hours * scenario.economics.staff_cost_per_hour)
     # profit counts the customers gained and lost at their lifetime value
-    assert books["profit"] == pytest.approx(books["revenue"] - books["cost"]
-                                            + books["customer_equity"])
+    assert books["profit"] == pytest.approx(
+        books["revenue"] - books["cost"] + books["customer_equity"]
+    )
 
 
 # (airport passengers come once: nobody decides to stay or leave, tests/test_customer_base.py)
@@ -136,7 +137,8 @@ def test_peak_end_memory_is_harsher_on_journeys_with_one_bad_step():
 
     def memories(memory):
         scenario = cxsim.load_scenario("retail_journey").with_overrides(
-            {"behaviour.memory": memory})
+            {"behaviour.memory": memory}
+        )
         result = cxsim.simulate(scenario, seed=2, days=10)
         contacts = result.interactions.groupby("journey_id")["score"].agg(["count", "min", "last"])
         journeys = result.journeys.set_index("journey_id").join(contacts)
@@ -171,13 +173,13 @@ def test_follow_up_lifts_the_memory_of_those_it_reaches_and_costs_per_contact():
     assert per_day <= plan.capacity_per_day
     kpis_ = result.kpis()
     assert kpis_["follow_up_cost"] == pytest.approx(
-        kpis_["follow_ups"] * scenario.economics.follow_up_cost_per_contact)
+        kpis_["follow_ups"] * scenario.economics.follow_up_cost_per_contact
+    )
 
 
 def test_follow_up_raises_csat_against_the_same_customers_without_it():
     base = kpis("contact_centre", seeds=range(3))
-    followed = kpis(cxsim.load_scenario("contact_centre").with_policy("follow_up"),
-                    seeds=range(3))
+    followed = kpis(cxsim.load_scenario("contact_centre").with_policy("follow_up"), seeds=range(3))
     assert all(d > 0 for d in paired(base, followed, "mean_memory_score"))
 
 
@@ -203,8 +205,11 @@ def test_outside_agents_ignore_the_brands_training_but_count_against_it():
 
 
 def test_overload_lowers_morale_and_courtesy_over_the_days():
-    scenario = cxsim.load_scenario("contact_centre").with_policy("lean").with_overrides(
-        {"arrivals.rate_per_hour": 55})
+    scenario = (
+        cxsim.load_scenario("contact_centre")
+        .with_policy("lean")
+        .with_overrides({"arrivals.rate_per_hour": 55})
+    )
     daily = cxsim.simulate(scenario, seed=0, days=14).daily.dropna()
     assert daily["utilisation"].iloc[-3:].mean() > 0.82  # nights, with few calls, included
     # the day's mean load includes the quiet nights, so morale slips slowly (0.73 -> 0.66)
@@ -213,8 +218,9 @@ def test_overload_lowers_morale_and_courtesy_over_the_days():
 
 
 def test_word_of_mouth_promoters_refer_and_detractors_deter():
-    trained = kpis(cxsim.load_scenario("contact_centre").with_policy("courtesy_training"),
-                   seeds=range(2))
+    trained = kpis(
+        cxsim.load_scenario("contact_centre").with_policy("courtesy_training"), seeds=range(2)
+    )
     lean = kpis(cxsim.load_scenario("contact_centre").with_policy("lean"), seeds=range(2))
     assert mean(trained, "referrals") > 2 * mean(lean, "referrals")
     assert mean(lean, "deterred") > mean(trained, "deterred")
@@ -223,8 +229,10 @@ def test_word_of_mouth_promoters_refer_and_detractors_deter():
 def test_a_broken_promise_hurts_satisfaction():
     """Q13: promising 1 minute on a line that cannot keep it lowers the remembered score."""
     base = kpis("contact_centre", seeds=range(3))
-    promised = kpis(cxsim.load_scenario("contact_centre").with_overrides(
-        {"levers.promise_min": 1}), seeds=range(3))
+    promised = kpis(
+        cxsim.load_scenario("contact_centre").with_overrides({"levers.promise_min": 1}),
+        seeds=range(3),
+    )
     assert all(d < 0 for d in paired(base, promised, "mean_memory_score"))
 
 
@@ -234,13 +242,22 @@ def test_a_scenario_without_behaviour_has_no_experience_kpis():
 
 
 def test_levers_without_behaviour_are_refused():
-    data = {"name": "x", "horizon_days": 1,
-            "arrivals": {"rate_per_hour": 10},
-            "segments": [{"name": "a", "share": 1, "journey": "j"}],
-            "touchpoints": [{"name": "t", "kind": "staffed", "staff": 1,
-                             "service_min": {"dist": "exponential", "mean": 1}}],
-            "journeys": [{"name": "j", "steps": [{"touchpoint": "t"}]}],
-            "levers": {"training": 1}}
+    data = {
+        "name": "x",
+        "horizon_days": 1,
+        "arrivals": {"rate_per_hour": 10},
+        "segments": [{"name": "a", "share": 1, "journey": "j"}],
+        "touchpoints": [
+            {
+                "name": "t",
+                "kind": "staffed",
+                "staff": 1,
+                "service_min": {"dist": "exponential", "mean": 1},
+            }
+        ],
+        "journeys": [{"name": "j", "steps": [{"touchpoint": "t"}]}],
+        "levers": {"training": 1},
+    }
     with pytest.raises(cxsim.ScenarioError, match="levers: levers need a behaviour"):
         cxsim.load_scenario(data)
 

@@ -37,8 +37,9 @@ def _flatten(metadata: list[Any]) -> list[Any]:
     return flat
 
 
-def _leaves(annotation: Any, metadata: list[Any], models: list[type[BaseModel]]
-            ) -> Iterator[tuple[type, list[Any]]]:
+def _leaves(
+    annotation: Any, metadata: list[Any], models: list[type[BaseModel]]
+) -> Iterator[tuple[type, list[Any]]]:
     """Every int or float inside ``annotation`` with the constraints that apply to it;
     pydantic models found on the way are appended to ``models``."""
     origin = typing.get_origin(annotation)
@@ -90,11 +91,17 @@ def unbounded(root: type[BaseModel]) -> list[str]:
     problems = []
     for field, leaves in numeric_fields(root).items():
         for kind, metadata in leaves:
-            missing = [what for what, names in (("lower bound (ge/gt)", ("ge", "gt")),
-                                                ("upper bound (le/lt)", ("le", "lt")))
-                       if not _has(metadata, *names)]
-            if kind is float and not any(getattr(item, "allow_inf_nan", None) is False
-                                         for item in metadata):
+            missing = [
+                what
+                for what, names in (
+                    ("lower bound (ge/gt)", ("ge", "gt")),
+                    ("upper bound (le/lt)", ("le", "lt")),
+                )
+                if not _has(metadata, *names)
+            ]
+            if kind is float and not any(
+                getattr(item, "allow_inf_nan", None) is False for item in metadata
+            ):
                 missing.append("allow_inf_nan=False")
             if missing:
                 problems.append(f"{field} ({kind.__name__}): no {', no '.join(missing)}")
@@ -105,17 +112,27 @@ def unbounded(root: type[BaseModel]) -> list[str]:
 def test_every_number_in_the_scenario_schema_has_both_bounds():
     problems = unbounded(Scenario)
     assert not problems, "numbers without bounds (see MAX_* in scenario.py):\n" + "\n".join(
-        problems)
+        problems
+    )
 
 
 def test_the_walker_sees_the_whole_schema():
     found = numeric_fields(Scenario)
     # nested models, tuple items, unions of a number and a tuple, Optional, distributions
-    for field in ("Scenario.horizon_days", "Arrivals.rate_per_hour", "Arrivals.hourly_profile",
-                  "Touchpoint.staff", "Segment.priority", "LognormalSpec.cv",
-                  "EmpiricalSpec.values", "RetentionParameters.steepness",
-                  "FollowUp.capacity_per_day", "Levers.promise_min",
-                  "Economics.discount_rate_per_year", "SegmentBase.customers"):
+    for field in (
+        "Scenario.horizon_days",
+        "Arrivals.rate_per_hour",
+        "Arrivals.hourly_profile",
+        "Touchpoint.staff",
+        "Segment.priority",
+        "LognormalSpec.cv",
+        "EmpiricalSpec.values",
+        "RetentionParameters.steepness",
+        "FollowUp.capacity_per_day",
+        "Levers.promise_min",
+        "Economics.discount_rate_per_year",
+        "SegmentBase.customers",
+    ):
         assert field in found, field
     assert [kind for kind, _ in found["Touchpoint.staff"]] == [int, int]  # a number, or 24
     assert len(found) >= 60, sorted(found)
@@ -171,29 +188,73 @@ def _bundled_with(tmp_path: Path, name: str, change: Any) -> str:
     return message
 
 
-@pytest.mark.parametrize(("name", "change", "words"), [
-    ("erlang_check", lambda d: d.update(horizon_days=1e9),
-     ["horizon_days: must be at most 3660, got 1e+09"]),
-    ("contact_centre", lambda d: d["touchpoints"][0]["service_min"].update(cv=1e200),
-     ["touchpoints[0].service_min.cv: must be at most 100, got 1e+200"]),
-    ("erlang_check", lambda d: d["touchpoints"][0].update(staff=int("9" * 401)),
-     ["touchpoints[0].staff: must be at most 100000, got 1e+401"]),
-    ("contact_centre", lambda d: d["touchpoints"][0].update(staff=[1] * 23 + [int("9" * 401)]),
-     ["touchpoints[0].staff[23]: must be at most 100000, got 1e+401"]),
-    ("erlang_check", lambda d: d["touchpoints"][0].update(staff=1e300),
-     ["touchpoints[0].staff: must be at most 100000, got 1e+300"]),
-    ("contact_centre", lambda d: d["behaviour"].update(retention={"steepness": 1e6}),
-     ["behaviour.retention.steepness: must be at most 50, got 1e+06"]),
-    ("contact_centre", lambda d: d["segments"][0].update(priority=-10**6),
-     ["segments[0].priority: must be at least -1000, got -1000000"]),
-    ("erlang_check", lambda d: d["arrivals"].update(rate_per_hour=2e6),
-     ["arrivals.rate_per_hour: must be at most 1e+06, got 2e+06"]),
-    ("contact_centre", lambda d: d.setdefault("economics", {}).update(staff_cost_per_hour=1e13),
-     ["economics.staff_cost_per_hour: must be at most 1e+12, got 1e+13"]),
-    ("erlang_check", lambda d: d.update(warmup_days=float("inf")),
-     ["warmup_days: must be a number, got inf"]),
-], ids=["horizon-1e9", "cv-1e200", "staff-401-digits", "hourly-staff-401-digits",
-        "staff-1e300", "steepness-1e6", "priority", "rate", "money", "warmup-inf"])
+@pytest.mark.parametrize(
+    ("name", "change", "words"),
+    [
+        (
+            "erlang_check",
+            lambda d: d.update(horizon_days=1e9),
+            ["horizon_days: must be at most 3660, got 1e+09"],
+        ),
+        (
+            "contact_centre",
+            lambda d: d["touchpoints"][0]["service_min"].update(cv=1e200),
+            ["touchpoints[0].service_min.cv: must be at most 100, got 1e+200"],
+        ),
+        (
+            "erlang_check",
+            lambda d: d["touchpoints"][0].update(staff=int("9" * 401)),
+            ["touchpoints[0].staff: must be at most 100000, got 1e+401"],
+        ),
+        (
+            "contact_centre",
+            lambda d: d["touchpoints"][0].update(staff=[1] * 23 + [int("9" * 401)]),
+            ["touchpoints[0].staff[23]: must be at most 100000, got 1e+401"],
+        ),
+        (
+            "erlang_check",
+            lambda d: d["touchpoints"][0].update(staff=1e300),
+            ["touchpoints[0].staff: must be at most 100000, got 1e+300"],
+        ),
+        (
+            "contact_centre",
+            lambda d: d["behaviour"].update(retention={"steepness": 1e6}),
+            ["behaviour.retention.steepness: must be at most 50, got 1e+06"],
+        ),
+        (
+            "contact_centre",
+            lambda d: d["segments"][0].update(priority=-(10**6)),
+            ["segments[0].priority: must be at least -1000, got -1000000"],
+        ),
+        (
+            "erlang_check",
+            lambda d: d["arrivals"].update(rate_per_hour=2e6),
+            ["arrivals.rate_per_hour: must be at most 1e+06, got 2e+06"],
+        ),
+        (
+            "contact_centre",
+            lambda d: d.setdefault("economics", {}).update(staff_cost_per_hour=1e13),
+            ["economics.staff_cost_per_hour: must be at most 1e+12, got 1e+13"],
+        ),
+        (
+            "erlang_check",
+            lambda d: d.update(warmup_days=float("inf")),
+            ["warmup_days: must be a number, got inf"],
+        ),
+    ],
+    ids=[
+        "horizon-1e9",
+        "cv-1e200",
+        "staff-401-digits",
+        "hourly-staff-401-digits",
+        "staff-1e300",
+        "steepness-1e6",
+        "priority",
+        "rate",
+        "money",
+        "warmup-inf",
+    ],
+)
 def test_an_out_of_range_value_gets_one_short_clear_error(tmp_path, name, change, words):
     message = _bundled_with(tmp_path, name, change)
     for word in words:
@@ -211,9 +272,12 @@ def test_a_number_too_long_for_python_is_a_scenario_error(tmp_path):
 # --------------------------------------------------------------------------- submissions
 def _numeric_levers() -> list[str]:
     hints = typing.get_type_hints(Policy)
-    return [field.name for field in dataclasses.fields(Policy)
-            if hints[field.name] is not bool
-            and {int, float} & set(typing.get_args(hints[field.name]) or [hints[field.name]])]
+    return [
+        field.name
+        for field in dataclasses.fields(Policy)
+        if hints[field.name] is not bool
+        and {int, float} & set(typing.get_args(hints[field.name]) or [hints[field.name]])
+    ]
 
 
 def test_every_numeric_lever_of_a_submission_has_a_finite_range():
@@ -227,8 +291,11 @@ def test_every_numeric_lever_of_a_submission_has_a_finite_range():
 
 
 @pytest.mark.parametrize("lever", sorted(LIMITS))
-@pytest.mark.parametrize("value", ["high", "low", 10**401, -(10**5000), math.inf, math.nan],
-                         ids=["above", "below", "401-digits", "5001-digits", "inf", "nan"])
+@pytest.mark.parametrize(
+    "value",
+    ["high", "low", 10**401, -(10**5000), math.inf, math.nan],
+    ids=["above", "below", "401-digits", "5001-digits", "inf", "nan"],
+)
 def test_a_lever_out_of_its_range_is_refused_briefly(lever, value):
     low, high, _whole = LIMITS[lever]
     value = {"high": high + 1, "low": low - 1}.get(value, value)

@@ -12,13 +12,15 @@ import cxsim
 from cxsim import ScenarioError
 
 
-def busy_line(callback: dict | None = None, staff=3, rate: float = 45, days: float = 3,
-              redial: float = 0.0) -> dict:
+def busy_line(
+    callback: dict | None = None, staff=3, rate: float = 45, days: float = 3, redial: float = 0.0
+) -> dict:
     """The redial tests' busy phone line (mean patience 2 minutes), with callbacks on
     (``callback``: their settings) or off (None)."""
     scenario = redial_line(redial, staff=staff, rate=rate, days=days)
-    scenario["levers"] = ({"callback": {"enabled": True, **(callback or {})}}
-                          if callback is not None else {})
+    scenario["levers"] = (
+        {"callback": {"enabled": True, **(callback or {})}} if callback is not None else {}
+    )
     return scenario
 
 
@@ -59,8 +61,10 @@ def test_callbacks_take_the_same_agents_so_callers_on_hold_wait_longer():
     rows = {}
     for label, plan in (("off", None), ("after_inbound", {}), ("in_turn", {"served": "in_turn"})):
         kpis = [cxsim.simulate(busy_line(plan), seed=seed).kpis() for seed in range(3)]
-        rows[label] = {key: np.mean([k[key] for k in kpis])
-                       for key in ("abandonment_rate", "mean_wait_min", "utilisation")}
+        rows[label] = {
+            key: np.mean([k[key] for k in kpis])
+            for key in ("abandonment_rate", "mean_wait_min", "utilisation")
+        }
     # the agents' time on callbacks is not there for inbound callers
     assert rows["after_inbound"]["utilisation"] > rows["off"]["utilisation"] + 0.02
     assert rows["after_inbound"]["abandonment_rate"] > rows["off"]["abandonment_rate"]
@@ -115,8 +119,9 @@ def test_callbacks_cost_what_the_books_say():
     kpis = cxsim.simulate(scenario, seed=7).kpis()
     assert kpis["callbacks"] > 0
     assert kpis["callback_cost"] == pytest.approx(3000 * kpis["callbacks"])
-    assert kpis["cost"] == pytest.approx(kpis["staff_cost"] + kpis["training_cost"]
-                                         + kpis["follow_up_cost"] + kpis["callback_cost"])
+    assert kpis["cost"] == pytest.approx(
+        kpis["staff_cost"] + kpis["training_cost"] + kpis["follow_up_cost"] + kpis["callback_cost"]
+    )
 
 
 def test_a_callback_from_an_unknown_touchpoint_is_refused_clearly():

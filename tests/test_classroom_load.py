@@ -32,12 +32,16 @@ CONFIG = ClassConfig(n=2, days=1, seed=11)
 
 # 24 distinct policies to draw from: the test is about the transport and the queue, and
 # identical policies share one evaluation (fixed seeds), as they would in a class.
-CANDIDATES = [Policy(extra_agents=agents, training=training, follow_up=follow_up,
-                     follow_up_capacity=20)
-              for agents in (-1, 0, 1, 2) for training in (0.0, 1.0)
-              for follow_up in (False, True)] + [
+CANDIDATES = [
+    Policy(extra_agents=agents, training=training, follow_up=follow_up, follow_up_capacity=20)
+    for agents in (-1, 0, 1, 2)
+    for training in (0.0, 1.0)
+    for follow_up in (False, True)
+] + [
     Policy(extra_agents=agents, promise_min=promise)
-    for agents in (0, 1, 3, 4) for promise in (2.0, 5.0)]
+    for agents in (0, 1, 3, 4)
+    for promise in (2.0, 5.0)
+]
 
 
 def _policies(team: int) -> list[Policy]:
@@ -59,10 +63,33 @@ def served(tmp_path, db: str) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with (tmp_path / "server.log").open("w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "cxsim", "classroom", "serve", "--code", CODE, "--db", db,
-             "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
-             "-n", str(CONFIG.n), "--days", str(CONFIG.days), "--seed", str(CONFIG.seed)],
-            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+            [
+                sys.executable,
+                "-m",
+                "cxsim",
+                "classroom",
+                "serve",
+                "--code",
+                CODE,
+                "--db",
+                db,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+                "-n",
+                str(CONFIG.n),
+                "--days",
+                str(CONFIG.days),
+                "--seed",
+                str(CONFIG.seed),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -141,27 +168,42 @@ def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
     final = {f"Team {i:02d}": _policies(i)[-1] for i in range(TEAMS)}
     with ProcessPoolExecutor(2) as workers:  # the numbers do not depend on the executor
         direct = challenge.evaluate(
-            dict(sorted(final.items(), key=lambda kv: team_key(kv[0]))), n=CONFIG.n,
-            days=CONFIG.days, seed=CONFIG.seed, executor=workers).standings()
+            dict(sorted(final.items(), key=lambda kv: team_key(kv[0]))),
+            n=CONFIG.n,
+            days=CONFIG.days,
+            seed=CONFIG.seed,
+            executor=workers,
+        ).standings()
     assert len(table) == TEAMS
     assert list(table["team"]) == list(direct["policy"])
-    columns = ["profit (million toman)", "profit CI low", "profit CI high",
-               "CSAT (share satisfied)", "Stayed after a journey", "Mean wait (min)",
-               "Total cost (million toman)", "extra cost a week (million toman)",
-               "within budget"]
+    columns = [
+        "profit (million toman)",
+        "profit CI low",
+        "profit CI high",
+        "CSAT (share satisfied)",
+        "Stayed after a journey",
+        "Mean wait (min)",
+        "Total cost (million toman)",
+        "extra cost a week (million toman)",
+        "within budget",
+    ]
     assert (table[columns].to_numpy() == direct[columns].to_numpy()).all()
     assert (table["submissions"] == EACH).all()
 
-    figures = {"teams": TEAMS, "submissions": len(sent), "stored": len(ids), "lost": 0,
-               "distinct_policies": len({json.dumps(p.to_dict(), sort_keys=True)
-                                         for _t, _r, p in sent}),
-               "submit_wall_s": round(submitted, 2),
-               "all_evaluated_wall_s": round(evaluated, 2),
-               "submit_latency_median_s": round(median(latencies), 3),
-               "submit_latency_max_s": round(max(latencies), 3),
-               "page_requests": len(page_times),
-               "page_latency_max_s": round(max(page_times), 3),
-               "config": CONFIG.to_dict()}
+    figures = {
+        "teams": TEAMS,
+        "submissions": len(sent),
+        "stored": len(ids),
+        "lost": 0,
+        "distinct_policies": len({json.dumps(p.to_dict(), sort_keys=True) for _t, _r, p in sent}),
+        "submit_wall_s": round(submitted, 2),
+        "all_evaluated_wall_s": round(evaluated, 2),
+        "submit_latency_median_s": round(median(latencies), 3),
+        "submit_latency_max_s": round(max(latencies), 3),
+        "page_requests": len(page_times),
+        "page_latency_max_s": round(max(page_times), 3),
+        "config": CONFIG.to_dict(),
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "classroom-load.json").write_text(json.dumps(figures, indent=1))
     print("\nclassroom load test:", json.dumps(figures))
@@ -170,6 +212,7 @@ def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
 
 def test_the_service_keeps_its_class_in_postgresql(tmp_path, postgres_url):
     with served(tmp_path, postgres_url) as url:
+
         def team(index: int) -> list[int]:
             client = connect(url, CODE, tokens_file=None)
             return [client.submit(f"PG {index}", policy).id for policy in _policies(index)[:2]]
@@ -181,8 +224,13 @@ def test_the_service_keeps_its_class_in_postgresql(tmp_path, postgres_url):
     assert sorted(row["id"] for row in history) == sorted(ids) and len(ids) == 16
     assert sorted(table["team"]) == [f"PG {i}" for i in range(8)]
     final = {f"PG {i}": _policies(i)[1] for i in range(8)}
-    direct = challenge.evaluate(dict(sorted(final.items(), key=lambda kv: team_key(kv[0]))),
-                                n=CONFIG.n, days=CONFIG.days, seed=CONFIG.seed).standings()
+    direct = challenge.evaluate(
+        dict(sorted(final.items(), key=lambda kv: team_key(kv[0]))),
+        n=CONFIG.n,
+        days=CONFIG.days,
+        seed=CONFIG.seed,
+    ).standings()
     assert list(table["team"]) == list(direct["policy"])
-    assert (table["profit (million toman)"].to_numpy()
-            == direct["profit (million toman)"].to_numpy()).all()
+    assert (
+        table["profit (million toman)"].to_numpy() == direct["profit (million toman)"].to_numpy()
+    ).all()

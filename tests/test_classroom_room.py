@@ -22,8 +22,11 @@ from cxsim import classroom
 from cxsim.classroom import room as room_module
 from cxsim.classroom.store import CLASS_STORE_ENV, class_store, database_url
 
-READERS = {"lab": ROOT / "notebooks", "app": ROOT / "notebooks" / "app",
-           "debrief (Persian)": ROOT / "notebooks" / "fa"}
+READERS = {
+    "lab": ROOT / "notebooks",
+    "app": ROOT / "notebooks" / "app",
+    "debrief (Persian)": ROOT / "notebooks" / "fa",
+}
 
 
 def test_every_reader_opens_the_one_class_store_whatever_its_folder(tmp_path, monkeypatch):
@@ -67,8 +70,10 @@ def test_only_the_lesson_taught_is_preheated():
     settings = room_module.RoomSettings(code="tulip", lesson="3", pool=2)
     command = room_module.Room(settings).app_command()
     assert "--preheat_kernel=True" in command
-    assert ('--VoilaKernelManager.kernel_pools_config={"03_courtesy.ipynb": {"pool_size": 2}, '
-            '"default": {"pool_size": 0}}') in command
+    assert (
+        '--VoilaKernelManager.kernel_pools_config={"03_courtesy.ipynb": {"pool_size": 2}, '
+        '"default": {"pool_size": 0}}'
+    ) in command
     plain = room_module.Room(room_module.RoomSettings(code="tulip")).app_command()
     assert not any("preheat" in part for part in plain)
     with pytest.raises(ValueError, match="LESSON"):
@@ -77,14 +82,26 @@ def test_only_the_lesson_taught_is_preheated():
 
 def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str, queue.Queue]:
     mark = uuid.uuid4().hex
-    env = {**os.environ, "PYTHONPATH": str(ROOT), CLASS_STORE_ENV: str(tmp_path / "c.sqlite"),
-           "CXSIM_TEST_MARK": mark, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        CLASS_STORE_ENV: str(tmp_path / "c.sqlite"),
+        "CXSIM_TEST_MARK": mark,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "cxsim", "classroom", "room", "--host", "127.0.0.1", *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout] and None
-                     or lines.put(None), daemon=True).start()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout] and None or lines.put(None),
+        daemon=True,
+    ).start()
     return process, mark, lines
 
 
@@ -104,8 +121,10 @@ def _marked(mark: str) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter():
         try:
-            if process.environ().get("CXSIM_TEST_MARK") == mark and \
-                    process.status() != psutil.STATUS_ZOMBIE:
+            if (
+                process.environ().get("CXSIM_TEST_MARK") == mark
+                and process.status() != psutil.STATUS_ZOMBIE
+            ):
                 found.append(process)
         except psutil.Error:
             continue
@@ -121,9 +140,21 @@ def _get(url: str) -> int:
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
 def test_the_room_serves_both_pages_and_stops_leaving_no_process(tmp_path, stop):
     port, app_port = free_port(), free_port()
-    process, mark, lines = _start(tmp_path, "--port", str(port), "--app-port", str(app_port),
-                                  "--code", "tulip", "--lesson", "03", "--pool", "1",
-                                  "--workers", "1")
+    process, mark, lines = _start(
+        tmp_path,
+        "--port",
+        str(port),
+        "--app-port",
+        str(app_port),
+        "--code",
+        "tulip",
+        "--lesson",
+        "03",
+        "--pool",
+        "1",
+        "--workers",
+        "1",
+    )
     try:
         shown = _read_until(lines, "Ctrl+C")
         assert "port " + str(port) in shown and "free" in shown.split("\n")[0]
@@ -141,8 +172,9 @@ def test_the_room_serves_both_pages_and_stops_leaving_no_process(tmp_path, stop)
         process.send_signal(stop)
         assert process.wait(timeout=120) == 0
         assert _marked(mark) == []
-        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-                       for p in family if _exists(p))
+        assert not any(
+            p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family if _exists(p)
+        )
     finally:
         if process.poll() is None:
             process.kill()
@@ -162,8 +194,9 @@ def test_a_busy_port_stops_the_room_before_it_starts_anything(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        process, mark, lines = _start(tmp_path, "--port", str(port), "--app-port",
-                                      str(free_port()), "--code", "tulip")
+        process, mark, lines = _start(
+            tmp_path, "--port", str(port), "--app-port", str(free_port()), "--code", "tulip"
+        )
         assert process.wait(timeout=120) == 2
         shown = _read_until(lines, "Pre-flight")
     assert f"port {port} (standings) BUSY" in shown and "trainees use 127.0.0.1" in shown

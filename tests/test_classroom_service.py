@@ -32,8 +32,9 @@ def service(tmp_path_factory):
         yield server
 
 
-def post(url: str, body: bytes | str | dict, headers: dict | None = None,
-         chunked: bool = False) -> tuple[int, dict]:
+def post(
+    url: str, body: bytes | str | dict, headers: dict | None = None, chunked: bool = False
+) -> tuple[int, dict]:
     if isinstance(body, dict):
         body = json.dumps(body)
     if isinstance(body, str):
@@ -42,12 +43,20 @@ def post(url: str, body: bytes | str | dict, headers: dict | None = None,
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
         if chunked:
-            connection.request("POST", "/api/submit", body=iter([body]),
-                               headers={"Content-Type": "application/json", **(headers or {})},
-                               encode_chunked=True)
+            connection.request(
+                "POST",
+                "/api/submit",
+                body=iter([body]),
+                headers={"Content-Type": "application/json", **(headers or {})},
+                encode_chunked=True,
+            )
         else:
-            connection.request("POST", "/api/submit", body=body,
-                               headers={"Content-Type": "application/json", **(headers or {})})
+            connection.request(
+                "POST",
+                "/api/submit",
+                body=body,
+                headers={"Content-Type": "application/json", **(headers or {})},
+            )
         response = connection.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -79,38 +88,53 @@ def test_wrong_or_missing_class_code_is_401_and_logged(service, caplog):
     assert "Intruder" in caplog.text
 
 
-@pytest.mark.parametrize(("policy", "field", "allowed"), [
-    ({"extra_agents": 6}, "extra_agents", "-2 to 5"),
-    ({"extra_agents": 1.5}, "extra_agents", "-2 to 5"),
-    ({"training": "full"}, "training", "0 to 1"),
-    ({"training": True}, "training", "0 to 1"),
-    ({"promise_min": 0.5}, "promise_min", "1 to 15"),
-    ({"follow_up_capacity": 1e9}, "follow_up_capacity", "0 to 40"),
-    ({"follow_up": "yes"}, "follow_up", "True or False"),
-    ({"bonus": 1}, "bonus", "extra_agents, training, promise_min, follow_up"),
-])
+@pytest.mark.parametrize(
+    ("policy", "field", "allowed"),
+    [
+        ({"extra_agents": 6}, "extra_agents", "-2 to 5"),
+        ({"extra_agents": 1.5}, "extra_agents", "-2 to 5"),
+        ({"training": "full"}, "training", "0 to 1"),
+        ({"training": True}, "training", "0 to 1"),
+        ({"promise_min": 0.5}, "promise_min", "1 to 15"),
+        ({"follow_up_capacity": 1e9}, "follow_up_capacity", "0 to 40"),
+        ({"follow_up": "yes"}, "follow_up", "True or False"),
+        ({"bonus": 1}, "bonus", "extra_agents, training, promise_min, follow_up"),
+    ],
+)
 def test_levers_out_of_range_or_unknown_are_422_naming_lever_and_allowed(
-        service, policy, field, allowed):
+    service, policy, field, allowed
+):
     status, answer = post(service.url, submission("Levers", **policy))
     assert status == 422, answer
     assert answer["field"] == "policy"
     assert field in answer["error"] and allowed in answer["error"]
 
 
-@pytest.mark.parametrize(("body", "status", "field", "words"), [
-    ({"code": CODE, "team": "T", "policy": {}, "score": 99}, 422, "score",
-     "allowed: code, team, policy, token"),
-    ({"code": CODE, "policy": {}}, 422, "team", "missing"),
-    ({"code": CODE, "team": "T"}, 422, "policy", "missing"),
-    ({"code": CODE, "team": "", "policy": {}}, 422, "team", "1 to 40 characters"),
-    ({"code": CODE, "team": "x" * 41, "policy": {}}, 422, "team", "1 to 40 characters"),
-    ({"code": CODE, "team": 7, "policy": {}}, 422, "team", "not text"),
-    ({"code": CODE, "team": "bell\x07", "policy": {}}, 422, "team", "control"),
-    ({"code": CODE, "team": "T", "policy": [1, 2]}, 422, "policy", "dict of levers"),
-    ({"code": CODE, "team": "T", "policy": {}, "token": 5}, 422, "token", "text"),
-    ({"code": CODE, "team": "T", "policy": {"extra_agents": 10**401}}, 422, "policy",
-     "extra_agents: 1e+401 is outside the allowed range"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "field", "words"),
+    [
+        (
+            {"code": CODE, "team": "T", "policy": {}, "score": 99},
+            422,
+            "score",
+            "allowed: code, team, policy, token",
+        ),
+        ({"code": CODE, "policy": {}}, 422, "team", "missing"),
+        ({"code": CODE, "team": "T"}, 422, "policy", "missing"),
+        ({"code": CODE, "team": "", "policy": {}}, 422, "team", "1 to 40 characters"),
+        ({"code": CODE, "team": "x" * 41, "policy": {}}, 422, "team", "1 to 40 characters"),
+        ({"code": CODE, "team": 7, "policy": {}}, 422, "team", "not text"),
+        ({"code": CODE, "team": "bell\x07", "policy": {}}, 422, "team", "control"),
+        ({"code": CODE, "team": "T", "policy": [1, 2]}, 422, "policy", "dict of levers"),
+        ({"code": CODE, "team": "T", "policy": {}, "token": 5}, 422, "token", "text"),
+        (
+            {"code": CODE, "team": "T", "policy": {"extra_agents": 10**401}},
+            422,
+            "policy",
+            "extra_agents: 1e+401 is outside the allowed range",
+        ),
+    ],
+)
 def test_malformed_submissions_are_4xx_naming_the_field(service, body, status, field, words):
     got, answer = post(service.url, body)
     assert (got, answer["field"]) == (status, field), answer
@@ -140,11 +164,13 @@ def test_a_team_cannot_overwrite_another_without_its_token(service):
     status, answer = post(service.url, submission("owls ", extra_agents=-2))
     assert (status, answer["field"]) == (403, "token")
     status, _other = post(service.url, submission("Larks"))
-    status, answer = post(service.url, {**submission("Owls", extra_agents=-2),
-                                        "token": _other["token"]})
+    status, answer = post(
+        service.url, {**submission("Owls", extra_agents=-2), "token": _other["token"]}
+    )
     assert status == 403
-    status, again = post(service.url, {**submission("Owls", extra_agents=2),
-                                       "token": first["token"]})
+    status, again = post(
+        service.url, {**submission("Owls", extra_agents=2), "token": first["token"]}
+    )
     assert status == 202 and again["submissions"] == 2 and "token" in again
     assert again["token"] is None
 
@@ -216,12 +242,15 @@ def test_page_columns_and_errors_pass_through_the_translation_function(tmp_path)
     from cxsim import i18n
     from cxsim.classroom.server import _page, _payload
 
-    i18n._CATALOGUES["xx"] = {"Class standings": "XX standings", "team": "XX team",
-                              "evaluating": "XX evaluating",
-                              "code: wrong class code; ask your instructor for the class's "
-                              "code word": "XX wrong code"}
-    room = Classroom(Store(tmp_path / "i18n.sqlite"), class_id(CODE), SMALL,
-                     executor=ThreadPoolExecutor(1))
+    i18n._CATALOGUES["xx"] = {
+        "Class standings": "XX standings",
+        "team": "XX team",
+        "evaluating": "XX evaluating",
+        "code: wrong class code; ask your instructor for the class's code word": "XX wrong code",
+    }
+    room = Classroom(
+        Store(tmp_path / "i18n.sqlite"), class_id(CODE), SMALL, executor=ThreadPoolExecutor(1)
+    )
     try:
         i18n.set_language("xx")
         room.submit("Cranes", {})
@@ -250,8 +279,10 @@ def test_serve_refuses_a_missing_code_or_another_configuration(tmp_path, capsys)
     assert main(["classroom", "serve", "--code", " ", "--db", str(tmp_path / "c.sqlite")]) == 2
     assert "--code" in capsys.readouterr().err
     Classroom(Store(tmp_path / "c.sqlite"), class_id("oak"), SMALL)
-    assert main(["classroom", "serve", "--code", "oak", "--db", str(tmp_path / "c.sqlite"),
-                 "-n", "9"]) == 2
+    assert (
+        main(["classroom", "serve", "--code", "oak", "--db", str(tmp_path / "c.sqlite"), "-n", "9"])
+        == 2
+    )
     assert "another configuration" in capsys.readouterr().err
 
 
@@ -274,8 +305,10 @@ def test_guessing_the_class_code_is_slowed_down(tmp_path):
 
     room = Classroom(Store(tmp_path / "guess.sqlite"), class_id(CODE), SMALL)
     with ServiceThread(create_app(room, CODE)) as server:
-        statuses = [post(server.url, {**submission("G"), "code": f"guess{i}"})[0]
-                    for i in range(MAX_WRONG_CODES + 2)]
+        statuses = [
+            post(server.url, {**submission("G"), "code": f"guess{i}"})[0]
+            for i in range(MAX_WRONG_CODES + 2)
+        ]
         assert statuses == [401] * MAX_WRONG_CODES + [429, 429]
         status, answer = post(server.url, submission("G"))  # even the right code, for now
         assert (status, answer["field"]) == (429, "code")

@@ -17,8 +17,11 @@ SMALL = ClassConfig(n=2, days=1, seed=3)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
-    url = (str(tmp_path / "class.sqlite") if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
+    url = (
+        str(tmp_path / "class.sqlite")
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
     store = Store(url)
     yield store
     store.close()
@@ -51,9 +54,12 @@ def test_first_submission_gives_a_token_later_ones_need_it(store):
     assert again["token"] is None and again["submissions"] == 2 and again["id"] > first["id"]
     entries = store.entries(name)
     assert [(e["team"], e["policy"], e["submissions"]) for e in entries] == [
-        ("BLUE", {"extra_agents": 2}, 2)]
+        ("BLUE", {"extra_agents": 2}, 2)
+    ]
     assert [(h["team"], h["policy"]) for h in store.history(name)] == [
-        ("Blue", {"extra_agents": 1}), ("BLUE", {"extra_agents": 2})]
+        ("Blue", {"extra_agents": 1}),
+        ("BLUE", {"extra_agents": 2}),
+    ]
 
 
 def test_another_teams_token_does_not_open_a_team(store):
@@ -104,9 +110,12 @@ def test_evaluations_are_stored_once_per_policy(store):
 
 
 def test_standings_agree_with_a_direct_evaluation(store):
-    policies = {"Charm": Policy(training=1.0, follow_up=True, follow_up_capacity=20),
-                "More": Policy(extra_agents=2), "Lean": Policy(extra_agents=-1),
-                "Also more": Policy(extra_agents=2)}
+    policies = {
+        "Charm": Policy(training=1.0, follow_up=True, follow_up_capacity=20),
+        "More": Policy(extra_agents=2),
+        "Lean": Policy(extra_agents=-1),
+        "Also more": Policy(extra_agents=2),
+    }
     with ProcessPoolExecutor(2) as pool:
         room = Classroom(store, new_class(), SMALL, executor=pool)
         for team, policy in policies.items():
@@ -114,8 +123,12 @@ def test_standings_agree_with_a_direct_evaluation(store):
         pool.shutdown(wait=True)
     rows = room.standings()
     assert all(row["status"] == "done" for row in rows)
-    direct = challenge.evaluate(dict(sorted(policies.items(), key=lambda kv: kv[0].lower())),
-                                n=SMALL.n, days=SMALL.days, seed=SMALL.seed).standings()
+    direct = challenge.evaluate(
+        dict(sorted(policies.items(), key=lambda kv: kv[0].lower())),
+        n=SMALL.n,
+        days=SMALL.days,
+        seed=SMALL.seed,
+    ).standings()
     assert [row["team"] for row in rows] == list(direct["policy"])
     for row, (_rank, expected) in zip(rows, direct.iterrows(), strict=True):
         assert round(row["profit"], 2) == expected["profit (million toman)"]
@@ -132,8 +145,10 @@ def test_a_restarted_classroom_evaluates_what_was_left_pending(store):
     room = Classroom(store, name)  # serial: resume() evaluates at once
     [row] = room.standings()
     assert row["status"] == "done"
-    assert row["profit"] == evaluate_policy(SMALL.to_dict(), {"extra_agents": 3})[
-        "kpis"]["profit"]["mean"] / 1e6
+    assert (
+        row["profit"]
+        == evaluate_policy(SMALL.to_dict(), {"extra_agents": 3})["kpis"]["profit"]["mean"] / 1e6
+    )
 
 
 def test_a_killed_worker_loses_no_submission(tmp_path):
@@ -151,18 +166,20 @@ def test_a_killed_worker_loses_no_submission(tmp_path):
     room = Classroom(store, new_class(), SMALL, executor=pools[0], renew=renew)
     try:
         worker = pools[0].submit(os.getpid).result()
-        room.submit("Before", {"extra_agents": 1})      # in flight when the worker dies
+        room.submit("Before", {"extra_agents": 1})  # in flight when the worker dies
         os.kill(worker, signal.SIGKILL)
         deadline = time.monotonic() + 60
         while len(pools) == 1 or room.evaluating:
             assert time.monotonic() < deadline
             time.sleep(0.1)
-        room.submit("After", {"extra_agents": 2})       # on the new pool
+        room.submit("After", {"extra_agents": 2})  # on the new pool
         while room.evaluating:
             assert time.monotonic() < deadline
             time.sleep(0.1)
         assert {row["team"]: row["status"] for row in room.standings()} == {
-            "Before": "done", "After": "done"}
+            "Before": "done",
+            "After": "done",
+        }
     finally:
         for pool in pools:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -67,12 +67,12 @@ def test_daily_volume_is_level_under_the_baseline(fixture, request):
 def test_one_week_agrees_with_four_weeks(name, request):
     """A KPI does not depend on the horizon a lesson picks (old bank: abandonment 8.2%
     over 7 days against 16.3% over 28)."""
-    fixture = {"contact_centre": "bank", "retail_journey": "retail",
-               "airport_security": "airport"}[name]
+    fixture = {"contact_centre": "bank", "retail_journey": "retail", "airport_security": "airport"}[
+        name
+    ]
     long = [result.kpis() for result in request.getfixturevalue(fixture)]
     short = [result.kpis() for result in _runs(name, days=7)]
-    for kpi, tolerance in (("abandonment_rate", 0.015), ("csat", 0.03),
-                           ("bad_journey_rate", 0.02)):
+    for kpi, tolerance in (("abandonment_rate", 0.015), ("csat", 0.03), ("bad_journey_rate", 0.02)):
         a, b = np.mean([k[kpi] for k in short]), np.mean([k[kpi] for k in long])
         assert abs(a - b) < tolerance, (kpi, a, b)
 
@@ -117,8 +117,9 @@ def test_a_large_base_costs_nothing_until_its_customers_call():
     """Base customers are created only when they call: ten times the customers calling
     ten times less often make about as many journeys."""
     scenario = load_scenario("contact_centre")
-    big = scenario.with_overrides({"segments.regular.base.customers": 300_000,
-                                   "segments.premium.base.customers": 60_000})
+    big = scenario.with_overrides(
+        {"segments.regular.base.customers": 300_000, "segments.premium.base.customers": 60_000}
+    )
     small, large = (cxsim.simulate(s, seed=0, days=7) for s in (scenario, big))
     assert len(large.journeys) == pytest.approx(len(small.journeys), rel=0.05)
     assert large.journeys["customer_id"].nunique() < 1.1 * len(large.journeys)
@@ -156,8 +157,7 @@ def test_customer_equity_is_level_under_the_baseline(bank):
     equity = [result.kpis()["customer_equity"] for result in bank]
     revenue = [result.kpis()["revenue"] for result in bank]
     assert abs(np.mean(equity)) < 0.05 * np.mean(revenue)
-    lean = [cxsim.simulate("contact_centre", policy="lean", seed=seed).kpis()
-            for seed in SEEDS]
+    lean = [cxsim.simulate("contact_centre", policy="lean", seed=seed).kpis() for seed in SEEDS]
     assert np.mean([k["customer_equity"] for k in lean]) < -0.08 * np.mean(revenue)
 
 
@@ -172,7 +172,8 @@ def test_overload_is_never_profitable():
         assert overload_profit < design_profit - 0.5 * abs(design_profit), days
         # the same base: the relationship margin hardly moves
         assert np.mean([r.kpis()["relationship_revenue"] for r in overload]) == pytest.approx(
-            np.mean([r.kpis()["relationship_revenue"] for r in design]), rel=0.03)
+            np.mean([r.kpis()["relationship_revenue"] for r in design]), rel=0.03
+        )
 
 
 def test_customer_lifetime_value_is_discounted_margin(bank):

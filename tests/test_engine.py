@@ -16,9 +16,16 @@ from cxsim.cli import main
 def test_arrivals_follow_the_hourly_profile():
     """Over 20 days each hour of the day gets arrivals in proportion to its multiplier."""
     scenario = cxsim.load_scenario("contact_centre").with_overrides(
-        {"behaviour": None, "economics": None, "levers": None, "policies": {},
-         "customer_base": "opening", "segments.regular.base": None,
-         "segments.premium.base": None})
+        {
+            "behaviour": None,
+            "economics": None,
+            "levers": None,
+            "policies": {},
+            "customer_base": "opening",
+            "segments.regular.base": None,
+            "segments.premium.base": None,
+        }
+    )
     result = cxsim.simulate(scenario, seed=4, days=20)
     arrivals = result.customers["arrival_min"].to_numpy()
     counts = np.bincount((arrivals // 60).astype(int) % 24, minlength=24)
@@ -61,8 +68,20 @@ def test_warmup_customers_are_not_counted():
 
 
 def test_cli_run_prints_kpis_and_writes_tables(tmp_path, capsys):
-    code = main(["run", "contact_centre", "--policy", "lean", "--seed", "3", "--days", "2",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "run",
+            "contact_centre",
+            "--policy",
+            "lean",
+            "--seed",
+            "3",
+            "--days",
+            "2",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "Mean wait (min)" in printed and "policy: lean" in printed
@@ -91,7 +110,11 @@ def test_cli_list_names_the_bundled_scenarios(capsys):
 
 
 def test_python_dash_m_cxsim_runs_as_a_program():
-    completed = subprocess.run([sys.executable, "-m", "cxsim", "validate", "/no/such.yaml"],
-                               capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [sys.executable, "-m", "cxsim", "validate", "/no/such.yaml"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert completed.returncode == 2
     assert "file not found" in completed.stderr and "Traceback" not in completed.stderr

@@ -50,8 +50,13 @@ PATIENCE = "segments.caller.patience_min.mean"
 def erlang_a_truth(scenario) -> dict[str, float]:
     """The exact steady-state KPIs of the scenario's M/M/c+M queue, per minute."""
     phone, caller = scenario.touchpoints[0], scenario.segments[0]
-    exact = mm_c_m(scenario.arrivals.rate_per_hour / 60, 1 / phone.service_min.mean,
-                   phone.staff, 1 / caller.patience_min.mean, phone.target_wait_min)
+    exact = mm_c_m(
+        scenario.arrivals.rate_per_hour / 60,
+        1 / phone.service_min.mean,
+        phone.staff,
+        1 / caller.patience_min.mean,
+        phone.target_wait_min,
+    )
     return {"p_wait": exact.p_wait, "abandonment_rate": exact.abandonment_rate}
 
 
@@ -67,9 +72,18 @@ def pool():
 @pytest.mark.parametrize(
     ("df", "level", "published"),
     [  # two-sided critical values from any Student-t table
-        (1, 0.95, 12.7062), (2, 0.95, 4.3027), (4, 0.95, 2.7764), (9, 0.95, 2.2622),
-        (29, 0.95, 2.0452), (120, 0.95, 1.9799), (9, 0.90, 1.8331), (4, 0.99, 4.6041),
-        (29, 0.99, 2.7564), (3, 0.99, 5.8409), (1000, 0.95, 1.9623), (10**6, 0.95, 1.9600),
+        (1, 0.95, 12.7062),
+        (2, 0.95, 4.3027),
+        (4, 0.95, 2.7764),
+        (9, 0.95, 2.2622),
+        (29, 0.95, 2.0452),
+        (120, 0.95, 1.9799),
+        (9, 0.90, 1.8331),
+        (4, 0.99, 4.6041),
+        (29, 0.99, 2.7564),
+        (3, 0.99, 5.8409),
+        (1000, 0.95, 1.9623),
+        (10**6, 0.95, 1.9600),
     ],
 )
 def test_t_critical_matches_published_tables(df, level, published):
@@ -83,9 +97,15 @@ def test_a_level_outside_zero_one_is_refused(level):
 
 
 def test_summary_of_known_values():
-    runs = pd.DataFrame({"replication": range(5), "seed": range(5), "policy": "baseline",
-                         "mean_wait_min": [1.0, 2.0, 3.0, 4.0, 5.0],
-                         "p_wait": [0.5, math.nan, 0.5, 0.5, 0.5]})
+    runs = pd.DataFrame(
+        {
+            "replication": range(5),
+            "seed": range(5),
+            "policy": "baseline",
+            "mean_wait_min": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "p_wait": [0.5, math.nan, 0.5, 0.5, 0.5],
+        }
+    )
     summary = Replications(runs=runs, scenario="hand-made").summary()
     wait = summary.loc["mean_wait_min"]
     # mean 3, std sqrt(2.5) = 1.5811, half-width 2.7764 * 1.5811 / sqrt(5) = 1.9632
@@ -176,9 +196,14 @@ def test_replications_show_their_summary_with_readable_labels():
 
 @pytest.mark.parametrize(
     ("arguments", "error"),
-    [({"n": 0}, ValueError), ({"n": 2.5}, ValueError), ({"seed": -1}, ValueError),
-     ({"days": -1}, ScenarioError), ({"days": "1"}, ScenarioError),
-     ({"policy": "nonsense"}, ScenarioError)],
+    [
+        ({"n": 0}, ValueError),
+        ({"n": 2.5}, ValueError),
+        ({"seed": -1}, ValueError),
+        ({"days": -1}, ScenarioError),
+        ({"days": "1"}, ScenarioError),
+        ({"policy": "nonsense"}, ScenarioError),
+    ],
 )
 def test_bad_arguments_are_refused_before_any_run(monkeypatch, arguments, error):
     monkeypatch.setattr(ex, "run_kpis", _no_runs)
@@ -203,8 +228,9 @@ def test_progress_goes_to_stderr_with_the_count(capsys):
 
 
 def test_compare_finds_that_more_agents_cut_the_wait():
-    result = compare(SMALL, {"8 agents": {STAFF: 8}, "12 agents": {STAFF: 12}}, 5, seed=2,
-                     progress=False)
+    result = compare(
+        SMALL, {"8 agents": {STAFF: 8}, "12 agents": {STAFF: 12}}, 5, seed=2, progress=False
+    )
     assert result.baseline == "8 agents"
     row = result.differences().set_index(["policy", "kpi"]).loc[("12 agents", "mean_wait_min")]
     assert row["significant"]
@@ -213,13 +239,16 @@ def test_compare_finds_that_more_agents_cut_the_wait():
     assert row["mean_difference"] == pytest.approx(row["policy_mean"] - row["baseline_mean"])
     # the summary agrees: 12 agents' whole interval lies below 8 agents'
     summary = result.summary().set_index(["policy", "kpi"])
-    assert (summary.loc[("12 agents", "mean_wait_min"), "ci_high"]
-            < summary.loc[("8 agents", "mean_wait_min"), "ci_low"])
+    assert (
+        summary.loc[("12 agents", "mean_wait_min"), "ci_high"]
+        < summary.loc[("8 agents", "mean_wait_min"), "ci_low"]
+    )
 
 
 def test_two_identical_policies_differ_by_exactly_nothing():
-    result = compare(SMALL, {"ten": {STAFF: 10}, "also ten": {STAFF: 10}}, 4, seed=3,
-                     progress=False)
+    result = compare(
+        SMALL, {"ten": {STAFF: 10}, "also ten": {STAFF: 10}}, 4, seed=3, progress=False
+    )
     differences = result.differences()
     assert set(differences["policy"]) == {"also ten"}
     assert set(differences["kpi"]) == set(result.kpis)
@@ -231,8 +260,7 @@ def test_two_identical_policies_differ_by_exactly_nothing():
 def test_policy_names_and_override_mappings_give_the_same_runs():
     with_policy = SMALL.with_overrides({"policies": {"eight": {STAFF: 8}}})
     by_name = compare(with_policy, [None, "eight"], 3, progress=False)
-    by_mapping = compare(with_policy, {"baseline": None, "eight": {STAFF: 8}}, 3,
-                         progress=False)
+    by_mapping = compare(with_policy, {"baseline": None, "eight": {STAFF: 8}}, 3, progress=False)
     assert by_name.policies == ("baseline", "eight")
     assert_frame_equal(by_name.runs, by_mapping.runs)
     chosen = compare(with_policy, [None, "eight"], 3, baseline="eight", progress=False)
@@ -254,8 +282,7 @@ def test_compare_refuses_unknown_policies_and_baselines_before_running(monkeypat
 def test_common_random_numbers_make_the_paired_interval_much_narrower():
     policies = {"10 agents": {STAFF: 10}, "11 agents": {STAFF: 11}}
     crn = compare(SMALL, policies, 8, seed=4, progress=False)
-    independent = compare(SMALL, policies, 8, seed=4, progress=False,
-                          common_random_numbers=False)
+    independent = compare(SMALL, policies, 8, seed=4, progress=False, common_random_numbers=False)
     # CRN: replication i of both policies shares its seed; without CRN it does not
     by_policy = crn.runs.groupby("policy", sort=False)["seed"].apply(list)
     assert by_policy["10 agents"] == by_policy["11 agents"]
@@ -300,9 +327,11 @@ def test_sweep_covers_the_grid_and_more_staff_always_waits_less():
 
 @pytest.mark.parametrize(
     ("grid", "where"),
-    [({STAFF: [8], "touchpoints.fone.staff": [9]}, "fone"),
-     ({STAFF: [8, 10, -1]}, "staff"),
-     ({"segments.caller.patience_min.mean": [2, 0]}, "patience")],
+    [
+        ({STAFF: [8], "touchpoints.fone.staff": [9]}, "fone"),
+        ({STAFF: [8, 10, -1]}, "staff"),
+        ({"segments.caller.patience_min.mean": [2, 0]}, "patience"),
+    ],
 )
 def test_a_bad_grid_fails_at_once_before_any_run(monkeypatch, grid, where):
     monkeypatch.setattr(ex, "run_kpis", _no_runs)
@@ -348,14 +377,22 @@ def test_parse_grid_refuses_a_path_given_twice():
 
 _NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
 _TEXT = st.from_regex(r"[a-z][a-z_]{0,8}", fullmatch=True).filter(
-    lambda text: isinstance(ex._parse_value(text), str))
-_VALUES = st.one_of(st.integers(-10**9, 10**9), st.floats(allow_nan=False, allow_infinity=False),
-                    _TEXT)
+    lambda text: isinstance(ex._parse_value(text), str)
+)
+_VALUES = st.one_of(
+    st.integers(-(10**9), 10**9), st.floats(allow_nan=False, allow_infinity=False), _TEXT
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.lists(_NAMES, min_size=1, max_size=4).map(".".join),
-                       st.lists(_VALUES, min_size=1, max_size=4), min_size=1, max_size=3))
+@given(
+    st.dictionaries(
+        st.lists(_NAMES, min_size=1, max_size=4).map(".".join),
+        st.lists(_VALUES, min_size=1, max_size=4),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_parse_grid_round_trips_format_grid(grid):
     assert parse_grid(format_grid(grid)) == grid
 
@@ -365,11 +402,13 @@ def test_parse_grid_round_trips_format_grid(grid):
 
 def test_results_are_identical_whatever_the_executor_and_worker_count():
     serial = replicate(SMALL, 4, seed=6, progress=False).runs
-    assert_frame_equal(replicate(SMALL, 4, seed=6, executor=SerialExecutor(), progress=False).runs,
-                       serial)
+    assert_frame_equal(
+        replicate(SMALL, 4, seed=6, executor=SerialExecutor(), progress=False).runs, serial
+    )
     with ThreadPoolExecutor(2) as threads:
-        assert_frame_equal(replicate(SMALL, 4, seed=6, executor=threads, progress=False).runs,
-                           serial)
+        assert_frame_equal(
+            replicate(SMALL, 4, seed=6, executor=threads, progress=False).runs, serial
+        )
     for workers in (1, 2):
         with ProcessPoolExecutor(workers) as processes:
             runs = replicate(SMALL, 4, seed=6, executor=processes, progress=False).runs
@@ -378,11 +417,15 @@ def test_results_are_identical_whatever_the_executor_and_worker_count():
 
 def test_sweeps_and_comparisons_are_identical_on_a_process_pool(pool):
     grid = {STAFF: [9, 11]}
-    assert_frame_equal(sweep(SMALL, grid, 2, executor=pool, progress=False).runs,
-                       sweep(SMALL, grid, 2, progress=False).runs)
+    assert_frame_equal(
+        sweep(SMALL, grid, 2, executor=pool, progress=False).runs,
+        sweep(SMALL, grid, 2, progress=False).runs,
+    )
     policies = {"9": {STAFF: 9}, "11": {STAFF: 11}}
-    assert_frame_equal(compare(SMALL, policies, 2, executor=pool, progress=False).runs,
-                       compare(SMALL, policies, 2, progress=False).runs)
+    assert_frame_equal(
+        compare(SMALL, policies, 2, executor=pool, progress=False).runs,
+        compare(SMALL, policies, 2, progress=False).runs,
+    )
 
 
 class _RecordingPool(ThreadPoolExecutor):
@@ -422,8 +465,9 @@ def _fail_on_third_seed(scenario, *, seed, days):
 _real_simulate = ex.simulate
 
 
-@pytest.mark.parametrize("make_executor", [lambda: None, SerialExecutor,
-                                           lambda: ThreadPoolExecutor(2)])
+@pytest.mark.parametrize(
+    "make_executor", [lambda: None, SerialExecutor, lambda: ThreadPoolExecutor(2)]
+)
 def test_an_error_in_one_run_reaches_the_caller(monkeypatch, make_executor):
     monkeypatch.setattr(ex, "simulate", _fail_on_third_seed)
     executor = make_executor()
@@ -454,8 +498,13 @@ def test_a_scenario_error_inside_a_worker_process_is_reported():
     """In a fresh interpreter: importing dask.distributed (as this module does) makes every
     exception class that exists at that moment picklable (tblib), which hides the bug
     depending on the order test modules are imported."""
-    result = subprocess.run([sys.executable, "-c", _SCENARIO_ERROR_IN_A_WORKER],
-                            capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _SCENARIO_ERROR_IN_A_WORKER],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert "reported:" in result.stdout and "days" in result.stdout, result.stdout
 
 
@@ -464,8 +513,12 @@ def test_a_scenario_error_inside_a_worker_process_is_reported():
 
 @pytest.fixture(scope="module")
 def dask_client():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 

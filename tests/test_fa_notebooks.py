@@ -44,9 +44,13 @@ def _tags(cell) -> list[str]:
 
 def _is_arabic_script(char: str) -> bool:
     code = ord(char)
-    return (0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F
-            or 0x08A0 <= code <= 0x08FF or 0xFB50 <= code <= 0xFDFF
-            or 0xFE70 <= code <= 0xFEFF)
+    return (
+        0x0600 <= code <= 0x06FF
+        or 0x0750 <= code <= 0x077F
+        or 0x08A0 <= code <= 0x08FF
+        or 0xFB50 <= code <= 0xFDFF
+        or 0xFE70 <= code <= 0xFEFF
+    )
 
 
 def persian_share(markdown: str) -> float:
@@ -99,8 +103,9 @@ def test_same_cells_and_same_code_except_the_language_switch(name):
     assert sum(source.count(SWITCH) for source in persian_code) == 1
     assert SWITCH in first, "the language switch belongs in the first code cell"
     position = first.index(SWITCH)
-    assert position > 0 and first[position - 1] == "import cxsim", \
+    assert position > 0 and first[position - 1] == "import cxsim", (
         "the language switch comes right after `import cxsim`"
+    )
     del first[position]
     assert ["\n".join(first), *persian_code[1:]] == english_code
 
@@ -121,9 +126,11 @@ def test_notebook_was_rebuilt_from_its_persian_source(name):
     cells = _read(PERSIAN / name).cells
     assert len(cells) == len(expected), "rebuild with scripts/make_notebook.py"
     for index, (cell, want) in enumerate(zip(cells, expected, strict=True)):
-        assert (cell.cell_type, cell.source, _tags(cell)) == \
-            (want.cell_type, want.source, _tags(want)), \
-            f"fa/{name} cell {index} differs from its source: rebuild with scripts/make_notebook.py"
+        assert (cell.cell_type, cell.source, _tags(cell)) == (
+            want.cell_type,
+            want.source,
+            _tags(want),
+        ), f"fa/{name} cell {index} differs from its source: rebuild with scripts/make_notebook.py"
 
 
 @pytest.mark.parametrize("name", ENGLISH_LESSONS)
@@ -138,8 +145,9 @@ def test_cell_ids_are_stable_and_differ_from_the_english_ones(name):
 def test_persian_notebook_is_executed_like_its_english_twin(name):
     """Strict nbval only checks cells with stored outputs: store them as English does."""
     english, persian = _read(NOTEBOOKS / name), _read(PERSIAN / name)
-    pairs = [(e, p) for e, p in zip(english.cells, persian.cells, strict=True)
-             if e.cell_type == "code"]
+    pairs = [
+        (e, p) for e, p in zip(english.cells, persian.cells, strict=True) if e.cell_type == "code"
+    ]
     for index, (english_cell, persian_cell) in enumerate(pairs):
         outputs = persian_cell.outputs
         if index == 0:
@@ -147,10 +155,12 @@ def test_persian_notebook_is_executed_like_its_english_twin(name):
             style = [out for out in outputs if RTL_PAGE_CSS in str(out.get("data", {}))]
             assert len(style) == 1, f"fa/{name}: the first cell should show the RTL style"
             outputs = [out for out in outputs if out not in style]
-        assert bool(outputs) == bool(english_cell.outputs), \
+        assert bool(outputs) == bool(english_cell.outputs), (
             f"fa/{name} code cell {index}: run scripts/run_notebooks.py"
-        assert not [out for out in persian_cell.outputs if out.output_type == "error"], \
+        )
+        assert not [out for out in persian_cell.outputs if out.output_type == "error"], (
             f"fa/{name} code cell {index} stored an error"
+        )
 
 
 def test_persian_lesson_index_lists_every_lesson():

@@ -34,8 +34,10 @@ def english_afterwards():
 
 @pytest.fixture(scope="module")
 def runs():
-    return (cxsim.simulate("contact_centre", seed=0, days=1),
-            cxsim.simulate("contact_centre", policy="lean", seed=0, days=1))
+    return (
+        cxsim.simulate("contact_centre", seed=0, days=1),
+        cxsim.simulate("contact_centre", policy="lean", seed=0, days=1),
+    )
 
 
 def _render(figure, name: str) -> np.ndarray:
@@ -57,8 +59,9 @@ def _ascii_digits(text: str) -> bool:
 def test_persian_figure_uses_the_bundled_font_and_persian_digits(runs):
     base, lean = runs
     cxsim.set_language("fa")
-    figure = plots.plot_kpi_comparison({"baseline": base, "lean": lean},
-                                       ["mean_wait_min", "service_level", "profit"])
+    figure = plots.plot_kpi_comparison(
+        {"baseline": base, "lean": lean}, ["mean_wait_min", "service_level", "profit"]
+    )
     _render(figure, "fa_kpi_comparison")
     title = figure._suptitle
     assert title.get_text() == "\u200fشاخص‌ها به تفکیک سیاست"
@@ -133,15 +136,34 @@ def test_every_plot_renders_in_persian_without_missing_glyphs(runs):
 
     base, lean = runs
     cxsim.set_language("fa")
-    sweep = pd.DataFrame({"touchpoints.phone.staff": [9, 10, 11], "kpi": "service_level",
-                          "mean": [0.6, 0.75, 0.86], "ci_low": [0.55, 0.7, 0.82],
-                          "ci_high": [0.65, 0.8, 0.9]})
-    differences = pd.DataFrame({"policy": ["lean", "generous"], "kpi": "profit",
-                                "mean_difference": [-2.0e6, 1.5e6], "ci_low": [-3.0e6, -0.5e6],
-                                "ci_high": [-1.0e6, 3.5e6]})
-    theory = pd.DataFrame({"case": ["10 agents", "11 agents"], "kpi": "service_level",
-                           "simulated": [0.8, 0.88], "ci_low": [0.75, 0.85],
-                           "ci_high": [0.85, 0.91], "theory": [0.81, 0.87]})
+    sweep = pd.DataFrame(
+        {
+            "touchpoints.phone.staff": [9, 10, 11],
+            "kpi": "service_level",
+            "mean": [0.6, 0.75, 0.86],
+            "ci_low": [0.55, 0.7, 0.82],
+            "ci_high": [0.65, 0.8, 0.9],
+        }
+    )
+    differences = pd.DataFrame(
+        {
+            "policy": ["lean", "generous"],
+            "kpi": "profit",
+            "mean_difference": [-2.0e6, 1.5e6],
+            "ci_low": [-3.0e6, -0.5e6],
+            "ci_high": [-1.0e6, 3.5e6],
+        }
+    )
+    theory = pd.DataFrame(
+        {
+            "case": ["10 agents", "11 agents"],
+            "kpi": "service_level",
+            "simulated": [0.8, 0.88],
+            "ci_low": [0.75, 0.85],
+            "ci_high": [0.85, 0.91],
+            "theory": [0.81, 0.87],
+        }
+    )
     figures = {
         "hourly": plots.plot_hourly({"baseline": base, "lean": lean}),
         "wait_distribution": plots.plot_wait_distribution([base, lean]),
@@ -154,14 +176,21 @@ def test_every_plot_renders_in_persian_without_missing_glyphs(runs):
     for name, figure in figures.items():
         _render(figure, f"fa_{name}")
         texts = [t.get_text() for t in figure.findobj(match=lambda a: hasattr(a, "get_text"))]
-        persian = [text for text in texts
-                   if any(ch.isalpha() and "\u0600" <= ch <= "\u06ff" for ch in text)]
+        persian = [
+            text
+            for text in texts
+            if any(ch.isalpha() and "\u0600" <= ch <= "\u06ff" for ch in text)
+        ]
         assert persian, name
         # a Persian line that starts with a Latin name ("phone: ...") must still read
         # right to left: it starts with a RIGHT-TO-LEFT MARK
-        mixed = [line for text in persian for line in text.split("\n")
-                 if any(ch.isascii() and ch.isalpha() for ch in line)
-                 and any("\u0600" <= ch <= "\u06ff" for ch in line)]
+        mixed = [
+            line
+            for text in persian
+            for line in text.split("\n")
+            if any(ch.isascii() and ch.isalpha() for ch in line)
+            and any("\u0600" <= ch <= "\u06ff" for ch in line)
+        ]
         assert all(line.startswith("\u200f") for line in mixed), name
     money = figures["differences"].axes[0]
     assert all(not _ascii_digits(label.get_text()) for label in money.get_xticklabels())
@@ -184,13 +213,13 @@ def test_font_and_catalogue_are_package_data():
     patterns = config["tool"]["setuptools"]["package-data"]["cxsim"]
     assert {"fonts/*.ttf", "fonts/*.txt", "locale/*/LC_MESSAGES/*.mo"} <= set(patterns)
     assert PERSIAN_FONT_FILE.is_file() and (PERSIAN_FONT_FILE.parent / "OFL.txt").is_file()
-    assert "SIL Open Font License, Version 1.1" in (
-        PERSIAN_FONT_FILE.parent / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL Open Font License, Version 1.1" in (PERSIAN_FONT_FILE.parent / "OFL.txt").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_money_axis_names_the_scenario_currency():
-    scenario = cxsim.load_scenario("contact_centre").with_overrides(
-        {"economics.currency": "rial"})
+    scenario = cxsim.load_scenario("contact_centre").with_overrides({"economics.currency": "rial"})
     result = cxsim.simulate(scenario, seed=0, days=0.5)
     figure = plots.plot_kpi_comparison({"a": result}, ["profit"])
     assert figure.axes[0].get_ylabel() == "Profit (million rial)"

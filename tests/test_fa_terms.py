@@ -17,15 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "cxsim" / "locale" / "fa" / "LC_MESSAGES" / "cxsim.po"
 # «انتظار» in the sense of expectation: what customers expect, the expected result
 EXPECTATION_AS_WAITING = re.compile(
-    r"انتظارات|مورد انتظار|انتظار\s*(?:دار|ندار|داشت|نداشت|می‌رود|می‌رفت|رود)")
+    r"انتظارات|مورد انتظار|انتظار\s*(?:دار|ندار|داشت|نداشت|می‌رود|می‌رفت|رود)"
+)
 QUOTE = re.compile(r"«[^»]*»")
 
 
 def persian_texts() -> list[Path]:
-    return sorted([*(ROOT / "notebooks" / "src" / "fa").glob("*.py"),
-                   *(ROOT / "notebooks" / "fa").glob("*.ipynb"),
-                   *(ROOT / "notebooks" / "instructor" / "fa").glob("*.md"),
-                   ROOT / "notebooks" / "fa" / "README.md"])
+    return sorted(
+        [
+            *(ROOT / "notebooks" / "src" / "fa").glob("*.py"),
+            *(ROOT / "notebooks" / "fa").glob("*.ipynb"),
+            *(ROOT / "notebooks" / "instructor" / "fa").glob("*.md"),
+            ROOT / "notebooks" / "fa" / "README.md",
+        ]
+    )
 
 
 def unquoted(text: str) -> str:
@@ -46,16 +51,26 @@ def test_no_persian_text_says_intizar_for_expectation(path):
 def test_no_catalogue_entry_says_intizar_for_expectation():
     with CATALOGUE.open("rb") as handle:
         catalogue = read_po(handle)
-    wrong = {message.id: misuses(message.string) for message in catalogue
-             if message.id and isinstance(message.string, str) and misuses(message.string)}
+    wrong = {
+        message.id: misuses(message.string)
+        for message in catalogue
+        if message.id and isinstance(message.string, str) and misuses(message.string)
+    }
     assert not wrong
-    expecting = [message for message in catalogue
-                 if message.id and "expect" in str(message.id).lower()
-                 and isinstance(message.string, str) and message.string]
+    expecting = [
+        message
+        for message in catalogue
+        if message.id
+        and "expect" in str(message.id).lower()
+        and isinstance(message.string, str)
+        and message.string
+    ]
     assert expecting, "the catalogue has entries about expectations"
     for message in expecting:
-        assert "انتظار" not in unquoted(message.string) or "wait" in str(message.id).lower(), \
-            (message.id, message.string)
+        assert "انتظار" not in unquoted(message.string) or "wait" in str(message.id).lower(), (
+            message.id,
+            message.string,
+        )
 
 
 def test_the_rule_catches_what_it_should():

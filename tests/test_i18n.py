@@ -44,8 +44,11 @@ def english_afterwards():
 
 
 def _placeholders(text: str) -> list[tuple[str, str | None, str | None]]:
-    return sorted((field, conversion, spec) for _literal, field, spec, conversion
-                  in string.Formatter().parse(text) if field is not None)
+    return sorted(
+        (field, conversion, spec)
+        for _literal, field, spec, conversion in string.Formatter().parse(text)
+        if field is not None
+    )
 
 
 # --------------------------------------------------------------------------- the catalogue
@@ -110,7 +113,7 @@ def test_one_switch_turns_messages_and_digits_persian_and_back():
 def test_strings_filled_in_keep_their_digits():
     # file names, paths and repr() values are inserted as given, only numbers change
     cxsim.set_language("fa")
-    assert (_("tables written to {folder}", folder="out/run2") == "جدول‌ها در out/run2 نوشته شد")
+    assert _("tables written to {folder}", folder="out/run2") == "جدول‌ها در out/run2 نوشته شد"
     assert _("must be a number, got {value!r}", value="12x") == "باید عدد باشد، اما '12x' داده شد"
 
 
@@ -177,7 +180,8 @@ def test_unknown_field_and_unknown_policy_in_persian(tmp_path):
         cxsim.load_scenario(path)
     assert str(error.value).startswith(f"{path}: ")
     assert "فیلد ناشناخته 'horizon_dayz'؛ آیا منظورتان 'horizon_days' بود؟ مجاز: " in str(
-        error.value)
+        error.value
+    )
     with pytest.raises(cxsim.ScenarioError) as policy:
         cxsim.load_scenario("contact_centre").with_policy("leen")
     assert "سیاست ناشناخته 'leen'؛ مجاز: lean, generous" in str(policy.value)
@@ -196,13 +200,25 @@ def test_cli_language_option_and_environment_variable(tmp_path, capsys):
     assert main(["--language", "fa", "validate", str(bad)]) == 2
     assert capsys.readouterr().err.startswith(f"خطا: {bad}: ")
     environment = {**os.environ, "CXSIM_LANG": "fa"}
-    completed = subprocess.run([sys.executable, "-m", "cxsim", "validate", "erlang_check"],
-                               capture_output=True, text=True, env=environment, check=True,
-                               cwd=tmp_path, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "cxsim", "validate", "erlang_check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert "معتبر (۱ نقطه تماس" in completed.stdout
-    english = subprocess.run([sys.executable, "-m", "cxsim", "--language", "en", "validate",
-                              "erlang_check"], capture_output=True, text=True, env=environment,
-                             check=True, cwd=tmp_path, timeout=120)
+    english = subprocess.run(
+        [sys.executable, "-m", "cxsim", "--language", "en", "validate", "erlang_check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert english.stdout.endswith(": valid (1 touchpoints, 1 journeys, policies: -)\n")
 
 
@@ -228,7 +244,8 @@ def test_dashboard_is_right_to_left_in_persian_only():
     assert slider.description == "کارشناس اضافه در هر ساعت"
     assert dashboard.ui.reset.description == "بازنشانی"
     assert dashboard.ui.status.value.startswith("در ") and dashboard.ui.status.value.endswith(
-        " ثانیه به‌روز شد")
+        " ثانیه به‌روز شد"
+    )
     table_html = dashboard.ui.table.outputs[0]["data"]["text/html"]
     assert "سیاست شما" in table_html and "وضع موجود" in table_html
     cells = re.findall(r"<td>(.*?)</td>", table_html)
@@ -258,10 +275,18 @@ def _fa_code_paths() -> None:
     )
     from cxsim.widgets import Control, kpi_frame, staffing_dashboard
 
-    for build in (staffing_dashboard, challenge.dashboard, courtesy.dashboard,
-                  follow_up.dashboard, journeys.dashboard, memory.dashboard,
-                  response_time.dashboard, retention.dashboard, staff.dashboard,
-                  word_of_mouth.dashboard):
+    for build in (
+        staffing_dashboard,
+        challenge.dashboard,
+        courtesy.dashboard,
+        follow_up.dashboard,
+        journeys.dashboard,
+        memory.dashboard,
+        response_time.dashboard,
+        retention.dashboard,
+        staff.dashboard,
+        word_of_mouth.dashboard,
+    ):
         # short runs keep the test quick; staff morale needs a whole day after the first
         dashboard = build(days=2 if build is staff.dashboard else 1)
         table, figures = dashboard.update()
@@ -284,27 +309,47 @@ def _fa_code_paths() -> None:
     plots.plot_kpi_comparison(comparison.summary())
     plots.plot_differences(comparison.differences())
     str(comparison)
-    sweep = cxsim.sweep("erlang_check", {"touchpoints.phone.staff": [10, 11]}, 2, days=0.25,
-                        progress=False)
+    sweep = cxsim.sweep(
+        "erlang_check", {"touchpoints.phone.staff": [10, 11]}, 2, days=0.25, progress=False
+    )
     plots.plot_sweep(sweep.summary(), "touchpoints.phone.staff", "service_level")
     str(sweep)
-    plots.plot_simulation_vs_theory(pd.DataFrame({
-        "case": ["10 agents"], "kpi": ["service_level"], "simulated": [0.8], "ci_low": [0.7],
-        "ci_high": [0.9], "theory": [0.82]}))
+    plots.plot_simulation_vs_theory(
+        pd.DataFrame(
+            {
+                "case": ["10 agents"],
+                "kpi": ["service_level"],
+                "simulated": [0.8],
+                "ci_low": [0.7],
+                "ci_high": [0.9],
+                "theory": [0.82],
+            }
+        )
+    )
     memory.plot_hand_made()
     retention.plot_leave_curve(0.3)
     start_here.check_abandonment_rise(0.0)
-    for argv in (["run", "erlang_check", "--days", "0.25"], ["list"],
-                 ["validate", "no_such_scenario"]):
+    for argv in (
+        ["run", "erlang_check", "--days", "0.25"],
+        ["list"],
+        ["validate", "no_such_scenario"],
+    ):
         main(["--language", "fa", *argv])
     scenario = cxsim.load_scenario("contact_centre")
-    for bad in ({"touchpoints.phone.staff": -1}, {"horizon_days": "x"},
-                {"touchpoints.phone.kind": "stafed"}, {"segments.nobody.share": 0.5}):
+    for bad in (
+        {"touchpoints.phone.staff": -1},
+        {"horizon_days": "x"},
+        {"touchpoints.phone.kind": "stafed"},
+        {"segments.nobody.share": 0.5},
+    ):
         with pytest.raises(ValueError):
             scenario.with_overrides(bad)
-    for call in (lambda: scenario.with_policy("leen"), lambda: base.kpis(by="day"),
-                 lambda: Control("seed", "x", "float", min=0, max=1),
-                 lambda: plots.plot_hourly(base, "nowhere")):
+    for call in (
+        lambda: scenario.with_policy("leen"),
+        lambda: base.kpis(by="day"),
+        lambda: Control("seed", "x", "float", min=0, max=1),
+        lambda: plots.plot_hourly(base, "nowhere"),
+    ):
         with pytest.raises((ValueError, KeyError)):
             call()
 
@@ -331,23 +376,32 @@ def test_misses_are_recorded_in_persian_only():
 
 
 def test_localise_table_writes_a_table_in_persian_digits_only_when_on():
-    table = pd.DataFrame({"mean": [1.5, 2000.0, float("nan")], "n": [3, 4000, 5]},
-                         index=["9 agents", "10 agents", "lean"])
+    table = pd.DataFrame(
+        {"mean": [1.5, 2000.0, float("nan")], "n": [3, 4000, 5]},
+        index=["9 agents", "10 agents", "lean"],
+    )
     assert i18n.localise_table(table) is table  # English: untouched
     cxsim.set_language("fa")
     shown = i18n.localise_table(table)
-    assert shown.to_dict() == {"mean": {"۹ agents": "۱٫۵۰", "۱۰ agents": "۲٬۰۰۰", "lean": "-"},
-                               "n": {"۹ agents": "۳", "۱۰ agents": "۴٬۰۰۰", "lean": "۵"}}
+    assert shown.to_dict() == {
+        "mean": {"۹ agents": "۱٫۵۰", "۱۰ agents": "۲٬۰۰۰", "lean": "-"},
+        "n": {"۹ agents": "۳", "۱۰ agents": "۴٬۰۰۰", "lean": "۵"},
+    }
 
 
 POLICY_TABLE = pd.DataFrame(
-    {"policy": ["baseline", "more_lanes", "team 7"], "mean wait": [3.05, 0.0012, 2.5],
-     "real difference": [True, False, True], "CI low": [float("nan"), -2.59, 0.25]},
-    index=["phone", "website", "nowhere"])
+    {
+        "policy": ["baseline", "more_lanes", "team 7"],
+        "mean wait": [3.05, 0.0012, 2.5],
+        "real difference": [True, False, True],
+        "CI low": [float("nan"), -2.59, 0.25],
+    },
+    index=["phone", "website", "nowhere"],
+)
 
 
 def _cell_texts(html: str) -> list[str]:
-    table = html[html.index("<table"):]
+    table = html[html.index("<table") :]
     return [text.strip() for text in re.findall(r">([^<>]+)<", table) if text.strip()]
 
 
@@ -357,8 +411,9 @@ def test_tables_show_names_yes_no_and_digits_in_persian():
     assert html.startswith('<div dir="rtl"')
     texts = _cell_texts(html)
     # bundled names translated, a trainee's own name kept (its number in Persian digits)
-    assert {_("baseline"), _("more_lanes"), _("phone"), _("website"), "nowhere",
-            "team ۷"} <= set(texts)
+    assert {_("baseline"), _("more_lanes"), _("phone"), _("website"), "nowhere", "team ۷"} <= set(
+        texts
+    )
     assert {_("yes"), _("no"), "-", "۳٫۰۵۰۰", "۰٫۰۰۱۲", "-۲٫۵۹"} <= set(texts)
     # column labels that are messages are shown in Persian
     assert _("policy") in texts and _("yes") != "yes"
@@ -401,8 +456,10 @@ def test_bundled_scenarios_describe_themselves_in_the_reader_language():
     scenario = cxsim.load_scenario("contact_centre")
     english = scenario.describe().splitlines()
     assert english[0] == " ".join(scenario.description.split())
-    assert english[1] == ("phone: staff on duty hour by hour from midnight: "
-                          "1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 4, 3, 4, 4, 4, 4, 3, 3, 2, 2, 1, 1, 1")
+    assert english[1] == (
+        "phone: staff on duty hour by hour from midnight: "
+        "1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 4, 3, 4, 4, 4, 4, 3, 3, 2, 2, 1, 1, 1"
+    )
     cxsim.set_language("fa")
     for name in cxsim.list_scenarios():
         text = cxsim.load_scenario(name).describe()

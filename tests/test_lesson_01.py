@@ -27,8 +27,7 @@ def test_table_has_touchpoints_then_journey_rows(result):
     table = lesson.touchpoint_vs_journey(result)
     assert list(table.index[:4]) == ["website", "store", "delivery", "support"]
     assert list(table.index[4:]) == list(lesson.ROWS)
-    assert list(table.columns) == ["count", "mean score (0-10)", "satisfied (7+)",
-                                   "bad (below 5)"]
+    assert list(table.columns) == ["count", "mean score (0-10)", "satisfied (7+)", "bad (below 5)"]
     contacts = table.loc["all contacts"]
     step, remembered = table.loc["journey: step by step"], table.loc[lesson.ROWS[-1]]
     # problems add up: more journeys hold a bad step than contacts are bad

@@ -46,8 +46,10 @@ def test_leave_curve_figure():
 
 
 def test_books_in_million_toman():
-    results = {p or "baseline": cxsim.simulate("contact_centre", policy=p, seed=0, days=7)
-               for p in (None, "courtesy_training")}
+    results = {
+        p or "baseline": cxsim.simulate("contact_centre", policy=p, seed=0, days=7)
+        for p in (None, "courtesy_training")
+    }
     table = lesson.books_table(results)
     assert table.index.name == "million toman"
     kpis = results["baseline"].kpis()

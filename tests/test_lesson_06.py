@@ -39,8 +39,7 @@ def test_new_customers_figure(runs):
 
 def test_promise_policies_allow_none():
     policies = lesson.promise_policies([None, 2])
-    assert policies == {"none": {"levers.promise_min": None},
-                        "2 min": {"levers.promise_min": 2}}
+    assert policies == {"none": {"levers.promise_min": None}, "2 min": {"levers.promise_min": 2}}
 
 
 def test_promise_table_short_promise_hurts_long_one_helps():

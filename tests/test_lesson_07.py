@@ -29,9 +29,9 @@ def test_morale_table_applies_the_pure_formulas():
     assert row["target"] == pytest.approx(behaviour.morale_target(0.9, 0.0), abs=1e-3)
     assert row["after 1 days"] == pytest.approx(behaviour.update_morale(0.75, 0.55), abs=1e-3)
     calm = table[(table["load"] == 0.7) & (table["training"] == 0.0)].iloc[0]
-    assert calm["target"] == calm["after 5 days"] == 0.75   # no overload: no change
+    assert calm["target"] == calm["after 5 days"] == 0.75  # no overload: no change
     trained = table[(table["load"] == 0.9) & (table["training"] == 1.0)].iloc[0]
-    assert trained["target"] > row["target"]                # training lifts morale
+    assert trained["target"] > row["target"]  # training lifts morale
 
 
 def test_generous_staff_keep_morale_courtesy_and_csat_higher(results):
@@ -70,7 +70,8 @@ def test_dashboard_update_is_fast_enough_and_reacts_in_the_right_direction(board
     column = default.columns[0]
     # the table reads the run's own daily morale
     assert default.at[LOW, column] == pytest.approx(
-        lesson._lowest_morale_with(0, lesson.DEMAND, lesson.DASHBOARD_DAYS, board.seed), abs=0.005)
+        lesson._lowest_morale_with(0, lesson.DEMAND, lesson.DASHBOARD_DAYS, board.seed), abs=0.005
+    )
     assert more.at[LOW, column] >= default.at[LOW, column] > busier.at[LOW, column]
     assert more.at[CSAT, column] > default.at[CSAT, column] > busier.at[CSAT, column]
     assert more.at[WAIT, column] < default.at[WAIT, column]

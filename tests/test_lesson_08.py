@@ -28,7 +28,7 @@ def test_follow_up_reaches_bad_journeys_and_costs_money(pair):
     assert list(table.columns) == ["baseline", "follow_up", "difference"]
     assert table.at[REACHED, "baseline"] == 0 and table.at[REACHED, "follow_up"] > 0.2
     calls = table.at[CALLS, "follow_up"]
-    assert 0 < calls <= 20 * 7                     # at most the capacity each evening
+    assert 0 < calls <= 20 * 7  # at most the capacity each evening
     assert table.at[COST, "follow_up"] == pytest.approx(calls * 0.04, abs=0.01)
     assert table.at[MEMORY, DIFF] > 0
 
@@ -36,13 +36,11 @@ def test_follow_up_reaches_bad_journeys_and_costs_money(pair):
 def test_recovery_table_lifts_memory_but_no_loyalty_bonus(pair):
     table = lesson.recovery_table(pair["follow_up"])
     called, other = table["called back"], table["not called"]
-    assert called["score remembered"] == pytest.approx(called["score before call"] + 2.5,
-                                                       abs=0.05)
+    assert called["score remembered"] == pytest.approx(called["score before call"] + 2.5, abs=0.05)
     assert other["score remembered"] == other["score before call"]
     assert other["still bad (share)"] == 1.0
     # the share who left is what the remembered score predicts (no bonus beyond memory)
-    assert called["left (share)"] == pytest.approx(called["left, predicted from memory"],
-                                                   abs=0.12)
+    assert called["left (share)"] == pytest.approx(called["left, predicted from memory"], abs=0.12)
 
 
 def test_capacity_table_grows_with_capacity():
@@ -63,7 +61,7 @@ def test_plot_follow_up_has_titles_labels_and_data(pair):
     assert "0-10" in right.get_xlabel()
     called = sum(bar.get_height() for bar in left.containers[1])
     assert called == int(result.journeys["followed_up"].sum())
-    assert left.get_lines()[0].get_ydata()[0] == 20   # the capacity line
+    assert left.get_lines()[0].get_ydata()[0] == 20  # the capacity line
 
 
 def test_dashboard_update_reacts_to_capacity_and_switch(board):

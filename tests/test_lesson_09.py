@@ -17,8 +17,16 @@ YOURS, BASE, DIFF = "your policy", "baseline", "difference"
 
 @pytest.fixture(scope="module")
 def evaluation():
-    return lesson.evaluate({"baseline": Policy(), "ours": Policy(extra_agents=1, training=0.25),
-                            **lesson.example_rivals()}, n=3, days=7, seed=0)
+    return lesson.evaluate(
+        {
+            "baseline": Policy(),
+            "ours": Policy(extra_agents=1, training=0.25),
+            **lesson.example_rivals(),
+        },
+        n=3,
+        days=7,
+        seed=0,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -28,23 +36,27 @@ def board():
 
 # --------------------------------------------------------------------------- Policy
 def test_policy_round_trips_through_a_dict_and_json():
-    policy = Policy(extra_agents=2, training=0.75, promise_min=3, follow_up=True,
-                    follow_up_capacity=25)
+    policy = Policy(
+        extra_agents=2, training=0.75, promise_min=3, follow_up=True, follow_up_capacity=25
+    )
     data = json.loads(json.dumps(policy.to_dict()))
     assert Policy.from_dict(data) == policy
     assert Policy.from_dict({}) == Policy()
     assert isinstance(Policy(promise_min=3).promise_min, float)
 
 
-@pytest.mark.parametrize(("levers", "lever", "allowed"), [
-    ({"extra_agents": 6}, "extra_agents", "-2 to 5"),
-    ({"extra_agents": 1.5}, "extra_agents", "-2 to 5"),
-    ({"training": -0.1}, "training", "0 to 1"),
-    ({"training": "full"}, "training", "0 to 1"),
-    ({"promise_min": 0}, "promise_min", "1 to 15"),
-    ({"follow_up_capacity": 41}, "follow_up_capacity", "0 to 40"),
-    ({"follow_up": "yes"}, "follow_up", "True or False"),
-])
+@pytest.mark.parametrize(
+    ("levers", "lever", "allowed"),
+    [
+        ({"extra_agents": 6}, "extra_agents", "-2 to 5"),
+        ({"extra_agents": 1.5}, "extra_agents", "-2 to 5"),
+        ({"training": -0.1}, "training", "0 to 1"),
+        ({"training": "full"}, "training", "0 to 1"),
+        ({"promise_min": 0}, "promise_min", "1 to 15"),
+        ({"follow_up_capacity": 41}, "follow_up_capacity", "0 to 40"),
+        ({"follow_up": "yes"}, "follow_up", "True or False"),
+    ],
+)
 def test_policy_rejects_values_outside_the_range_naming_lever_and_range(levers, lever, allowed):
     with pytest.raises(ValueError, match=lever) as error:
         Policy.from_dict(levers)
@@ -78,11 +90,11 @@ def test_budget_check_prices_each_lever_from_the_economics():
     assert trained.total == pytest.approx(1.0 * 300_000 * 57 / 8 * 7)
     calls = lesson.budget_check(Policy(follow_up=True, follow_up_capacity=20))
     assert calls.total == 20 * 7 * 40_000
-    assert lesson.budget_check(Policy(follow_up_capacity=20)).total == 0   # switched off
+    assert lesson.budget_check(Policy(follow_up_capacity=20)).total == 0  # switched off
     over = lesson.budget_check(Policy(extra_agents=2))
     assert not over.within and over.left == pytest.approx(40e6 - 67.2e6)
     assert "Over budget by 27.20" in repr(over)
-    assert lesson.budget_check(Policy(extra_agents=-1)).total < 0          # a saving
+    assert lesson.budget_check(Policy(extra_agents=-1)).total < 0  # a saving
     assert over.table()["total"] == 67.2
 
 
@@ -98,7 +110,7 @@ def test_standings_rank_by_profit_with_intervals(evaluation):
     assert set(table["within budget"]) == {"yes"}
     charm = table[table["policy"] == "charm_and_call"].iloc[0]
     base = table[table["policy"] == "baseline"].iloc[0]
-    assert charm[CSAT] > base[CSAT] + 0.1                      # training and call-backs please
+    assert charm[CSAT] > base[CSAT] + 0.1  # training and call-backs please
 
 
 def test_differences_are_paired_against_a_reference(evaluation):
@@ -145,13 +157,12 @@ def test_dashboard_shows_kpis_beside_the_baseline_and_the_budget(board):
 def test_dashboard_extra_agents_work_only_08_to_18(board):
     scenario, _seed, _days = board.variant(extra_agents=2)
     assert scenario.touchpoint("phone").hourly_staff == tuple(Policy(extra_agents=2).rota())
-    assert board.policy(extra_agents=2, follow_up=True) == Policy(extra_agents=2,
-                                                                  follow_up=True)
+    assert board.policy(extra_agents=2, follow_up=True) == Policy(extra_agents=2, follow_up=True)
 
 
 # --------------------------------------------------------------------------- checkers
 def test_check_weekly_cost():
-    assert lesson.check_weekly_cost(54.86)   # one extra agent and full training
+    assert lesson.check_weekly_cost(54.86)  # one extra agent and full training
     verdict = lesson.check_weekly_cost(48.21)  # the old answer, with agents 08:00-18:00 only
     assert not verdict and "Not yet" in repr(verdict)
     assert lesson.check_weekly_cost(33.6, Policy(extra_agents=1))

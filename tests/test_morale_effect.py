@@ -13,7 +13,8 @@ def _bank(**morale):
     scenario = load_scenario("contact_centre")
     if morale:
         scenario = scenario.with_overrides(
-            {f"behaviour.morale.{key}": value for key, value in morale.items()})
+            {f"behaviour.morale.{key}": value for key, value in morale.items()}
+        )
     return cxsim.simulate(scenario, seed=1, days=7)
 
 
@@ -39,8 +40,11 @@ def test_the_sign_follows_morale_against_its_reference():
     assert above.loc["csat", "ci_low"] > 0
     assert below.loc["csat", "ci_high"] < 0
     # the same customers and queue: only the morale term differs
-    assert above.loc["csat", "ci_low"] <= above.loc["csat", "difference"] <= \
-        above.loc["csat", "ci_high"]
+    assert (
+        above.loc["csat", "ci_low"]
+        <= above.loc["csat", "difference"]
+        <= above.loc["csat", "ci_high"]
+    )
 
 
 def test_morale_moves_satisfaction_far_less_than_the_queue():
@@ -48,8 +52,10 @@ def test_morale_moves_satisfaction_far_less_than_the_queue():
     while lean against generous differs by tens of points."""
     from cxsim.lessons import staff as lesson
 
-    runs = {p: cxsim.simulate(lesson.scenario_at(40, policy=p), seed=1, days=14)
-            for p in ("lean", "generous")}
+    runs = {
+        p: cxsim.simulate(lesson.scenario_at(40, policy=p), seed=1, days=14)
+        for p in ("lean", "generous")
+    }
     effect = {p: r.morale_effect().loc["csat", "difference"] for p, r in runs.items()}
     gap = runs["generous"].kpis()["csat"] - runs["lean"].kpis()["csat"]
     assert all(abs(value) < 0.05 for value in effect.values()), effect

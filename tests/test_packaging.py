@@ -51,8 +51,9 @@ def _pins_from_pyproject() -> dict[str, str]:
     return dict(_split_pin(requirement, "==") for requirement in requirements)
 
 
-def _pins_from_environment(environment: dict | None = None) -> tuple[dict[str, str],
-                                                                     dict[str, str]]:
+def _pins_from_environment(
+    environment: dict | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
     """``({conda name: version}, {pip name: version})``: environment.yml's conda packages
     (``name=version``; ``""`` when unpinned) and its ``pip:`` list (``name==version``)."""
     if environment is None:
@@ -64,16 +65,18 @@ def _pins_from_environment(environment: dict | None = None) -> tuple[dict[str, s
             assert list(entry) == ["pip"], entry
             pip.update(_split_pin(requirement, "==") for requirement in entry["pip"])
         else:
-            assert "==" not in entry and not re.search(r"[<>*]", entry), \
+            assert "==" not in entry and not re.search(r"[<>*]", entry), (
                 f"environment.yml: pin {entry!r} exactly, as name=version"
+            )
             name, version = _split_pin(entry, "=")
             assert name not in conda, f"environment.yml lists {name} twice"
             conda[name] = version
     return conda, pip
 
 
-def environment_differences(pyproject: dict[str, str], conda: dict[str, str],
-                            pip: dict[str, str]) -> list[str]:
+def environment_differences(
+    pyproject: dict[str, str], conda: dict[str, str], pip: dict[str, str]
+) -> list[str]:
     """What keeps environment.yml (``conda``, ``pip``) from giving exactly what pyproject
     (``pyproject``: pip name -> pinned version) gives: one line each, empty if nothing."""
     problems = []
@@ -81,23 +84,29 @@ def environment_differences(pyproject: dict[str, str], conda: dict[str, str],
     for name, version in pyproject.items():
         if name in pip:
             if pip[name] != version:
-                problems.append(f"{name}: pyproject.toml pins {version}, environment.yml's "
-                                f"pip list {pip[name]}")
+                problems.append(
+                    f"{name}: pyproject.toml pins {version}, environment.yml's pip list {pip[name]}"
+                )
             continue
         for conda_name in CONDA_NAMES.get(name, (name,)):
             expected[conda_name] = version
     if missing := sorted(expected.keys() - conda.keys()):
         problems.append(f"environment.yml lacks {', '.join(missing)} (in pyproject.toml)")
     if extra := sorted(conda.keys() - expected.keys() - CONDA_ONLY):
-        problems.append(f"environment.yml has {', '.join(extra)}, which pyproject.toml's "
-                        "dependencies and make test's extras do not list")
+        problems.append(
+            f"environment.yml has {', '.join(extra)}, which pyproject.toml's "
+            "dependencies and make test's extras do not list"
+        )
     if extra := sorted(pip.keys() - pyproject.keys()):
-        problems.append(f"environment.yml's pip list has {', '.join(extra)}, which "
-                        "pyproject.toml does not list")
+        problems.append(
+            f"environment.yml's pip list has {', '.join(extra)}, which pyproject.toml does not list"
+        )
     for conda_name in sorted(expected.keys() & conda.keys()):
         if conda[conda_name] != expected[conda_name]:
-            problems.append(f"{conda_name}: pyproject.toml pins {expected[conda_name]}, "
-                            f"environment.yml {conda[conda_name] or 'nothing'}")
+            problems.append(
+                f"{conda_name}: pyproject.toml pins {expected[conda_name]}, "
+                f"environment.yml {conda[conda_name] or 'nothing'}"
+            )
     return problems
 
 
@@ -106,8 +115,7 @@ def test_environment_yml_gives_what_make_test_installs_with_the_same_pins():
     same version; a dependency added to or dropped from either file fails here."""
     conda, pip = _pins_from_environment()
     assert environment_differences(_pins_from_pyproject(), conda, pip) == []
-    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-        "requires-python"]
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     assert requires == ">=3.11" and conda["python"] == "3.11"
     assert "pip" in conda  # for the pip: list
 
@@ -117,16 +125,20 @@ def test_environment_check_reports_a_dependency_dropped_from_either_file():
     conda, pip = _pins_from_environment()
     without_nbval = {name: pin for name, pin in conda.items() if name != "nbval"}
     assert environment_differences(pyproject, without_nbval, pip) == [
-        "environment.yml lacks nbval (in pyproject.toml)"]
+        "environment.yml lacks nbval (in pyproject.toml)"
+    ]
     without_simpy = {name: pin for name, pin in pyproject.items() if name != "simpy"}
     assert environment_differences(without_simpy, conda, pip) == [
         "environment.yml has simpy, which pyproject.toml's dependencies and make test's "
-        "extras do not list"]
+        "extras do not list"
+    ]
     without_playwright = {name: pin for name, pin in pip.items() if name != "playwright"}
     assert environment_differences(pyproject, conda, without_playwright) == [
-        "environment.yml lacks playwright (in pyproject.toml)"]
+        "environment.yml lacks playwright (in pyproject.toml)"
+    ]
     assert environment_differences({**pyproject, "pytest": "1.0"}, conda, pip) == [
-        "pytest: pyproject.toml pins 1.0, environment.yml 9.2.0"]
+        "pytest: pyproject.toml pins 1.0, environment.yml 9.2.0"
+    ]
 
 
 def test_every_runtime_dependency_is_pinned_exactly():
@@ -164,11 +176,36 @@ def test_import_cxsim_stays_light_of_plotting_and_widgets():
 # Every module of cxsim, upstream first: a module imports only modules before it, and
 # none is exempt.  (The classroom's service imports neither lessons nor widgets: see
 # test_the_class_standings_service_imports_no_lesson_widgets_or_pyplot.)
-LAYERS = ["i18n", "clock", "distributions", "rng", "scenario", "catalog", "rota", "records",
-          "customer_base", "behaviour", "lean_process", "model_behaviour", "model", "survey",
-          "kpis",
-          "metrics", "results", "simulation", "theory", "experiments", "challenge",
-          "plausibility", "plots", "widgets", "classroom", "lessons", "cli", "__main__"]
+LAYERS = [
+    "i18n",
+    "clock",
+    "distributions",
+    "rng",
+    "scenario",
+    "catalog",
+    "rota",
+    "records",
+    "customer_base",
+    "behaviour",
+    "lean_process",
+    "model_behaviour",
+    "model",
+    "survey",
+    "kpis",
+    "metrics",
+    "results",
+    "simulation",
+    "theory",
+    "experiments",
+    "challenge",
+    "plausibility",
+    "plots",
+    "widgets",
+    "classroom",
+    "lessons",
+    "cli",
+    "__main__",
+]
 PACKAGES = {"classroom", "lessons"}
 
 
@@ -185,17 +222,23 @@ def _module_files(layer: str) -> list[Path]:
 
 def test_every_module_has_a_layer():
     found = {path.stem for path in (ROOT / "cxsim").glob("*.py")} - {"__init__"}
-    found |= {path.name for path in (ROOT / "cxsim").iterdir()
-              if path.is_dir() and (path / "__init__.py").exists()}
+    found |= {
+        path.name
+        for path in (ROOT / "cxsim").iterdir()
+        if path.is_dir() and (path / "__init__.py").exists()
+    }
     assert found == set(LAYERS)
 
 
 def test_layers_import_only_upstream():
     for index, layer in enumerate(LAYERS):
-        downstream = set(LAYERS[index + 1:])
+        downstream = set(LAYERS[index + 1 :])
         for path in _module_files(layer):
-            imported = {_layer_of(name) for name in _imports(path)
-                        if name.startswith("cxsim.") and name != "cxsim."}
+            imported = {
+                _layer_of(name)
+                for name in _imports(path)
+                if name.startswith("cxsim.") and name != "cxsim."
+            }
             found = imported & downstream
             assert not found, f"{path.relative_to(ROOT)} imports downstream {found}"
 
@@ -217,28 +260,34 @@ def test_every_number_in_a_bundled_scenario_names_its_source():
         lines = path.read_text().splitlines()
         for number, line in enumerate(lines, 1):
             code = line.split("#", 1)[0]
-            if re.search(r":\s*(\[?-?\d|null|true|false|peak_end|toman)", code) or \
-                    re.search(r"\b(mean|value|low|high|cv)\b", code):
-                context = "\n".join(lines[max(0, number - 4):number])
+            if re.search(r":\s*(\[?-?\d|null|true|false|peak_end|toman)", code) or re.search(
+                r"\b(mean|value|low|high|cv)\b", code
+            ):
+                context = "\n".join(lines[max(0, number - 4) : number])
                 assert source.search(context), f"{path.name}:{number} has no source: {line!r}"
 
 
 def test_every_optional_dependency_is_pinned_exactly():
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-        "optional-dependencies"]
+        "optional-dependencies"
+    ]
     for name, requirements in extras.items():
         for requirement in requirements:
-            assert re.fullmatch(r"[A-Za-z0-9_.-]+(\[[a-z,]+\])?==[0-9][0-9A-Za-z.]*",
-                                requirement), (name, requirement)
+            assert re.fullmatch(
+                r"[A-Za-z0-9_.-]+(\[[a-z,]+\])?==[0-9][0-9A-Za-z.]*", requirement
+            ), (name, requirement)
 
 
 def test_the_class_standings_service_imports_no_lesson_widgets_or_pyplot():
     # the service runs on the instructor's laptop for a whole class: domain code only
-    code = ("import sys, cxsim.classroom.server; "
-            "print(sorted(m for m in ('ipywidgets', 'matplotlib.pyplot', 'cxsim.lessons', "
-            "'cxsim.widgets') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=ROOT).stdout.strip()
+    code = (
+        "import sys, cxsim.classroom.server; "
+        "print(sorted(m for m in ('ipywidgets', 'matplotlib.pyplot', 'cxsim.lessons', "
+        "'cxsim.widgets') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.strip()
     assert loaded == "[]"
 
 

@@ -55,7 +55,8 @@ def test_bundled_scenario_is_inside_its_range(name: str, target: Target):
     wanted = plausibility.format_range(check.unit, target.low, target.high)
     shown = ", ".join(plausibility.format_value(check.unit, value) for value in values)
     assert all(target.contains(value) for value in values), (
-        f"{name}: {check.label}: seeds {SEEDS} gave {shown}; target {wanted}")
+        f"{name}: {check.label}: seeds {SEEDS} gave {shown}; target {wanted}"
+    )
 
 
 def test_out_of_range_list_names_real_targets():
@@ -66,13 +67,17 @@ def test_out_of_range_list_names_real_targets():
 @pytest.mark.parametrize("name", list_scenarios())
 def test_every_applicable_check_has_a_target(name: str):
     # a new scenario or a new check cannot slip past the card
-    assert {t.check for t in TARGETS.get(name, [])} == \
-        set(plausibility.applicable_checks(load_scenario(name)))
+    assert {t.check for t in TARGETS.get(name, [])} == set(
+        plausibility.applicable_checks(load_scenario(name))
+    )
 
 
 def test_queue_only_scenario_gets_queue_checks_only():
     assert plausibility.applicable_checks(load_scenario("erlang_check")) == [
-        "calls_follow_profile", "daily_volume_trend", "worst_hour_service_level"]
+        "calls_follow_profile",
+        "daily_volume_trend",
+        "worst_hour_service_level",
+    ]
     airport = plausibility.applicable_checks(load_scenario("airport_security"))
     assert "churn_per_year" not in airport and "cost_to_revenue" not in airport
 
@@ -105,7 +110,8 @@ def test_calls_at_night_fail_the_profile_check():
     # calls spread evenly over the day (14 times the profile's share at 03:00) ...
     flat = bank_run({"arrivals.hourly_profile": [1.0] * 24})
     assert target("contact_centre", "calls_follow_profile").contains(
-        plausibility.calls_follow_profile(flat))  # ... follow their own profile
+        plausibility.calls_follow_profile(flat)
+    )  # ... follow their own profile
     measured_as_bank = Result(BANK, flat.records, policy=None, seed=0)
     gap = plausibility.calls_follow_profile(measured_as_bank)
     assert gap > 4  # 4.2% of the calls at 03:00 where the bank's profile puts 0.2%
@@ -122,33 +128,41 @@ def test_visits_at_a_closed_store_fail():
 
 
 def test_a_bank_starting_with_no_customers_fails_flat_volume_and_churn():
-    opening = BANK.with_overrides({"customer_base": "opening",
-                                   "segments": {"regular": {"base": None},
-                                                "premium": {"base": None}}})
+    opening = BANK.with_overrides(
+        {
+            "customer_base": "opening",
+            "segments": {"regular": {"base": None}, "premium": {"base": None}},
+        }
+    )
     result = cxsim.simulate(opening, days=28)
     trend = plausibility.daily_volume_trend(result)
     assert trend > 10  # % a week: volume grows as first-time callers come back
     assert not target("contact_centre", "daily_volume_trend").contains(trend)
     assert not target("contact_centre", "churn_per_year").contains(
-        plausibility.churn_per_year(result))
+        plausibility.churn_per_year(result)
+    )
 
 
 def test_an_overloaded_line_fails_service_level_churn_and_nps():
     result = bank_run({"arrivals.rate_per_hour": 60})  # four times the design load
-    for key, expected in [("worst_hour_service_level[phone]", lambda v: v < 0.45),
-                          ("churn_per_year", lambda v: v > 0.4),
-                          ("nps", lambda v: v < -40)]:
+    for key, expected in [
+        ("worst_hour_service_level[phone]", lambda v: v < 0.45),
+        ("churn_per_year", lambda v: v > 0.4),
+        ("nps", lambda v: v < -40),
+    ]:
         row = target("contact_centre", key)
         value = plausibility.measure(result, row)
         assert expected(value), (key, value)
         assert not row.contains(value), (key, value)
 
 
-@pytest.mark.parametrize(("courtesy", "csat_check"), [(0.0, lambda v: v < 0.1),
-                                                      (1.0, lambda v: v > 0.95)])
+@pytest.mark.parametrize(
+    ("courtesy", "csat_check"), [(0.0, lambda v: v < 0.1), (1.0, lambda v: v > 0.95)]
+)
 def test_served_csat_fails_for_rude_and_for_perfect_agents(courtesy, csat_check):
-    result = bank_run({"touchpoints.phone.courtesy": courtesy,
-                       "touchpoints.phone.courtesy_sd": 0.0})
+    result = bank_run(
+        {"touchpoints.phone.courtesy": courtesy, "touchpoints.phone.courtesy_sd": 0.0}
+    )
     value = plausibility.csat_served(result)
     assert csat_check(value), value
     assert not target("contact_centre", "csat_served").contains(value)
@@ -163,8 +177,9 @@ def test_service_costing_more_than_the_margin_fails():
 
 def test_hang_ups_felt_as_zero_make_most_bad_journeys_and_fail():
     # the model before issue 14: a hang-up scored 0, whatever the wait
-    result = bank_run({"behaviour.contact.abandon_penalty": 7.0,
-                       "behaviour.redial.probability": 0.0})
+    result = bank_run(
+        {"behaviour.contact.abandon_penalty": 7.0, "behaviour.redial.probability": 0.0}
+    )
     share = plausibility.bad_from_hang_ups(result)
     assert share > 0.6
     assert not target("contact_centre", "bad_from_hang_ups").contains(share)
@@ -214,29 +229,57 @@ def test_script_puts_the_card_between_markers_or_adds_the_section():
 GOOD_ROW = "  - {check: nps, low: -20, high: 40, source: a survey}\n"
 
 
-@pytest.mark.parametrize(("text", "field", "words"), [
-    ("contact_centre:\n  - {check: npss, low: 0, high: 1, source: x}\n",
-     "contact_centre[0].check", "unknown check 'npss'; allowed: calls_follow_profile"),
-    ("airport_security:\n  - {check: churn_per_year, low: 0, high: 1, source: x}\n",
-     "airport_security[0].check", "does not apply to airport_security; allowed here:"),
-    ("contact_centre:\n" + GOOD_ROW + "  - {check: nps, low: 40, high: -20, source: x}\n",
-     "contact_centre[1].high", "must be at least low (40), got -20"),
-    ("contact_centre:\n  - {check: nps, low: -20, high: 40}\n",
-     "contact_centre[0].source", "needs the source of the range"),
-    ("contact_centre:\n  - {check: nps, low: -20, high: 40, source: x, why: y}\n",
-     "contact_centre[0].why", "unknown field; allowed: check, low, high, source, touchpoint"),
-    ("contact_centre:\n  - {check: nps, low: low, source: x}\n",
-     "contact_centre[0].low", "must be a number or null"),
-    ("contact_centre:\n  - {check: nps, source: x}\n", "contact_centre[0]",
-     "needs low, high or both"),
-    ("contact_centre:\n  - {check: worst_hour_service_level, touchpoint: fax, low: 0.5,"
-     " source: x}\n", "contact_centre[0].touchpoint",
-     "unknown staffed touchpoint 'fax'; allowed: phone"),
-    ("bank:\n" + GOOD_ROW, "bank", "unknown scenario 'bank'; bundled: airport_security"),
-    ("contact_centre:\n" + GOOD_ROW + GOOD_ROW, "contact_centre[1]", "duplicate target 'nps'"),
-])
-def test_a_bad_targets_file_names_the_file_the_field_and_what_is_allowed(tmp_path, text,
-                                                                          field, words):
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        (
+            "contact_centre:\n  - {check: npss, low: 0, high: 1, source: x}\n",
+            "contact_centre[0].check",
+            "unknown check 'npss'; allowed: calls_follow_profile",
+        ),
+        (
+            "airport_security:\n  - {check: churn_per_year, low: 0, high: 1, source: x}\n",
+            "airport_security[0].check",
+            "does not apply to airport_security; allowed here:",
+        ),
+        (
+            "contact_centre:\n" + GOOD_ROW + "  - {check: nps, low: 40, high: -20, source: x}\n",
+            "contact_centre[1].high",
+            "must be at least low (40), got -20",
+        ),
+        (
+            "contact_centre:\n  - {check: nps, low: -20, high: 40}\n",
+            "contact_centre[0].source",
+            "needs the source of the range",
+        ),
+        (
+            "contact_centre:\n  - {check: nps, low: -20, high: 40, source: x, why: y}\n",
+            "contact_centre[0].why",
+            "unknown field; allowed: check, low, high, source, touchpoint",
+        ),
+        (
+            "contact_centre:\n  - {check: nps, low: low, source: x}\n",
+            "contact_centre[0].low",
+            "must be a number or null",
+        ),
+        (
+            "contact_centre:\n  - {check: nps, source: x}\n",
+            "contact_centre[0]",
+            "needs low, high or both",
+        ),
+        (
+            "contact_centre:\n  - {check: worst_hour_service_level, touchpoint: fax, low: 0.5,"
+            " source: x}\n",
+            "contact_centre[0].touchpoint",
+            "unknown staffed touchpoint 'fax'; allowed: phone",
+        ),
+        ("bank:\n" + GOOD_ROW, "bank", "unknown scenario 'bank'; bundled: airport_security"),
+        ("contact_centre:\n" + GOOD_ROW + GOOD_ROW, "contact_centre[1]", "duplicate target 'nps'"),
+    ],
+)
+def test_a_bad_targets_file_names_the_file_the_field_and_what_is_allowed(
+    tmp_path, text, field, words
+):
     path = tmp_path / "plausibility.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(PlausibilityError) as error:

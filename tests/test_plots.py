@@ -29,8 +29,7 @@ POLICIES = [None, "lean", "generous"]
 
 @pytest.fixture(scope="module")
 def results() -> list[cxsim.Result]:
-    return [cxsim.simulate("contact_centre", policy=policy, seed=1, days=1)
-            for policy in POLICIES]
+    return [cxsim.simulate("contact_centre", policy=policy, seed=1, days=1) for policy in POLICIES]
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +38,16 @@ def summary(results) -> pd.DataFrame:
     rows = []
     for result in results:
         for kpi, value in result.kpis().items():
-            rows.append({"policy": result.policy or "baseline", "kpi": kpi, "mean": value,
-                         "ci_low": value * 0.9, "ci_high": value * 1.1, "n": 10})
+            rows.append(
+                {
+                    "policy": result.policy or "baseline",
+                    "kpi": kpi,
+                    "mean": value,
+                    "ci_low": value * 0.9,
+                    "ci_high": value * 1.1,
+                    "n": 10,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -99,7 +106,8 @@ def test_plot_hourly_draws_one_line_per_policy_on_each_panel(results):
         lines = ax.get_lines()
         assert len(lines) == len(POLICIES)
         assert [_hex(line.get_color()) for line in lines] == [
-            policy_colour(p).lower() for p in POLICIES]
+            policy_colour(p).lower() for p in POLICIES
+        ]
 
 
 def test_plot_hourly_plots_the_timeseries_and_the_rota(results):
@@ -107,12 +115,16 @@ def test_plot_hourly_plots_the_timeseries_and_the_rota(results):
     arrivals_ax, staff_ax, queue_ax = figure.axes
     for index, result in enumerate(results):
         series = result.timeseries[result.timeseries["touchpoint"] == "phone"]
-        np.testing.assert_allclose(arrivals_ax.get_lines()[index].get_ydata()[:24],
-                                   series["arrivals"].to_numpy())
-        np.testing.assert_allclose(queue_ax.get_lines()[index].get_ydata()[:24],
-                                   series["mean_queue"].to_numpy())
-        np.testing.assert_array_equal(staff_ax.get_lines()[index].get_ydata()[:24],
-                                      result.scenario.touchpoint("phone").hourly_staff)
+        np.testing.assert_allclose(
+            arrivals_ax.get_lines()[index].get_ydata()[:24], series["arrivals"].to_numpy()
+        )
+        np.testing.assert_allclose(
+            queue_ax.get_lines()[index].get_ydata()[:24], series["mean_queue"].to_numpy()
+        )
+        np.testing.assert_array_equal(
+            staff_ax.get_lines()[index].get_ydata()[:24],
+            result.scenario.touchpoint("phone").hourly_staff,
+        )
 
 
 def test_plot_hourly_accepts_one_result_and_a_dict(results):
@@ -172,9 +184,13 @@ def test_kpi_comparison_bars_are_the_kpis_in_policy_colours(results):
         heights = [bar.get_height() for bar in bars]
         assert heights == pytest.approx([result.kpis()[kpi] for result in results])
         assert [_hex(bar.get_facecolor()) for bar in bars] == [
-            policy_colour(p).lower() for p in POLICIES]
-        assert [tick.get_text() for tick in ax.get_xticklabels()] == ["baseline", "lean",
-                                                                        "generous"]
+            policy_colour(p).lower() for p in POLICIES
+        ]
+        assert [tick.get_text() for tick in ax.get_xticklabels()] == [
+            "baseline",
+            "lean",
+            "generous",
+        ]
         assert ax.get_title().replace("\n", " ") == kpi_label(kpi)
     assert figure.axes[0].get_ylabel() == "Mean wait (min)"
     assert not isinstance(figure.axes[0].yaxis.get_major_formatter(), PercentFormatter)
@@ -225,20 +241,23 @@ def test_a_policy_keeps_its_colour_across_figures(results):
     lines = plot_hourly(results).axes[0].get_lines()
     bars = plot_kpi_comparison({r.policy: r.kpis() for r in reversed(results)}).axes[0].patches
     hourly = {p: _hex(line.get_color()) for p, line in zip(POLICIES, lines, strict=True)}
-    bar = {p: _hex(patch.get_facecolor())
-           for p, patch in zip(reversed(POLICIES), bars, strict=True)}
+    bar = {
+        p: _hex(patch.get_facecolor()) for p, patch in zip(reversed(POLICIES), bars, strict=True)
+    }
     assert hourly == bar
 
 
 # --------------------------------------------------------------------------- theory
-THEORY = pd.DataFrame({
-    "case": ["10 agents", "10 agents", "12 agents", "12 agents"],
-    "kpi": ["p_wait", "mean_wait_min", "p_wait", "mean_wait_min"],
-    "simulated": [0.50, 1.20, 0.30, 0.60],
-    "ci_low": [0.45, 1.00, 0.28, 0.50],
-    "ci_high": [0.55, 1.40, 0.33, 0.70],
-    "theory": [0.52, 1.50, 0.31, 0.65],
-})
+THEORY = pd.DataFrame(
+    {
+        "case": ["10 agents", "10 agents", "12 agents", "12 agents"],
+        "kpi": ["p_wait", "mean_wait_min", "p_wait", "mean_wait_min"],
+        "simulated": [0.50, 1.20, 0.30, 0.60],
+        "ci_low": [0.45, 1.00, 0.28, 0.50],
+        "ci_high": [0.55, 1.40, 0.33, 0.70],
+        "theory": [0.52, 1.50, 0.31, 0.65],
+    }
+)
 
 
 def test_simulation_vs_theory_plots_both_values_per_case():
@@ -272,9 +291,17 @@ def _sweep_table() -> pd.DataFrame:
         for staff in range(6, 12):
             mean = 1 - np.exp(-staff / 5) - (0.1 if policy == "lean" else 0.0)
             for kpi, value in [("service_level", mean), ("mean_wait_min", 5 - staff / 3)]:
-                rows.append({"touchpoints.phone.staff": staff, "policy": policy, "kpi": kpi,
-                             "mean": value, "ci_low": value - 0.05, "ci_high": value + 0.05,
-                             "n": 10})
+                rows.append(
+                    {
+                        "touchpoints.phone.staff": staff,
+                        "policy": policy,
+                        "kpi": kpi,
+                        "mean": value,
+                        "ci_low": value - 0.05,
+                        "ci_high": value + 0.05,
+                        "n": 10,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -312,14 +339,16 @@ def test_sweep_rejects_bad_input_clearly():
 
 
 # --------------------------------------------------------------------------- differences
-DIFFERENCES = pd.DataFrame({
-    "policy": ["lean", "generous", "lean", "generous"],
-    "kpi": ["service_level", "service_level", "mean_wait_min", "mean_wait_min"],
-    "mean_difference": [-0.10, 0.05, 0.80, -0.01],
-    "ci_low": [-0.15, -0.01, 0.50, -0.30],
-    "ci_high": [-0.05, 0.10, 1.10, 0.20],
-    "significant": [True, False, True, False],
-})
+DIFFERENCES = pd.DataFrame(
+    {
+        "policy": ["lean", "generous", "lean", "generous"],
+        "kpi": ["service_level", "service_level", "mean_wait_min", "mean_wait_min"],
+        "mean_difference": [-0.10, 0.05, 0.80, -0.01],
+        "ci_low": [-0.15, -0.01, 0.50, -0.30],
+        "ci_high": [-0.05, 0.10, 1.10, 0.20],
+        "significant": [True, False, True, False],
+    }
+)
 
 
 def test_differences_forest_plot_marks_significant_ones():
@@ -370,8 +399,11 @@ def test_a_figure_renders_to_png(results):
 
 
 def test_figure_text_goes_through_the_translation_function(results, monkeypatch):
-    catalogue = {"Hour of day (h)": "HOUR", "baseline": "BASE",
-                 "{touchpoint}: demand, staff and queue by hour of day": "TITLE {touchpoint}"}
+    catalogue = {
+        "Hour of day (h)": "HOUR",
+        "baseline": "BASE",
+        "{touchpoint}: demand, staff and queue by hour of day": "TITLE {touchpoint}",
+    }
     monkeypatch.setitem(i18n._CATALOGUES, "xx", catalogue)
     monkeypatch.setattr(i18n, "_current_language", "xx")
     figure = plot_hourly(results)

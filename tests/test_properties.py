@@ -77,10 +77,16 @@ def scenarios(draw: st.DrawFn, patience: bool | None = None) -> dict[str, Any]:
     """
     names = [f"tp{i}" for i in range(draw(st.integers(1, 3)))]
     journeys = [
-        {"name": f"j{j}",
-         "steps": [{"touchpoint": draw(st.sampled_from(names)),
-                    "probability": draw(st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1))}
-                   for _ in range(draw(st.integers(1, 3)))]}
+        {
+            "name": f"j{j}",
+            "steps": [
+                {
+                    "touchpoint": draw(st.sampled_from(names)),
+                    "probability": draw(st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1)),
+                }
+                for _ in range(draw(st.integers(1, 3)))
+            ],
+        }
         for j in range(draw(st.integers(1, 2)))
     ]
     share = draw(st.sampled_from([0.0, 1.0]) | st.floats(0, 1))
@@ -117,30 +123,50 @@ def journey_lengths(scenario: dict[str, Any]) -> dict[str, int]:
 
 def visits_by_customer(result: cxsim.Result) -> pd.DataFrame:
     """Visits joined with their customer's row, in step order."""
-    customers = result.customers[["customer_id", "arrival_min", "end_min", "outcome",
-                                  "segment", "journey"]]
-    visits = result.interactions.merge(customers, on="customer_id", how="left",
-                                       suffixes=("", "_customer"), validate="many_to_one")
+    customers = result.customers[
+        ["customer_id", "arrival_min", "end_min", "outcome", "segment", "journey"]
+    ]
+    visits = result.interactions.merge(
+        customers, on="customer_id", how="left", suffixes=("", "_customer"), validate="many_to_one"
+    )
     return visits.sort_values(["customer_id", "step"], kind="stable").reset_index(drop=True)
 
 
 def never_staffed(scenario: dict[str, Any]) -> list[str]:
     """Staffed touchpoints with nobody on duty in any hour."""
-    return [t["name"] for t in scenario["touchpoints"]
-            if t["kind"] == "staffed" and not np.any(t["staff"])]
+    return [
+        t["name"]
+        for t in scenario["touchpoints"]
+        if t["kind"] == "staffed" and not np.any(t["staff"])
+    ]
 
 
-def world(name: str, rate_per_hour: float, segments: list[dict[str, Any]],
-          touchpoints: list[dict[str, Any]], journeys: list[dict[str, Any]],
-          **fields: Any) -> dict[str, Any]:
+def world(
+    name: str,
+    rate_per_hour: float,
+    segments: list[dict[str, Any]],
+    touchpoints: list[dict[str, Any]],
+    journeys: list[dict[str, Any]],
+    **fields: Any,
+) -> dict[str, Any]:
     """A scenario mapping from its parts (for the plain tests)."""
-    return {"name": name, "arrivals": {"rate_per_hour": rate_per_hour}, "segments": segments,
-            "touchpoints": touchpoints, "journeys": journeys, **fields}
+    return {
+        "name": name,
+        "arrivals": {"rate_per_hour": rate_per_hour},
+        "segments": segments,
+        "touchpoints": touchpoints,
+        "journeys": journeys,
+        **fields,
+    }
 
 
 def staffed(name: str, staff: int | list[int], mean: float) -> dict[str, Any]:
-    return {"name": name, "kind": "staffed", "staff": staff,
-            "service_min": {"dist": "exponential", "mean": mean}}
+    return {
+        "name": name,
+        "kind": "staffed",
+        "staff": staff,
+        "service_min": {"dist": "exponential", "mean": mean},
+    }
 
 
 def exponential(mean: float) -> dict[str, Any]:
@@ -189,9 +215,18 @@ def test_every_customer_and_visit_is_accounted_for(scenario: dict[str, Any], see
     abandoned_customers = outcome[outcome == "abandoned"].index
     assert set(abandoned_visits.index) == set(abandoned_customers)
     assert (abandoned_visits == 1).all()
-    expected = last["outcome"].astype(str).map(
-        {"served": "completed", "abandoned": "abandoned", "waiting": "open",
-         "in_service": "open"})
+    expected = (
+        last["outcome"]
+        .astype(str)
+        .map(
+            {
+                "served": "completed",
+                "abandoned": "abandoned",
+                "waiting": "open",
+                "in_service": "open",
+            }
+        )
+    )
     # A customer who found a touchpoint closed (0 staff) after their last visit is on
     # their way back to it, turned away, or went on past it (skip); anyone else's outcome
     # is their last visit's.
@@ -199,14 +234,18 @@ def test_every_customer_and_visit_is_accounted_for(scenario: dict[str, Any], see
     closed = found_closed.loc[expected.index]
     assert (outcome.loc[expected.index][~closed] == expected[~closed]).all()
     after_closed = outcome.loc[expected.index][closed]
-    assert ((after_closed == expected[closed]) |
-            after_closed.isin(["open", "turned_away", "completed"])).all()
+    assert (
+        (after_closed == expected[closed]) | after_closed.isin(["open", "turned_away", "completed"])
+    ).all()
     # A customer with no visit at all (every step skipped) is done at once, unless the
     # first staffed step was closed.
     no_visits = outcome.drop(index=counts.index)
     assert (no_visits[~found_closed.loc[no_visits.index]] == "completed").all()
-    assert no_visits[found_closed.loc[no_visits.index]].isin(
-        ["open", "turned_away", "completed"]).all()
+    assert (
+        no_visits[found_closed.loc[no_visits.index]]
+        .isin(["open", "turned_away", "completed"])
+        .all()
+    )
     # Only open customers lack an end time.
     assert (customers["end_min"].isna() == (customers["outcome"] == "open")).all()
 
@@ -222,8 +261,9 @@ def test_times_never_run_backwards(scenario: dict[str, Any], seed: int) -> None:
     start, end = result.window
     visits, customers = result.interactions, result.customers
     assert start == pytest.approx(scenario["warmup_days"] * MINUTES_PER_DAY)
-    assert end == pytest.approx((scenario["warmup_days"] + scenario["horizon_days"])
-                                * MINUTES_PER_DAY)
+    assert end == pytest.approx(
+        (scenario["warmup_days"] + scenario["horizon_days"]) * MINUTES_PER_DAY
+    )
 
     assert (customers["arrival_min"] >= 0).all() and (customers["arrival_min"] < end).all()
     assert customers["arrival_min"].is_monotonic_increasing
@@ -244,16 +284,17 @@ def test_times_never_run_backwards(scenario: dict[str, Any], seed: int) -> None:
     finish = joined["arrival_min"] + joined["wait_min"] + joined["service_min"].fillna(0.0)
     same_customer = joined["customer_id"].eq(joined["customer_id"].shift())
     previous_finish = finish.shift()[same_customer]
-    assert (joined.loc[same_customer, "arrival_min"]
-            >= previous_finish - TIME_TOLERANCE).all()
+    assert (joined.loc[same_customer, "arrival_min"] >= previous_finish - TIME_TOLERANCE).all()
     # A finished customer's end is the end of their last visit (unless a closed
     # touchpoint came after it: skipped or turned away there).
     last = joined.groupby("customer_id").tail(1)
     found_closed = result.journeys.groupby("customer_id")["found_closed"].sum()
-    done = last["outcome"].isin(["served", "abandoned"]) & \
-        (found_closed.reindex(last["customer_id"]).to_numpy() == 0)
-    np.testing.assert_allclose(last.loc[done, "end_min"], finish[last.index][done],
-                               rtol=0, atol=1e-6)
+    done = last["outcome"].isin(["served", "abandoned"]) & (
+        found_closed.reindex(last["customer_id"]).to_numpy() == 0
+    )
+    np.testing.assert_allclose(
+        last.loc[done, "end_min"], finish[last.index][done], rtol=0, atol=1e-6
+    )
 
 
 @PROPERTY_SETTINGS
@@ -284,8 +325,9 @@ def test_hourly_series_adds_up_to_the_visits(scenario: dict[str, Any], seed: int
 
 @settings(PROPERTY_SETTINGS, max_examples=20)
 @given(scenario=scenarios(), seed=st.integers(0, 2**31 - 1), data=st.data())
-def test_nobody_is_served_where_nobody_works(scenario: dict[str, Any], seed: int,
-                                             data: st.DataObject) -> None:
+def test_nobody_is_served_where_nobody_works(
+    scenario: dict[str, Any], seed: int, data: st.DataObject
+) -> None:
     """A staffed touchpoint with zero staff all day serves nobody: its visitors wait or leave."""
     names = [t["name"] for t in scenario["touchpoints"]]
     closed = data.draw(st.sampled_from(names), label="closed touchpoint")
@@ -321,21 +363,31 @@ def test_littles_law_holds_at_every_staffed_touchpoint() -> None:
     per staffed touchpoint, from the hourly time series and the visits table.
     """
     scenario = world(
-        "little", 540.0,
-        segments=[{"name": "caller", "share": 1.0, "journey": "call",
-                   "patience_min": exponential(2.0)}],
+        "little",
+        540.0,
+        segments=[
+            {"name": "caller", "share": 1.0, "journey": "call", "patience_min": exponential(2.0)}
+        ],
         touchpoints=[staffed("phone", 10, 1.0), staffed("desk", 5, 0.5)],
-        journeys=[{"name": "call", "steps": [{"touchpoint": "phone"},
-                                              {"touchpoint": "desk", "probability": 0.9}]}],
-        horizon_days=3, warmup_days=0.25,
+        journeys=[
+            {
+                "name": "call",
+                "steps": [{"touchpoint": "phone"}, {"touchpoint": "desk", "probability": 0.9}],
+            }
+        ],
+        horizon_days=3,
+        warmup_days=0.25,
     )
     result = cxsim.simulate(scenario, seed=3)
     start, end = result.window
     series = result.timeseries
     visits = result.interactions
     for name in ["phone", "desk"]:
-        hours = series[(series["touchpoint"] == name) & (series["hour"] * 60 >= start)
-                       & (series["hour"] * 60 < end)]
+        hours = series[
+            (series["touchpoint"] == name)
+            & (series["hour"] * 60 >= start)
+            & (series["hour"] * 60 < end)
+        ]
         assert len(hours) == (end - start) / 60
         mean_queue = hours["mean_queue"].mean()
         here = visits[(visits["touchpoint"] == name) & (visits["arrival_min"] >= start)]
@@ -345,26 +397,43 @@ def test_littles_law_holds_at_every_staffed_touchpoint() -> None:
 
 
 RETAIL = world(
-    "retail", 420.0,
+    "retail",
+    420.0,
     segments=[
         {"name": "regular", "share": 0.7, "journey": "buy", "patience_min": exponential(3.0)},
-        {"name": "browser", "share": 0.3, "journey": "browse",
-         "patience_min": {"dist": "lognormal", "mean": 4.0, "cv": 0.8}},
+        {
+            "name": "browser",
+            "share": 0.3,
+            "journey": "browse",
+            "patience_min": {"dist": "lognormal", "mean": 4.0, "cv": 0.8},
+        },
     ],
     touchpoints=[
         staffed("phone", 7, 1.0),
-        {"name": "web", "kind": "self_service",
-         "service_min": {"dist": "uniform", "low": 1.0, "high": 3.0}},
-        {"name": "desk", "kind": "staffed", "staff": 3,
-         "service_min": {"dist": "lognormal", "mean": 1.5, "cv": 0.5}},
+        {
+            "name": "web",
+            "kind": "self_service",
+            "service_min": {"dist": "uniform", "low": 1.0, "high": 3.0},
+        },
+        {
+            "name": "desk",
+            "kind": "staffed",
+            "staff": 3,
+            "service_min": {"dist": "lognormal", "mean": 1.5, "cv": 0.5},
+        },
     ],
     journeys=[
-        {"name": "buy", "steps": [{"touchpoint": "phone"}, {"touchpoint": "desk",
-                                                             "probability": 0.5}]},
-        {"name": "browse", "steps": [{"touchpoint": "web"}, {"touchpoint": "phone",
-                                                              "probability": 0.6}]},
+        {
+            "name": "buy",
+            "steps": [{"touchpoint": "phone"}, {"touchpoint": "desk", "probability": 0.5}],
+        },
+        {
+            "name": "browse",
+            "steps": [{"touchpoint": "web"}, {"touchpoint": "phone", "probability": 0.6}],
+        },
     ],
-    horizon_days=1, warmup_days=0.1,
+    horizon_days=1,
+    warmup_days=0.1,
     policies={"lean": {"touchpoints": {"phone": {"staff": 5}}}},
 )
 
@@ -381,8 +450,11 @@ def test_same_seed_gives_identical_tables() -> None:
 def test_different_seeds_give_different_runs() -> None:
     """Another seed is another sample: different arrival times and different KPIs."""
     first, second = cxsim.simulate(RETAIL, seed=11), cxsim.simulate(RETAIL, seed=12)
-    assert not first.customers["arrival_min"].head(100).equals(
-        second.customers["arrival_min"].head(100))
+    assert (
+        not first.customers["arrival_min"]
+        .head(100)
+        .equals(second.customers["arrival_min"].head(100))
+    )
     assert first.kpis() != second.kpis()
 
 
@@ -404,8 +476,7 @@ def test_changing_staff_keeps_the_same_customers(lean) -> None:
     """
     base, changed = cxsim.simulate(RETAIL, seed=5), lean(5)
     assert changed.scenario.touchpoint("phone").staff == 5
-    pd.testing.assert_series_equal(base.customers["arrival_min"],
-                                   changed.customers["arrival_min"])
+    pd.testing.assert_series_equal(base.customers["arrival_min"], changed.customers["arrival_min"])
     pd.testing.assert_series_equal(base.customers["segment"], changed.customers["segment"])
 
     keys = ["customer_id", "step"]
@@ -423,12 +494,16 @@ def test_changing_staff_keeps_the_same_customers(lean) -> None:
 def test_priority_segment_waits_less() -> None:
     """Customers of a priority-0 segment are answered before priority 1: they wait far less."""
     scenario = world(
-        "priority", 540.0,
-        segments=[{"name": "gold", "share": 0.3, "journey": "call", "priority": 0},
-                  {"name": "standard", "share": 0.7, "journey": "call", "priority": 1}],
+        "priority",
+        540.0,
+        segments=[
+            {"name": "gold", "share": 0.3, "journey": "call", "priority": 0},
+            {"name": "standard", "share": 0.7, "journey": "call", "priority": 1},
+        ],
         touchpoints=[staffed("phone", 10, 1.0)],
         journeys=[{"name": "call", "steps": [{"touchpoint": "phone"}]}],
-        horizon_days=2, warmup_days=0.1,
+        horizon_days=2,
+        warmup_days=0.1,
     )
     by_segment = cxsim.simulate(scenario, seed=2).kpis(by="segment")
     gold, standard = by_segment.loc["gold"], by_segment.loc["standard"]
@@ -445,7 +520,8 @@ def test_hourly_rota_opens_the_queue_at_eight() -> None:
     """
     rota = [0] * 8 + [10] * 16
     scenario = world(
-        "rota", 300.0,
+        "rota",
+        300.0,
         segments=[{"name": "caller", "share": 1.0, "journey": "call"}],
         touchpoints=[staffed("phone", rota, 1.0)],
         journeys=[{"name": "call", "steps": [{"touchpoint": "phone"}]}],

@@ -10,21 +10,36 @@ import cxsim
 from cxsim import ScenarioError, load_scenario
 
 
-def busy_line(probability: float, max_redials: int = 2, staff=3, rate: float = 60,
-              days: float = 3) -> dict:
+def busy_line(
+    probability: float, max_redials: int = 2, staff=3, rate: float = 60, days: float = 3
+) -> dict:
     """One phone line with impatient callers (mean patience 2 minutes)."""
     return {
-        "name": "busy_line", "horizon_days": days,
+        "name": "busy_line",
+        "horizon_days": days,
         "arrivals": {"rate_per_hour": rate},
-        "segments": [{"name": "caller", "share": 1, "journey": "call",
-                      "patience_min": {"dist": "exponential", "mean": 2.0}}],
+        "segments": [
+            {
+                "name": "caller",
+                "share": 1,
+                "journey": "call",
+                "patience_min": {"dist": "exponential", "mean": 2.0},
+            }
+        ],
         # every answered call solves the problem: no second call for that (tries_again)
-        "touchpoints": [{"name": "phone", "kind": "staffed", "staff": staff,
-                         "service_min": {"dist": "exponential", "mean": 4.0},
-                         "resolution_probability": 1.0}],
+        "touchpoints": [
+            {
+                "name": "phone",
+                "kind": "staffed",
+                "staff": staff,
+                "service_min": {"dist": "exponential", "mean": 4.0},
+                "resolution_probability": 1.0,
+            }
+        ],
         "journeys": [{"name": "call", "steps": [{"touchpoint": "phone"}]}],
-        "behaviour": {"redial": {"probability": probability, "delay_min": 10,
-                                 "max_redials": max_redials}},
+        "behaviour": {
+            "redial": {"probability": probability, "delay_min": 10, "max_redials": max_redials}
+        },
     }
 
 
@@ -84,6 +99,5 @@ def test_without_redials_nothing_changes():
     bank = load_scenario("contact_centre").with_overrides({"behaviour.redial.probability": 0})
     off = cxsim.simulate(bank, seed=2, days=3)
     assert off.journeys["redials"].sum() == 0
-    never = cxsim.simulate(bank.with_overrides({"behaviour.redial.max_redials": 0}),
-                           seed=2, days=3)
+    never = cxsim.simulate(bank.with_overrides({"behaviour.redial.max_redials": 0}), seed=2, days=3)
     assert off.interactions["wait_min"].equals(never.interactions["wait_min"])

@@ -92,64 +92,139 @@ def test_dotted_overrides_equal_nested_ones():
 @pytest.mark.parametrize(
     ("change", "path", "words"),
     [
-        (lambda d: d["arrivals"].update(rate_per_hour=-5), "arrivals.rate_per_hour",
-         ["must be greater than 0", "-5"]),
-        (lambda d: d["arrivals"].update(rate_per_hour=0), "arrivals.rate_per_hour",
-         ["must be greater than 0"]),
-        (lambda d: d["touchpoints"][0]["service_min"].update(mean=0),
-         "touchpoints[0].service_min.mean", ["must be greater than 0"]),
-        (lambda d: d["segments"][0].update(share=1.5), "segments[0].share",
-         ["between 0 and 1", "1.5"]),
-        (lambda d: d["segments"].append(dict(d["segments"][0], name="other", share=0.3)),
-         "segments", ["sum to 1", "1 + 0.3"]),
-        (lambda d: d["journeys"][0]["steps"][0].update(probability=1.2),
-         "journeys[0].steps[0].probability", ["between 0 and 1"]),
-        (lambda d: d["journeys"][0]["steps"][0].update(touchpoint="phon"),
-         "journeys[0].steps[0].touchpoint", ["unknown touchpoint 'phon'", "did you mean 'phone'",
-                                             "allowed: phone"]),
-        (lambda d: d["segments"][0].update(journey="cal"), "segments[0].journey",
-         ["unknown journey 'cal'", "allowed: call"]),
-        (lambda d: d["touchpoints"][0].update(stafff=d["touchpoints"][0].pop("staff")),
-         "touchpoints[0].stafff", ["unknown field 'stafff'", "did you mean 'staff'",
-                                   "service_min"]),
-        (lambda d: d.update(horizon_dayz=d.pop("horizon_days")), "horizon_dayz",
-         ["did you mean 'horizon_days'"]),
-        (lambda d: d["arrivals"].update(hourly_profile=[1.0] * 23), "arrivals.hourly_profile",
-         ["24 hourly values, got 23"]),
-        (lambda d: d["touchpoints"][0].update(staff=[3] * 12), "touchpoints[0].staff",
-         ["24 hourly numbers or a week of them (7 lists of 24), got 12"]),
-        (lambda d: d["touchpoints"][0].update(staff="ten"), "touchpoints[0].staff",
-         ["whole number", "'ten'"]),
-        (lambda d: d["touchpoints"][0].update(staff=-1), "touchpoints[0].staff",
-         ["must be at least 0", "-1"]),
-        (lambda d: d["touchpoints"][0].update(staff=2.5), "touchpoints[0].staff",
-         ["whole number"]),
-        (lambda d: d["touchpoints"][0].update(kind="robot"), "touchpoints[0].kind",
-         ["'robot'", "staffed", "self_service"]),
-        (lambda d: d["touchpoints"][0]["service_min"].update(dist="expo"),
-         "touchpoints[0].service_min", ["unknown distribution 'expo'", "exponential",
-                                        "lognormal", "empirical"]),
-        (lambda d: d["touchpoints"][0].pop("staff"), "touchpoints[0]",
-         ["needs 'staff'"]),
+        (
+            lambda d: d["arrivals"].update(rate_per_hour=-5),
+            "arrivals.rate_per_hour",
+            ["must be greater than 0", "-5"],
+        ),
+        (
+            lambda d: d["arrivals"].update(rate_per_hour=0),
+            "arrivals.rate_per_hour",
+            ["must be greater than 0"],
+        ),
+        (
+            lambda d: d["touchpoints"][0]["service_min"].update(mean=0),
+            "touchpoints[0].service_min.mean",
+            ["must be greater than 0"],
+        ),
+        (
+            lambda d: d["segments"][0].update(share=1.5),
+            "segments[0].share",
+            ["between 0 and 1", "1.5"],
+        ),
+        (
+            lambda d: d["segments"].append(dict(d["segments"][0], name="other", share=0.3)),
+            "segments",
+            ["sum to 1", "1 + 0.3"],
+        ),
+        (
+            lambda d: d["journeys"][0]["steps"][0].update(probability=1.2),
+            "journeys[0].steps[0].probability",
+            ["between 0 and 1"],
+        ),
+        (
+            lambda d: d["journeys"][0]["steps"][0].update(touchpoint="phon"),
+            "journeys[0].steps[0].touchpoint",
+            ["unknown touchpoint 'phon'", "did you mean 'phone'", "allowed: phone"],
+        ),
+        (
+            lambda d: d["segments"][0].update(journey="cal"),
+            "segments[0].journey",
+            ["unknown journey 'cal'", "allowed: call"],
+        ),
+        (
+            lambda d: d["touchpoints"][0].update(stafff=d["touchpoints"][0].pop("staff")),
+            "touchpoints[0].stafff",
+            ["unknown field 'stafff'", "did you mean 'staff'", "service_min"],
+        ),
+        (
+            lambda d: d.update(horizon_dayz=d.pop("horizon_days")),
+            "horizon_dayz",
+            ["did you mean 'horizon_days'"],
+        ),
+        (
+            lambda d: d["arrivals"].update(hourly_profile=[1.0] * 23),
+            "arrivals.hourly_profile",
+            ["24 hourly values, got 23"],
+        ),
+        (
+            lambda d: d["touchpoints"][0].update(staff=[3] * 12),
+            "touchpoints[0].staff",
+            ["24 hourly numbers or a week of them (7 lists of 24), got 12"],
+        ),
+        (
+            lambda d: d["touchpoints"][0].update(staff="ten"),
+            "touchpoints[0].staff",
+            ["whole number", "'ten'"],
+        ),
+        (
+            lambda d: d["touchpoints"][0].update(staff=-1),
+            "touchpoints[0].staff",
+            ["must be at least 0", "-1"],
+        ),
+        (lambda d: d["touchpoints"][0].update(staff=2.5), "touchpoints[0].staff", ["whole number"]),
+        (
+            lambda d: d["touchpoints"][0].update(kind="robot"),
+            "touchpoints[0].kind",
+            ["'robot'", "staffed", "self_service"],
+        ),
+        (
+            lambda d: d["touchpoints"][0]["service_min"].update(dist="expo"),
+            "touchpoints[0].service_min",
+            ["unknown distribution 'expo'", "exponential", "lognormal", "empirical"],
+        ),
+        (lambda d: d["touchpoints"][0].pop("staff"), "touchpoints[0]", ["needs 'staff'"]),
         (lambda d: d.update(horizon_days="soon"), "horizon_days", ["must be a number", "soon"]),
         (lambda d: d.update(segments=[]), "segments", ["must not be empty"]),
-        (lambda d: d["touchpoints"][0]["service_min"].update(dist="uniform", low=5, high=2) or
-         d["touchpoints"][0]["service_min"].pop("mean"), "touchpoints[0].service_min",
-         ["high (2) must be greater than low (5)"]),
-        (lambda d: d.update(policies={"lean": {"touchpoints": {"phon": {"staff": 8}}}}),
-         "policies.lean.touchpoints.phon", ["unknown touchpoint 'phon'", "allowed: phone"]),
-        (lambda d: d.update(policies={"lean": {"touchpoints": {"phone": {"staff": -8}}}}),
-         "policies.lean -> touchpoints[0].staff", ["must be at least 0"]),
-        (lambda d: d["arrivals"].update(rate_per_hour=5e5), "arrivals.rate_per_hour",
-         ["more than the"]),
+        (
+            lambda d: (
+                d["touchpoints"][0]["service_min"].update(dist="uniform", low=5, high=2)
+                or d["touchpoints"][0]["service_min"].pop("mean")
+            ),
+            "touchpoints[0].service_min",
+            ["high (2) must be greater than low (5)"],
+        ),
+        (
+            lambda d: d.update(policies={"lean": {"touchpoints": {"phon": {"staff": 8}}}}),
+            "policies.lean.touchpoints.phon",
+            ["unknown touchpoint 'phon'", "allowed: phone"],
+        ),
+        (
+            lambda d: d.update(policies={"lean": {"touchpoints": {"phone": {"staff": -8}}}}),
+            "policies.lean -> touchpoints[0].staff",
+            ["must be at least 0"],
+        ),
+        (
+            lambda d: d["arrivals"].update(rate_per_hour=5e5),
+            "arrivals.rate_per_hour",
+            ["more than the"],
+        ),
     ],
     ids=[
-        "negative-rate", "zero-rate", "zero-mean", "share-over-1", "shares-not-summing",
-        "probability-over-1", "unknown-touchpoint", "unknown-journey", "misspelled-field",
-        "misspelled-top-field", "profile-not-24", "schedule-not-24", "staff-wrong-type",
-        "negative-staff", "fractional-staff", "unknown-kind", "unknown-distribution",
-        "staffed-without-staff", "horizon-wrong-type", "no-segments", "uniform-reversed",
-        "policy-unknown-touchpoint", "policy-bad-value", "runaway-size",
+        "negative-rate",
+        "zero-rate",
+        "zero-mean",
+        "share-over-1",
+        "shares-not-summing",
+        "probability-over-1",
+        "unknown-touchpoint",
+        "unknown-journey",
+        "misspelled-field",
+        "misspelled-top-field",
+        "profile-not-24",
+        "schedule-not-24",
+        "staff-wrong-type",
+        "negative-staff",
+        "fractional-staff",
+        "unknown-kind",
+        "unknown-distribution",
+        "staffed-without-staff",
+        "horizon-wrong-type",
+        "no-segments",
+        "uniform-reversed",
+        "policy-unknown-touchpoint",
+        "policy-bad-value",
+        "runaway-size",
     ],
 )
 def test_each_mistake_gets_one_clear_error_naming_file_field_and_allowed(
@@ -225,9 +300,11 @@ def test_empirical_service_times_come_from_the_csv():
 
 def test_empirical_with_a_wrong_column_names_the_columns(tmp_path):
     data = base()
-    data["touchpoints"][0]["service_min"] = {"dist": "empirical",
-                                             "file": "samples/handle_times.csv",
-                                             "column": "seconds"}
+    data["touchpoints"][0]["service_min"] = {
+        "dist": "empirical",
+        "file": "samples/handle_times.csv",
+        "column": "seconds",
+    }
     message = error_for(tmp_path, data)
     assert "touchpoints[0].service_min" in message
     assert "allowed: minutes" in message
@@ -241,17 +318,31 @@ def test_simulate_rejects_a_nonsense_horizon():
 @pytest.mark.parametrize(
     ("overrides", "path", "words"),
     [
-        ({"behaviour": {"retension": {}}}, "behaviour.retension",
-         ["did you mean 'retention'"]),
-        ({"behaviour": {"retention": {"midpoint": 12}}}, "behaviour.retention.midpoint",
-         ["must be at most 10", "12"]),
+        ({"behaviour": {"retension": {}}}, "behaviour.retension", ["did you mean 'retention'"]),
+        (
+            {"behaviour": {"retention": {"midpoint": 12}}},
+            "behaviour.retention.midpoint",
+            ["must be at most 10", "12"],
+        ),
         ({"behaviour": {"memory": "peek"}}, "behaviour.memory", ["'peak_end'", "'average'"]),
         ({"levers": {"training": 1.5}}, "levers.training", ["between 0 and 1"]),
-        ({"touchpoints": [{**yaml.safe_load(MINIMAL)["touchpoints"][0], "operator": "franchise"}]},
-         "touchpoints[0].operator", ["in_house", "agent"]),
+        (
+            {
+                "touchpoints": [
+                    {**yaml.safe_load(MINIMAL)["touchpoints"][0], "operator": "franchise"}
+                ]
+            },
+            "touchpoints[0].operator",
+            ["in_house", "agent"],
+        ),
     ],
-    ids=["misspelled-section-field", "midpoint-over-10", "unknown-memory", "training-over-1",
-         "unknown-operator"],
+    ids=[
+        "misspelled-section-field",
+        "midpoint-over-10",
+        "unknown-memory",
+        "training-over-1",
+        "unknown-operator",
+    ],
 )
 def test_behaviour_sections_get_the_same_clear_errors(tmp_path, overrides, path, words):
     data = {**base(), "behaviour": {}, **overrides}
@@ -266,13 +357,26 @@ def test_behaviour_sections_get_the_same_clear_errors(tmp_path, overrides, path,
 def test_a_scenario_keeps_its_defaults_and_reader_for_its_variants():
     retail = load_scenario("retail_journey")
     support = retail.with_overrides({"touchpoints.support.staff": 3})
-    assert support.touchpoint("support").service_min.values == \
-        retail.touchpoint("support").service_min.values
-    plain = load_scenario({"name": "q", "horizon_days": 1, "arrivals": {"rate_per_hour": 5},
-                           "segments": [{"name": "s", "share": 1, "journey": "j"}],
-                           "touchpoints": [{"name": "t", "kind": "staffed", "staff": 1,
-                                            "service_min": {"dist": "exponential",
-                                                            "mean": 5}}],
-                           "journeys": [{"name": "j", "steps": [{"touchpoint": "t"}]}]})
+    assert (
+        support.touchpoint("support").service_min.values
+        == retail.touchpoint("support").service_min.values
+    )
+    plain = load_scenario(
+        {
+            "name": "q",
+            "horizon_days": 1,
+            "arrivals": {"rate_per_hour": 5},
+            "segments": [{"name": "s", "share": 1, "journey": "j"}],
+            "touchpoints": [
+                {
+                    "name": "t",
+                    "kind": "staffed",
+                    "staff": 1,
+                    "service_min": {"dist": "exponential", "mean": 5},
+                }
+            ],
+            "journeys": [{"name": "j", "steps": [{"touchpoint": "t"}]}],
+        }
+    )
     # opening a behaviour section on a variant fills it from data/defaults.yaml
     assert plain.with_overrides({"behaviour": {}}).behaviour.redial.max_redials == 2

@@ -25,7 +25,8 @@ def _bank(seed: int = 0, **survey) -> Result:
     scenario = load_scenario("contact_centre")
     if survey:
         scenario = scenario.with_overrides(
-            {f"behaviour.survey.{key}": value for key, value in survey.items()})
+            {f"behaviour.survey.{key}": value for key, value in survey.items()}
+        )
     return cxsim.simulate(scenario, seed=seed, days=7)
 
 
@@ -34,12 +35,17 @@ def bank() -> Result:
     return _bank()
 
 
-def _redraw(result: Result, seed: int, response_rate: float, extremity_bias: float
-            ) -> pd.DataFrame:
+def _redraw(result: Result, seed: int, response_rate: float, extremity_bias: float) -> pd.DataFrame:
     """The survey of the same run drawn again from another generator."""
-    return metrics.survey_sample(result.journeys, result.interactions, ["phone"],
-                                 result.window[0], response_rate, extremity_bias,
-                                 np.random.default_rng(seed))
+    return metrics.survey_sample(
+        result.journeys,
+        result.interactions,
+        ["phone"],
+        result.window[0],
+        response_rate,
+        extremity_bias,
+        np.random.default_rng(seed),
+    )
 
 
 def _survey_csat(sample: pd.DataFrame) -> float:
@@ -128,8 +134,9 @@ def test_with_the_bias_the_survey_reads_rosier_than_the_served_remember(bank):
     served = sample[sample["served"]]
     chance = response_probability(served["experienced_score"].to_numpy(), 0.15, 2.0)
     expected = float((chance * (served["experienced_score"] >= 7)).sum() / chance.sum())
-    csats = [_survey_csat(_redraw(bank, seed, 0.15, 2.0)[lambda s: s["served"]])
-             for seed in range(40)]
+    csats = [
+        _survey_csat(_redraw(bank, seed, 0.15, 2.0)[lambda s: s["served"]]) for seed in range(40)
+    ]
     assert np.mean(csats) == pytest.approx(expected, abs=0.006)
     assert expected > served_csat + 0.04
 
@@ -166,11 +173,14 @@ def test_survey_kpis_are_formatted_and_left_out_of_the_headline_table(bank):
 
 def test_survey_table_and_figure_in_english_and_persian(bank):
     table = bank.survey_table()
-    assert list(table.index) == ["remembered, all journeys", "remembered, served",
-                                 "remembered, hung up", "survey answers"]
+    assert list(table.index) == [
+        "remembered, all journeys",
+        "remembered, served",
+        "remembered, hung up",
+        "survey answers",
+    ]
     assert table.loc["survey answers", "journeys or answers"] == bank.kpis()["survey_responses"]
-    assert table.loc["remembered, served", "CSAT (%)"] == round(100 * bank.kpis()["csat_served"],
-                                                                1)
+    assert table.loc["remembered, served", "CSAT (%)"] == round(100 * bank.kpis()["csat_served"], 1)
     figure = plots.plot_survey_vs_memory(bank)
     assert len(figure.axes) == 2
     assert [len(ax.patches) for ax in figure.axes] == [4, 4]

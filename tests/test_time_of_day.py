@@ -33,8 +33,10 @@ def profile_band_shares(profile: tuple[float, ...]) -> np.ndarray:
 def journey_kinds(result: cxsim.Result) -> pd.Series:
     journeys = result.journeys
     first = journeys.groupby("customer_id")["journey_id"].transform("min") == journeys["journey_id"]
-    return pd.Series(np.where(journeys["referred"] & first, "referred",
-                              np.where(first, "new", "returning")), index=journeys.index)
+    return pd.Series(
+        np.where(journeys["referred"] & first, "referred", np.where(first, "new", "returning")),
+        index=journeys.index,
+    )
 
 
 @pytest.mark.parametrize("name", ["contact_centre", "retail_journey", "airport_security"])
@@ -109,17 +111,39 @@ def test_shoppers_who_find_the_store_closed_come_back_when_it_opens():
 def small_shop(when_closed: str, **changes) -> dict:
     """One desk open 09:00-17:00; customers come at every hour."""
     scenario = {
-        "name": "small_shop", "horizon_days": 3,
+        "name": "small_shop",
+        "horizon_days": 3,
         "arrivals": {"rate_per_hour": 6},
-        "segments": [{"name": "all", "share": 1, "journey": "visit",
-                      "patience_min": {"dist": "exponential", "mean": 30}}],
+        "segments": [
+            {
+                "name": "all",
+                "share": 1,
+                "journey": "visit",
+                "patience_min": {"dist": "exponential", "mean": 30},
+            }
+        ],
         "touchpoints": [
-            {"name": "web", "kind": "self_service",
-             "service_min": {"dist": "deterministic", "value": 1}},
-            {"name": "desk", "kind": "staffed", "staff": [0] * 9 + [2] * 8 + [0] * 7,
-             "service_min": {"dist": "exponential", "mean": 5}}],
-        "journeys": [{"name": "visit", "steps": [
-            {"touchpoint": "web"}, {"touchpoint": "desk", "when_closed": when_closed}]}],
+            {
+                "name": "web",
+                "kind": "self_service",
+                "service_min": {"dist": "deterministic", "value": 1},
+            },
+            {
+                "name": "desk",
+                "kind": "staffed",
+                "staff": [0] * 9 + [2] * 8 + [0] * 7,
+                "service_min": {"dist": "exponential", "mean": 5},
+            },
+        ],
+        "journeys": [
+            {
+                "name": "visit",
+                "steps": [
+                    {"touchpoint": "web"},
+                    {"touchpoint": "desk", "when_closed": when_closed},
+                ],
+            }
+        ],
     }
     scenario.update(changes)
     return scenario
@@ -175,8 +199,9 @@ def test_follow_up_calls_happen_in_the_teams_working_hours():
 def test_a_weekly_profile_shapes_arrivals_by_day_of_week():
     """Day 0 is a Saturday; a Friday (day 6) at a third of the volume gets a third."""
     weekly = [1.1, 1.1, 1.1, 1.1, 1.1, 0.5, 0.3]
-    scenario = small_shop("skip", horizon_days=28,
-                          arrivals={"rate_per_hour": 6, "weekly_profile": weekly})
+    scenario = small_shop(
+        "skip", horizon_days=28, arrivals={"rate_per_hour": 6, "weekly_profile": weekly}
+    )
     result = cxsim.simulate(scenario, seed=5)
     days = (result.journeys["start_min"] // 1440).astype(int) % 7
     per_day = days.value_counts().sort_index().to_numpy() / 4
@@ -188,21 +213,34 @@ def test_a_weekly_profile_shapes_arrivals_by_day_of_week():
 def test_a_rota_may_differ_by_weekday():
     """7 lists of 24: the desk closed on Fridays is closed all Friday."""
     week = [[0] * 9 + [2] * 8 + [0] * 7] * 6 + [[0] * 24]
-    result = cxsim.simulate(small_shop("next_open", horizon_days=14,
-                                       touchpoints=[
-                                           {"name": "web", "kind": "self_service",
-                                            "service_min": {"dist": "deterministic", "value": 1}},
-                                           {"name": "desk", "kind": "staffed", "staff": week,
-                                            "service_min": {"dist": "exponential", "mean": 5}}]),
-                            seed=1)
+    result = cxsim.simulate(
+        small_shop(
+            "next_open",
+            horizon_days=14,
+            touchpoints=[
+                {
+                    "name": "web",
+                    "kind": "self_service",
+                    "service_min": {"dist": "deterministic", "value": 1},
+                },
+                {
+                    "name": "desk",
+                    "kind": "staffed",
+                    "staff": week,
+                    "service_min": {"dist": "exponential", "mean": 5},
+                },
+            ],
+        ),
+        seed=1,
+    )
     desk = result.interactions[result.interactions["touchpoint"] == "desk"]
     weekday = (desk["arrival_min"] // 1440).astype(int) % 7
     assert len(desk) > 500 and (weekday != 6).all()
     assert len(closed_visits(result)) == 0
     timeseries = result.timeseries
     staff = timeseries.loc[timeseries["touchpoint"] == "desk", "staff"].to_numpy()
-    assert staff[6 * 24:7 * 24].sum() == 0 and staff[:24].sum() == 16
-    assert staff[7 * 24:8 * 24].sum() == 16 and staff[13 * 24:].sum() == 0
+    assert staff[6 * 24 : 7 * 24].sum() == 0 and staff[:24].sum() == 16
+    assert staff[7 * 24 : 8 * 24].sum() == 16 and staff[13 * 24 :].sum() == 0
     # the books pay for the week's rota: 16 staffed hours on 6 days of each of 2 weeks
     assert result.kpis(by="touchpoint").loc["desk", "staff_hours"] == 16 * 6 * 2
 
@@ -243,17 +281,22 @@ def test_extra_agents_mean_every_open_hour_in_every_lesson():
 
     scenario = load_scenario("contact_centre")
     base = scenario.touchpoint("phone").hourly_staff
-    assert list(scenario.with_policy("lean").touchpoint("phone").hourly_staff) == \
-        shift_rota(base, -1)
-    assert list(scenario.with_policy("generous").touchpoint("phone").hourly_staff) == \
-        shift_rota(base, 2)
+    assert list(scenario.with_policy("lean").touchpoint("phone").hourly_staff) == shift_rota(
+        base, -1
+    )
+    assert list(scenario.with_policy("generous").touchpoint("phone").hourly_staff) == shift_rota(
+        base, 2
+    )
     for extra in (-2, -1, 1, 3):
         expected = shift_rota(base, extra)
         assert challenge.Policy(extra_agents=extra).rota() == expected
-        assert retention.extra_agent_policies([extra])[f"{extra:+d}"][
-            "touchpoints.phone.staff"] == expected
-        assert list(staff.scenario_at(extra_agents=extra).touchpoint("phone").hourly_staff) \
+        assert (
+            retention.extra_agent_policies([extra])[f"{extra:+d}"]["touchpoints.phone.staff"]
             == expected
+        )
+        assert (
+            list(staff.scenario_at(extra_agents=extra).touchpoint("phone").hourly_staff) == expected
+        )
     assert shift_rota(base, 1)[3] == base[3] + 1  # the night is reached too
 
 
@@ -265,12 +308,21 @@ def test_no_lever_closes_an_open_hour_or_opens_a_closed_one():
         assert [s > 0 for s in rota] == [s > 0 for s in store]
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    ({"arrivals": {"rate_per_hour": 6, "weekly_profile": [1] * 6}}, "arrivals.weekly_profile",
-     "needs 7 daily values (day 0 is a Saturday), got 6"),
-    ({"arrivals": {"rate_per_hour": 6, "weekly_profile": [0] * 7}}, "arrivals.weekly_profile",
-     "needs at least one day with a multiplier above 0"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"arrivals": {"rate_per_hour": 6, "weekly_profile": [1] * 6}},
+            "arrivals.weekly_profile",
+            "needs 7 daily values (day 0 is a Saturday), got 6",
+        ),
+        (
+            {"arrivals": {"rate_per_hour": 6, "weekly_profile": [0] * 7}},
+            "arrivals.weekly_profile",
+            "needs at least one day with a multiplier above 0",
+        ),
+    ],
+)
 def test_a_bad_weekly_profile_gets_one_clear_error(change, field, message):
     with pytest.raises(cxsim.ScenarioError) as caught:
         load_scenario(small_shop("skip", **change))

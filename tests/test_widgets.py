@@ -70,8 +70,10 @@ def test_same_values_give_the_same_table_in_a_new_dashboard(dashboard):
 def test_the_baseline_shares_the_seed_of_your_run(dashboard):
     results = dashboard.results(extra_agents=1, seed=5)
     assert results[BASE].seed == results[YOURS].seed == 5
-    assert results[BASE].scenario.touchpoint("phone").hourly_staff == \
-        dashboard.scenario.touchpoint("phone").hourly_staff
+    assert (
+        results[BASE].scenario.touchpoint("phone").hourly_staff
+        == dashboard.scenario.touchpoint("phone").hourly_staff
+    )
 
 
 def test_extra_agents_shift_the_whole_rota_and_never_close_the_line(dashboard):
@@ -84,37 +86,57 @@ def test_extra_agents_shift_the_whole_rota_and_never_close_the_line(dashboard):
     assert (seed, days) == (0, 1)
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"extra_agents": -4}, r"Extra agents at every hour \(extra_agents\): -4 .*range; "
-                           r"allowed: -3 to 5"),
-    ({"extra_agents": 6}, r"Extra agents.*6 is outside the allowed range; allowed: -3 to 5"),
-    ({"extra_agents": 1.5}, r"Extra agents.*1.5 is not a whole number; allowed: -3 to 5"),
-    ({"handle_time": 0.5}, r"Mean handle time \(min\) \(handle_time\): 0.5 .*allowed: 1 to 8"),
-    ({"handle_time": "long"}, r"handle_time.*'long' is not a number"),
-    ({"seed": -1}, r"Seed.*-1 is outside the allowed range; allowed: 0 to 99"),
-    ({"agents": 2}, r"unknown control\(s\) agents; this dashboard has: extra_agents, "
-                    r"handle_time, seed"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"extra_agents": -4},
+            r"Extra agents at every hour \(extra_agents\): -4 .*range; "
+            r"allowed: -3 to 5",
+        ),
+        ({"extra_agents": 6}, r"Extra agents.*6 is outside the allowed range; allowed: -3 to 5"),
+        ({"extra_agents": 1.5}, r"Extra agents.*1.5 is not a whole number; allowed: -3 to 5"),
+        ({"handle_time": 0.5}, r"Mean handle time \(min\) \(handle_time\): 0.5 .*allowed: 1 to 8"),
+        ({"handle_time": "long"}, r"handle_time.*'long' is not a number"),
+        ({"seed": -1}, r"Seed.*-1 is outside the allowed range; allowed: 0 to 99"),
+        (
+            {"agents": 2},
+            r"unknown control\(s\) agents; this dashboard has: extra_agents, "
+            r"handle_time, seed",
+        ),
+    ],
+)
 def test_values_a_control_does_not_allow_are_rejected(dashboard, values, message):
     with pytest.raises(ValueError, match=message):
         dashboard.update(**values)
 
 
 # --------------------------------------------------------------------------- controls
-@pytest.mark.parametrize(("spec", "message"), [
-    (dict(name="touchpoints.phone.staff", label="Agents", kind="int", min=-1, max=5),
-     "staff are whole numbers of people, 0 or more"),
-    (dict(name="touchpoints.phone.staff", label="Agents", kind="float", min=0, max=5),
-     "staff are whole numbers"),
-    (dict(name="segments.premium.share", label="Premium", kind="float", min=0, max=1.5),
-     "share is a share: min and max must lie within 0 and 1"),
-    (dict(name="x", label="X", kind="float", min=3, max=1), r"min \(3\) must be below max"),
-    (dict(name="x", label="X", kind="slider", min=0, max=1), "unknown kind 'slider'"),
-    (dict(name="x", label="X", kind="dropdown"), "a dropdown needs options"),
-    (dict(name="x", label="X", kind="int", min=0, max=5, default=7), "7 is outside"),
-    (dict(name="phone", label="Shift", kind="staff_shift", min=-1, max=1),
-     "needs the path touchpoints.<name>.staff"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            dict(name="touchpoints.phone.staff", label="Agents", kind="int", min=-1, max=5),
+            "staff are whole numbers of people, 0 or more",
+        ),
+        (
+            dict(name="touchpoints.phone.staff", label="Agents", kind="float", min=0, max=5),
+            "staff are whole numbers",
+        ),
+        (
+            dict(name="segments.premium.share", label="Premium", kind="float", min=0, max=1.5),
+            "share is a share: min and max must lie within 0 and 1",
+        ),
+        (dict(name="x", label="X", kind="float", min=3, max=1), r"min \(3\) must be below max"),
+        (dict(name="x", label="X", kind="slider", min=0, max=1), "unknown kind 'slider'"),
+        (dict(name="x", label="X", kind="dropdown"), "a dropdown needs options"),
+        (dict(name="x", label="X", kind="int", min=0, max=5, default=7), "7 is outside"),
+        (
+            dict(name="phone", label="Shift", kind="staff_shift", min=-1, max=1),
+            "needs the path touchpoints.<name>.staff",
+        ),
+    ],
+)
 def test_controls_that_could_reach_invalid_values_cannot_be_made(spec, message):
     with pytest.raises(ValueError, match=message):
         Control(**spec)
@@ -125,8 +147,11 @@ def test_dashboards_check_control_ranges_against_the_model():
     with pytest.raises(ValueError, match=r"'Handle time'.*0 is not valid.*must be greater than 0"):
         Dashboard("contact_centre", [bad_mean], _kpis_view)
     narrow = Control("touchpoints.phone.service_min.mean", "Handle time", "float", min=1, max=3)
-    with pytest.raises(ValueError, match=r"scenario's value 3.7 is outside the control's range "
-                                         r"1 to 3"):
+    with pytest.raises(
+        ValueError,
+        match=r"scenario's value 3.7 is outside the control's range "
+        r"1 to 3",
+    ):
         Dashboard("contact_centre", [narrow], _kpis_view)
     typo = Control("touchpoints.fone.staff", "Agents", "int", min=0, max=9)
     with pytest.raises(ValueError, match="unknown touchpoint 'fone'; did you mean 'phone'"):
@@ -148,15 +173,25 @@ def test_defaults_come_from_the_scenario():
 def test_policy_dropdown_and_staff_scale_combine():
     controls = [
         Control("policy", "Policy", "dropdown", options=(None, "lean", "generous")),
-        Control("touchpoints.phone.staff", "Rota size", "staff_scale", min=0, max=2, step=0.25,
-                key="scale"),
+        Control(
+            "touchpoints.phone.staff",
+            "Rota size",
+            "staff_scale",
+            min=0,
+            max=2,
+            step=0.25,
+            key="scale",
+        ),
     ]
     dashboard = Dashboard("contact_centre", controls, _kpis_view, days=1)
     lean = dashboard.scenario.with_policy("lean").touchpoint("phone").hourly_staff
     scenario, _seed, _days = dashboard.variant(policy="lean", scale=1.5)
     assert scenario.touchpoint("phone").hourly_staff == tuple(int(s * 1.5 + 0.5) for s in lean)
-    with pytest.raises(ValueError, match=r"Policy \(policy\): 'leaner' is not one of the "
-                                         r"options; allowed: baseline, lean, generous"):
+    with pytest.raises(
+        ValueError,
+        match=r"Policy \(policy\): 'leaner' is not one of the "
+        r"options; allowed: baseline, lean, generous",
+    ):
         dashboard.update(policy="leaner")
 
 
@@ -169,8 +204,9 @@ def test_a_control_left_at_the_scenario_value_keeps_what_the_policy_set():
     assert dashboard.defaults() == {"policy": None, "levers.training": 0.0}
     scenario, _seed, _days = dashboard.variant(policy="courtesy_training")
     assert scenario.levers.training == 1.0
-    scenario, _seed, _days = dashboard.variant(policy="courtesy_training",
-                                               **{"levers.training": 0.5})
+    scenario, _seed, _days = dashboard.variant(
+        policy="courtesy_training", **{"levers.training": 0.5}
+    )
     assert scenario.levers.training == 0.5
 
 
@@ -243,8 +279,12 @@ def test_moving_a_slider_runs_an_update_and_changes_the_output():
 
 
 def test_a_dropdown_option_worth_none_is_shown_selected_and_reset_to():
-    control = Control("levers.promise_min", "Promise", "dropdown",
-                      options=(("no promise", None), ("2 min", 2.0), ("5 min", 5.0)))
+    control = Control(
+        "levers.promise_min",
+        "Promise",
+        "dropdown",
+        options=(("no promise", None), ("2 min", 2.0), ("5 min", 5.0)),
+    )
     dashboard = Dashboard("contact_centre", [control], _kpis_view, days=1)
     dashboard.widget()
     box = dashboard.ui.inputs["levers.promise_min"]

@@ -61,15 +61,23 @@ class Receipt:
     def message(self) -> str:
         """One sentence for the team."""
         if self.status == "done":
-            text = _("Submitted: team {team}'s policy (submission {count}) is in the standings.",
-                     team=self.team, count=self.submissions)
+            text = _(
+                "Submitted: team {team}'s policy (submission {count}) is in the standings.",
+                team=self.team,
+                count=self.submissions,
+            )
         else:
-            text = _("Submitted: team {team}'s policy (submission {count}) is being "
-                     "re-simulated; it appears in the standings when done.",
-                     team=self.team, count=self.submissions)
+            text = _(
+                "Submitted: team {team}'s policy (submission {count}) is being "
+                "re-simulated; it appears in the standings when done.",
+                team=self.team,
+                count=self.submissions,
+            )
         if self.token:
-            text += " " + _("Your team's token is {token}: keep it to submit again from "
-                            "another notebook.", token=self.token)
+            text += " " + _(
+                "Your team's token is {token}: keep it to submit again from another notebook.",
+                token=self.token,
+            )
         return text
 
     def __repr__(self) -> str:
@@ -87,8 +95,7 @@ class ClassClient:
         self.tokens_file = None if tokens_file is None else Path(tokens_file)
         if self.tokens_file is not None and self.tokens_file.exists():
             with contextlib.suppress(OSError, ValueError, AttributeError):
-                self.tokens.update(json.loads(self.tokens_file.read_text()).get(
-                    self._where(), {}))
+                self.tokens.update(json.loads(self.tokens_file.read_text()).get(self._where(), {}))
 
     def _where(self) -> str:
         raise NotImplementedError
@@ -102,8 +109,9 @@ class ClassClient:
     def _config(self) -> ClassConfig:
         raise NotImplementedError
 
-    def submit(self, team: str, policy: Policy | Mapping[str, Any],
-               token: str | None = None) -> Receipt:
+    def submit(
+        self, team: str, policy: Policy | Mapping[str, Any], token: str | None = None
+    ) -> Receipt:
         """Submit ``team``'s ``policy`` (lever values only: the class re-simulates it).
         ``token``: the team's token, needed after its first submission (remembered
         by this client)."""
@@ -114,9 +122,14 @@ class ClassClient:
         if answer.get("token"):
             self.tokens[key] = answer["token"]
             self._save_tokens()
-        return Receipt(id=int(answer["id"]), team=answer["team"], status=answer["status"],
-                       submissions=int(answer["submissions"]), token=answer.get("token"),
-                       policy=dict(answer.get("policy", {})))
+        return Receipt(
+            id=int(answer["id"]),
+            team=answer["team"],
+            status=answer["status"],
+            submissions=int(answer["submissions"]),
+            token=answer.get("token"),
+            policy=dict(answer.get("policy", {})),
+        )
 
     def _save_tokens(self) -> None:
         if self.tokens_file is None:
@@ -145,8 +158,10 @@ class ClassClient:
     def policies(self) -> pd.DataFrame:
         """Each team's current levers, in the order of the standings."""
         rows = self.standings_rows()
-        return pd.DataFrame([{_("team"): row["team"], **row["policy"]} for row in rows],
-                            columns=[_("team"), *Policy().to_dict()]).set_index(_("team"))
+        return pd.DataFrame(
+            [{_("team"): row["team"], **row["policy"]} for row in rows],
+            columns=[_("team"), *Policy().to_dict()],
+        ).set_index(_("team"))
 
     def evaluation(self, top: int | None = None) -> challenge.Evaluation:
         """The ``top`` teams' current policies (default: every evaluated team), best
@@ -156,10 +171,15 @@ class ClassClient:
         rows = [row for row in self.standings_rows() if row["status"] == "done"]
         if not rows:
             raise ValueError(_("no evaluated team yet"))
-        rows = rows if top is None else rows[:max(1, int(top))]
+        rows = rows if top is None else rows[: max(1, int(top))]
         config = self._config()
-        return challenge.evaluate({row["team"]: row["policy"] for row in rows}, n=config.n,
-                                  days=config.days, seed=config.seed, budget=config.budget)
+        return challenge.evaluate(
+            {row["team"]: row["policy"] for row in rows},
+            n=config.n,
+            days=config.days,
+            seed=config.seed,
+            budget=config.budget,
+        )
 
     def wait(self, timeout: float = 120.0, every: float = 0.5) -> pd.DataFrame:
         """Wait until no team is being evaluated (at most ``timeout`` seconds), then
@@ -170,16 +190,20 @@ class ClassClient:
             if not any(row["status"] == "evaluating" for row in rows):
                 return standings_frame(rows)
             if time.monotonic() > deadline:
-                raise TimeoutError(_("still evaluating after {seconds:g} s",
-                                     seconds=timeout))
+                raise TimeoutError(_("still evaluating after {seconds:g} s", seconds=timeout))
             time.sleep(every)
 
 
 class LocalClass(ClassClient):
     """A class kept in a SQLite file (or any database URL) on this machine."""
 
-    def __init__(self, db: str | Path | None = None, config: ClassConfig | None = None,
-                 tokens_file: str | Path | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        config: ClassConfig | None = None,
+        tokens_file: str | Path | None = None,
+        code: str | None = None,
+    ) -> None:
         self.classroom = Classroom(Store(db), class_id(code), config=config)
         super().__init__(tokens_file)
 
@@ -216,12 +240,18 @@ class LocalClass(ClassClient):
 class RemoteClass(ClassClient):
     """A class served by ``python -m cxsim classroom serve`` at ``url``."""
 
-    def __init__(self, url: str, code: str, *, timeout: float = 60.0,
-                 tokens_file: str | Path | None = None) -> None:
+    def __init__(
+        self, url: str, code: str, *, timeout: float = 60.0, tokens_file: str | Path | None = None
+    ) -> None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError(_("url: {value!r} is not a web address; allowed: "
-                               "http://HOST:PORT as printed by the instructor's "
-                               "'python -m cxsim classroom serve'", value=url))
+            raise ValueError(
+                _(
+                    "url: {value!r} is not a web address; allowed: "
+                    "http://HOST:PORT as printed by the instructor's "
+                    "'python -m cxsim classroom serve'",
+                    value=url,
+                )
+            )
         self.url = url.rstrip("/")
         self.code = code
         self.timeout = timeout
@@ -236,8 +266,11 @@ class RemoteClass(ClassClient):
     def _request(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(
-            self.url + path, data=data, method="GET" if body is None else "POST",
-            headers={"Content-Type": "application/json", "Accept": "application/json"})
+            self.url + path,
+            data=data,
+            method="GET" if body is None else "POST",
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.loads(response.read())
@@ -268,8 +301,13 @@ _current: ClassClient | None = None
 TOKENS_FILE = "cxsim-classroom-tokens.json"
 
 
-def local(db: str | Path | None = None, config: ClassConfig | None = None,
-          tokens_file: str | Path | None = None, *, code: str | None = None) -> LocalClass:
+def local(
+    db: str | Path | None = None,
+    config: ClassConfig | None = None,
+    tokens_file: str | Path | None = None,
+    *,
+    code: str | None = None,
+) -> LocalClass:
     """The class kept in ``db`` (default: the machine's class store,
     ``~/.cxsim/classroom.sqlite`` or ``$CXSIM_CLASS_STORE``; or a SQLAlchemy URL), made
     with ``config`` if new (default: notebook 09's evaluation, 5 replications of one
@@ -281,8 +319,9 @@ def local(db: str | Path | None = None, config: ClassConfig | None = None,
     return LocalClass(db, config, tokens_file, code)
 
 
-def connect(url: str, code: str, *, tokens_file: str | Path | None = TOKENS_FILE,
-            timeout: float = 60.0) -> RemoteClass:
+def connect(
+    url: str, code: str, *, tokens_file: str | Path | None = TOKENS_FILE, timeout: float = 60.0
+) -> RemoteClass:
     """Send this notebook's submissions to the instructor's service at ``url`` with
     the class ``code`` (both printed by ``python -m cxsim classroom serve``).  The
     Submit button uses it from now on.  Team tokens are kept in ``tokens_file``."""

@@ -33,8 +33,16 @@ from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
 from .store import Store, SubmissionError, digest
 
-__all__ = ["ClassConfig", "Classroom", "FIELDS", "MAX_TEAM_NAME", "evaluate_policy",
-           "parse_submission", "plot_standings", "standings_frame"]
+__all__ = [
+    "ClassConfig",
+    "Classroom",
+    "FIELDS",
+    "MAX_TEAM_NAME",
+    "evaluate_policy",
+    "parse_submission",
+    "plot_standings",
+    "standings_frame",
+]
 
 log = logging.getLogger("cxsim.classroom")
 
@@ -62,21 +70,39 @@ class ClassConfig:
     scenario: str = "contact_centre"
 
     def __post_init__(self) -> None:
-        checks = (("n", self.n, 2, 100, True), ("days", self.days, 0.25, 60, False),
-                  ("seed", self.seed, 0, 2**32 - 1, True),
-                  ("budget", self.budget, 0, 1e12, False))
+        checks = (
+            ("n", self.n, 2, 100, True),
+            ("days", self.days, 0.25, 60, False),
+            ("seed", self.seed, 0, 2**32 - 1, True),
+            ("budget", self.budget, 0, 1e12, False),
+        )
         for name, value, low, high, whole in checks:
-            if (isinstance(value, bool) or not isinstance(value, int | float)
-                    or not math.isfinite(value) or (whole and not float(value).is_integer())
-                    or not low <= value <= high):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or (whole and not float(value).is_integer())
+                or not low <= value <= high
+            ):
                 kind = _("a whole number") if whole else _("a number")
-                raise ValueError(_("{field}: {value!r} is not allowed; allowed: {kind} "
-                                   "from {low} to {high}", field=name, value=value, kind=kind,
-                                   low=f"{low:g}", high=f"{high:g}"))
+                raise ValueError(
+                    _(
+                        "{field}: {value!r} is not allowed; allowed: {kind} from {low} to {high}",
+                        field=name,
+                        value=value,
+                        kind=kind,
+                        low=f"{low:g}",
+                        high=f"{high:g}",
+                    )
+                )
             object.__setattr__(self, name, int(value) if whole else float(value))
         if self.scenario != "contact_centre":
-            raise ValueError(_("scenario: {value!r} is not allowed; allowed: contact_centre",
-                               value=self.scenario))
+            raise ValueError(
+                _(
+                    "scenario: {value!r} is not allowed; allowed: contact_centre",
+                    value=self.scenario,
+                )
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as plain data (stored with the class)."""
@@ -99,14 +125,26 @@ def evaluate_policy(config: Mapping[str, Any], policy: Mapping[str, Any]) -> dic
     the budget.  Plain data in, plain data out (picklable, JSON-ready)."""
     cfg = ClassConfig.from_dict(config)
     checked = Policy.from_dict(policy)
-    evaluation = challenge.evaluate({"team": checked}, n=cfg.n, days=cfg.days, seed=cfg.seed,
-                                    budget=cfg.budget, executor=SerialExecutor())
+    evaluation = challenge.evaluate(
+        {"team": checked},
+        n=cfg.n,
+        days=cfg.days,
+        seed=cfg.seed,
+        budget=cfg.budget,
+        executor=SerialExecutor(),
+    )
     summary = evaluation.comparison.summary(0.95).set_index("kpi")
-    kpis = {kpi: {stat: _finite(summary.loc[kpi, stat])
-                  for stat in ("mean", "ci_low", "ci_high")} for kpi in KPIS}
+    kpis = {
+        kpi: {stat: _finite(summary.loc[kpi, stat]) for stat in ("mean", "ci_low", "ci_high")}
+        for kpi in KPIS
+    }
     check = budget_check(checked, cfg.budget)
-    return {"kpis": kpis, "extra_cost": float(check.total), "within_budget": check.within,
-            "n": cfg.n}
+    return {
+        "kpis": kpis,
+        "extra_cost": float(check.total),
+        "within_budget": check.within,
+        "n": cfg.n,
+    }
 
 
 # --------------------------------------------------------------------------- checks
@@ -119,14 +157,25 @@ def check_team(name: Any) -> str:
     """The team name, trimmed; :class:`SubmissionError` naming ``team`` otherwise."""
     allowed = _("text of 1 to {n} characters", n=MAX_TEAM_NAME)
     if not isinstance(name, str):
-        raise SubmissionError(_("team: {value!r} is not text; allowed: {allowed}",
-                                value=name, allowed=allowed), field="team")
+        raise SubmissionError(
+            _("team: {value!r} is not text; allowed: {allowed}", value=name, allowed=allowed),
+            field="team",
+        )
     name = " ".join(unicodedata.normalize("NFC", name).split())
-    if not name or len(name) > MAX_TEAM_NAME or any(
-            unicodedata.category(ch) == "Cc" for ch in name):
-        raise SubmissionError(_("team: {length} characters is not a team name; allowed: "
-                                "{allowed} (no control characters)", length=len(name),
-                                allowed=allowed), field="team")
+    if (
+        not name
+        or len(name) > MAX_TEAM_NAME
+        or any(unicodedata.category(ch) == "Cc" for ch in name)
+    ):
+        raise SubmissionError(
+            _(
+                "team: {length} characters is not a team name; allowed: "
+                "{allowed} (no control characters)",
+                length=len(name),
+                allowed=allowed,
+            ),
+            field="team",
+        )
     return name
 
 
@@ -134,17 +183,25 @@ def parse_submission(body: Any) -> tuple[str, Policy, str | None, str | None]:
     """``(team, policy, token, code)`` from a submission's JSON body, or
     :class:`SubmissionError` (status 400/422) naming the field and what is allowed."""
     if not isinstance(body, Mapping):
-        raise SubmissionError(_("a submission is a JSON object with the fields {fields}",
-                                fields=", ".join(FIELDS)), status=400)
+        raise SubmissionError(
+            _("a submission is a JSON object with the fields {fields}", fields=", ".join(FIELDS)),
+            status=400,
+        )
     unknown = [str(key) for key in body if key not in FIELDS]
     if unknown:
-        raise SubmissionError(_("unknown field(s) {names}; allowed: {allowed}",
-                                names=", ".join(unknown), allowed=", ".join(FIELDS)),
-                              field=unknown[0])
+        raise SubmissionError(
+            _(
+                "unknown field(s) {names}; allowed: {allowed}",
+                names=", ".join(unknown),
+                allowed=", ".join(FIELDS),
+            ),
+            field=unknown[0],
+        )
     for field in ("team", "policy"):
         if field not in body:
-            raise SubmissionError(_("{field}: missing; a submission needs team and policy",
-                                    field=field), field=field)
+            raise SubmissionError(
+                _("{field}: missing; a submission needs team and policy", field=field), field=field
+            )
     team = check_team(body["team"])
     try:
         policy = Policy.from_dict(body["policy"])
@@ -153,8 +210,10 @@ def parse_submission(body: Any) -> tuple[str, Policy, str | None, str | None]:
     token, code = body.get("token"), body.get("code")
     for field, value in (("token", token), ("code", code)):
         if value is not None and (not isinstance(value, str) or len(value) > 200):
-            raise SubmissionError(_("{field}: not allowed; allowed: text of at most 200 "
-                                    "characters", field=field), field=field)
+            raise SubmissionError(
+                _("{field}: not allowed; allowed: text of at most 200 characters", field=field),
+                field=field,
+            )
     return team, policy, token, code
 
 
@@ -171,13 +230,19 @@ class Classroom:
     evaluations it was running are queued again, once.
     """
 
-    def __init__(self, store: Store, class_id: str = LOCAL_CLASS,
-                 config: ClassConfig | None = None, executor: Executor | None = None,
-                 renew: Callable[[], Executor] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        class_id: str = LOCAL_CLASS,
+        config: ClassConfig | None = None,
+        executor: Executor | None = None,
+        renew: Callable[[], Executor] | None = None,
+    ) -> None:
         self.store = store
         self.class_id = class_id
-        stored = store.open_class(class_id, (config or ClassConfig()).to_dict(),
-                                  strict=config is not None)
+        stored = store.open_class(
+            class_id, (config or ClassConfig()).to_dict(), strict=config is not None
+        )
         self.config = ClassConfig.from_dict(stored)
         self.executor = executor
         self.renew = renew
@@ -191,8 +256,9 @@ class Classroom:
         return f"Classroom({self.store!r}, class_id={self.class_id!r}, config={self.config})"
 
     # -- submitting --------------------------------------------------------------------
-    def submit(self, team: str, policy: Policy | Mapping[str, Any], token: str | None = None
-               ) -> dict[str, Any]:
+    def submit(
+        self, team: str, policy: Policy | Mapping[str, Any], token: str | None = None
+    ) -> dict[str, Any]:
         """Store a team's policy and start its evaluation.  Returns ``id``, ``team``,
         ``status`` ("done" or "evaluating"), ``submissions`` and, for a new team,
         ``token`` (needed to submit again under that name)."""
@@ -200,14 +266,17 @@ class Classroom:
         try:
             checked = Policy.from_dict(policy)
         except (TypeError, ValueError) as error:
-            raise SubmissionError(_("policy: {message}", message=error),
-                                  field="policy") from None
-        receipt = self.store.submit(self.class_id, team_key(name), name, checked.to_dict(),
-                                    token)
+            raise SubmissionError(_("policy: {message}", message=error), field="policy") from None
+        receipt = self.store.submit(self.class_id, team_key(name), name, checked.to_dict(), token)
         status = self._schedule(receipt["policy_key"], checked.to_dict())
-        return {"id": receipt["id"], "team": name, "status": status,
-                "submissions": receipt["submissions"], "token": receipt["token"],
-                "policy": checked.to_dict()}
+        return {
+            "id": receipt["id"],
+            "team": name,
+            "status": status,
+            "submissions": receipt["submissions"],
+            "token": receipt["token"],
+            "policy": checked.to_dict(),
+        }
 
     def _schedule(self, key: str, policy: dict[str, Any]) -> str:
         if self.store.evaluation(self.class_id, key) is not None:
@@ -221,7 +290,8 @@ class Classroom:
                 future = self._submit(policy)
                 self._running[key] = future
                 future.add_done_callback(
-                    lambda done, key=key, policy=policy: self._done(key, policy, done))
+                    lambda done, key=key, policy=policy: self._done(key, policy, done)
+                )
         return "evaluating"
 
     def _submit(self, policy: dict[str, Any]) -> Future:
@@ -244,8 +314,11 @@ class Classroom:
             self._finish(key, future.result())
         except Exception as error:  # a worker died, the store refused...: show it, go on
             with self._lock:
-                retry = (isinstance(error, BrokenExecutor) and self.renew is not None
-                         and self._retries.get(key, 0) < 1)
+                retry = (
+                    isinstance(error, BrokenExecutor)
+                    and self.renew is not None
+                    and self._retries.get(key, 0) < 1
+                )
                 if retry:
                     self._retries[key] = self._retries.get(key, 0) + 1
                 else:
@@ -278,9 +351,12 @@ class Classroom:
             failed = dict(self._failed)
         for entry in self.store.entries(self.class_id):
             result = entry["result"]
-            row: dict[str, Any] = {"team": entry["team"], "policy": entry["policy"],
-                                   "submissions": entry["submissions"],
-                                   "submission_id": entry["submission_id"]}
+            row: dict[str, Any] = {
+                "team": entry["team"],
+                "policy": entry["policy"],
+                "submissions": entry["submissions"],
+                "submission_id": entry["submission_id"],
+            }
             if result is None:
                 row["status"] = "failed" if entry["policy_key"] in failed else "evaluating"
                 row["rank"] = None
@@ -288,20 +364,22 @@ class Classroom:
                 continue
             kpis = result["kpis"]
             money = 1e6
-            row.update({
-                "status": "done",
-                "profit": kpis["profit"]["mean"] / money,
-                "profit_low": _scaled(kpis["profit"]["ci_low"], money),
-                "profit_high": _scaled(kpis["profit"]["ci_high"], money),
-                "csat": kpis["csat"]["mean"],
-                "csat_low": kpis["csat"]["ci_low"],
-                "csat_high": kpis["csat"]["ci_high"],
-                "retention": kpis["retention_rate"]["mean"],
-                "mean_wait": kpis["mean_wait_min"]["mean"],
-                "cost": kpis["cost"]["mean"] / money,
-                "extra_cost": result["extra_cost"] / money,
-                "within_budget": bool(result["within_budget"]),
-            })
+            row.update(
+                {
+                    "status": "done",
+                    "profit": kpis["profit"]["mean"] / money,
+                    "profit_low": _scaled(kpis["profit"]["ci_low"], money),
+                    "profit_high": _scaled(kpis["profit"]["ci_high"], money),
+                    "csat": kpis["csat"]["mean"],
+                    "csat_low": kpis["csat"]["ci_low"],
+                    "csat_high": kpis["csat"]["ci_high"],
+                    "retention": kpis["retention_rate"]["mean"],
+                    "mean_wait": kpis["mean_wait_min"]["mean"],
+                    "cost": kpis["cost"]["mean"] / money,
+                    "extra_cost": result["extra_cost"] / money,
+                    "within_budget": bool(result["within_budget"]),
+                }
+            )
             done.append(row)
         done.sort(key=lambda row: (-row["profit"], team_key(row["team"])))
         for rank, row in enumerate(done, 1):
@@ -352,8 +430,7 @@ def column_labels() -> dict[str, str]:
 
 def status_labels() -> dict[str, str]:
     """Status key -> text shown."""
-    return {"done": _("evaluated"), "evaluating": _("evaluating"),
-            "failed": _("evaluation failed")}
+    return {"done": _("evaluated"), "evaluating": _("evaluating"), "failed": _("evaluation failed")}
 
 
 def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
@@ -373,8 +450,19 @@ def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
             record[label] = value
         records.append(record)
     table = pd.DataFrame(records, columns=list(labels.values()))
-    numeric = [labels[k] for k in ("profit", "profit_low", "profit_high", "csat", "retention",
-                                   "mean_wait", "cost", "extra_cost")]
+    numeric = [
+        labels[k]
+        for k in (
+            "profit",
+            "profit_low",
+            "profit_high",
+            "csat",
+            "retention",
+            "mean_wait",
+            "cost",
+            "extra_cost",
+        )
+    ]
     table[numeric] = table[numeric].astype(float).round(2)
     table[labels["rank"]] = table[labels["rank"]].astype("Int64")
     return table.set_index(labels["rank"])
@@ -382,8 +470,15 @@ def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
 
 def history_frame(rows: list[Mapping[str, Any]], *, times: bool = True) -> pd.DataFrame:
     """Submissions as a table: id, team, one column per lever, time (UTC) if ``times``."""
-    records = [{_("submission"): row["id"], _("team"): row["team"], **row["policy"],
-                _("submitted at"): row["submitted_at"]} for row in rows]
+    records = [
+        {
+            _("submission"): row["id"],
+            _("team"): row["team"],
+            **row["policy"],
+            _("submitted at"): row["submitted_at"],
+        }
+        for row in rows
+    ]
     columns = [_("submission"), _("team"), *Policy().to_dict(), _("submitted at")]
     frame = pd.DataFrame(records, columns=columns).set_index(_("submission"))
     return frame if times else frame.drop(columns=_("submitted at"))
@@ -394,8 +489,9 @@ def _plain(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace("$", r"\$")
 
 
-def plot_standings(rows: list[Mapping[str, Any]], *, n: int | None = None,
-                   figure: Figure | None = None) -> Figure:
+def plot_standings(
+    rows: list[Mapping[str, Any]], *, n: int | None = None, figure: Figure | None = None
+) -> Figure:
     """Profit against CSAT, one point per evaluated team with its 95% intervals,
     the leader marked."""
     figure = figure or NotebookFigure(figsize=(8.0, 5.2), layout="constrained")
@@ -403,18 +499,41 @@ def plot_standings(rows: list[Mapping[str, Any]], *, n: int | None = None,
     done = [row for row in rows if row.get("status") == "done"]
     for row in done:
         x, y = row["csat"] * 100, row["profit"]
-        xerr = [[x - (row["csat_low"] or row["csat"]) * 100],
-                [(row["csat_high"] or row["csat"]) * 100 - x]]
+        xerr = [
+            [x - (row["csat_low"] or row["csat"]) * 100],
+            [(row["csat_high"] or row["csat"]) * 100 - x],
+        ]
         yerr = [[y - (row["profit_low"] or y)], [(row["profit_high"] or y) - y]]
         colour = policy_colour(row["team"])  # a team keeps its colour as ranks move
         marker = "*" if row.get("rank") == 1 else "o"
-        ax.errorbar([x], [y], xerr=np.abs(xerr), yerr=np.abs(yerr), fmt=marker,
-                    markersize=12 if marker == "*" else 7, capsize=3, color=colour)
-        ax.annotate(f"{row['rank']}. {_plain(row['team'])}", (x, y),
-                    textcoords="offset points", xytext=(6, 5), fontsize="small", color=colour)
+        ax.errorbar(
+            [x],
+            [y],
+            xerr=np.abs(xerr),
+            yerr=np.abs(yerr),
+            fmt=marker,
+            markersize=12 if marker == "*" else 7,
+            capsize=3,
+            color=colour,
+        )
+        ax.annotate(
+            f"{row['rank']}. {_plain(row['team'])}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(6, 5),
+            fontsize="small",
+            color=colour,
+        )
     if not done:
-        ax.text(0.5, 0.5, _("No evaluated policy yet"), transform=ax.transAxes,
-                ha="center", va="center", color="0.4")
+        ax.text(
+            0.5,
+            0.5,
+            _("No evaluated policy yet"),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="0.4",
+        )
     ax.set_xlabel(_("CSAT (share satisfied, %)"))
     ax.set_ylabel(_("Profit (million toman)"))
     ax.grid(True, alpha=0.3, linewidth=0.6)

@@ -18,10 +18,15 @@ def addresses(host: str) -> list[str]:
         return [host]
     found: list[str] = []
     try:
-        shown = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
-                               capture_output=True, text=True, timeout=5).stdout
-        found += [line.split()[3].split("/")[0] for line in shown.splitlines()
-                  if len(line.split()) > 3]
+        shown = subprocess.run(
+            ["ip", "-4", "-o", "addr", "show", "scope", "global"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout
+        found += [
+            line.split()[3].split("/")[0] for line in shown.splitlines() if len(line.split()) > 3
+        ]
     except (OSError, subprocess.SubprocessError):
         pass
     try:

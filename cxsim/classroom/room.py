@@ -53,8 +53,20 @@ ROOM_MARK_ENV = "CXSIM_ROOM_ID"
 GRACE_SECONDS = 10.0
 #: Seconds to wait for both services to answer before giving up.
 START_SECONDS = 300.0
-_WORDS = ("tulip", "iris", "lotus", "poppy", "daisy", "lily", "aster", "orchid", "jasmine",
-          "violet", "cedar", "maple")
+_WORDS = (
+    "tulip",
+    "iris",
+    "lotus",
+    "poppy",
+    "daisy",
+    "lily",
+    "aster",
+    "orchid",
+    "jasmine",
+    "violet",
+    "cedar",
+    "maple",
+)
 _REPO = Path(__file__).resolve().parent.parent.parent
 
 
@@ -92,8 +104,14 @@ def lesson_notebook(folder: Path, lesson: str) -> str:
     found = sorted(path.name for path in Path(folder).glob(f"{number}_*.ipynb"))
     if not found:
         there = ", ".join(sorted(p.name[:2] for p in Path(folder).glob("*.ipynb"))) or "-"
-        raise ValueError(_("LESSON: no lesson {lesson!r} in {folder}; allowed: {allowed}",
-                           lesson=lesson, folder=folder, allowed=there))
+        raise ValueError(
+            _(
+                "LESSON: no lesson {lesson!r} in {folder}; allowed: {allowed}",
+                lesson=lesson,
+                folder=folder,
+                allowed=there,
+            )
+        )
     return found[0]
 
 
@@ -123,28 +141,60 @@ class Room:
         """The environment of both services (and, through them, of every kernel)."""
         settings = self.settings
         paths = [str(settings.jupyter_path), *filter(None, [os.environ.get("JUPYTER_PATH")])]
-        return {**os.environ, CLASS_STORE_ENV: str(settings.db), CLASS_CODE_ENV: settings.code,
-                "JUPYTER_PATH": os.pathsep.join(paths), ROOM_MARK_ENV: self.mark}
+        return {
+            **os.environ,
+            CLASS_STORE_ENV: str(settings.db),
+            CLASS_CODE_ENV: settings.code,
+            "JUPYTER_PATH": os.pathsep.join(paths),
+            ROOM_MARK_ENV: self.mark,
+        }
 
     def service_command(self) -> list[str]:
         s = self.settings
-        command = [sys.executable, "-m", "cxsim", "classroom", "serve", "--code", s.code,
-                   "--host", s.host, "--port", str(s.port), "--db", str(s.db)]
+        command = [
+            sys.executable,
+            "-m",
+            "cxsim",
+            "classroom",
+            "serve",
+            "--code",
+            s.code,
+            "--host",
+            s.host,
+            "--port",
+            str(s.port),
+            "--db",
+            str(s.db),
+        ]
         return command + (["--workers", str(s.workers)] if s.workers else [])
 
     def app_command(self) -> list[str]:
         s = self.settings
-        command = [sys.executable, "-m", "voila", str(s.notebooks), f"--port={s.app_port}",
-                   "--Voila.port_retries=0", f"--Voila.ip={s.host}", "--no-browser",
-                   "--strip_sources=True", "--template=cxsim"]
+        command = [
+            sys.executable,
+            "-m",
+            "voila",
+            str(s.notebooks),
+            f"--port={s.app_port}",
+            "--Voila.port_retries=0",
+            f"--Voila.ip={s.host}",
+            "--no-browser",
+            "--strip_sources=True",
+            "--template=cxsim",
+        ]
         if s.lesson is not None and s.pool > 0:
             # Voila 0.5's preheated kernels: a pool only for the lesson taught; "default"
             # (pool size 0) leaves every other page as it was, a kernel started on opening
             # (without it, Voila preheats one kernel for every notebook of the folder).
-            pools = {lesson_notebook(s.notebooks, s.lesson): {"pool_size": s.pool},
-                     "default": {"pool_size": 0}}
-            command += ["--preheat_kernel=True", "--pool_size=0",
-                        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+            pools = {
+                lesson_notebook(s.notebooks, s.lesson): {"pool_size": s.pool},
+                "default": {"pool_size": 0},
+            }
+            command += [
+                "--preheat_kernel=True",
+                "--pool_size=0",
+                f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+            ]
         return command
 
     def start(self) -> None:
@@ -153,15 +203,24 @@ class Room:
         for command in (self.service_command(), self.app_command()):
             # a session of its own: Ctrl+C in the terminal reaches the room only, which
             # then stops the services in order
-            self.children.append(subprocess.Popen(
-                command, env=environment, stdin=subprocess.DEVNULL, stdout=sys.stderr,
-                start_new_session=True, cwd=str(self.settings.notebooks)))
+            self.children.append(
+                subprocess.Popen(
+                    command,
+                    env=environment,
+                    stdin=subprocess.DEVNULL,
+                    stdout=sys.stderr,
+                    start_new_session=True,
+                    cwd=str(self.settings.notebooks),
+                )
+            )
 
     def local_urls(self) -> tuple[str, str]:
         """The standings page and the app on this machine (for the readiness check)."""
         host = "127.0.0.1" if self.settings.host in ("0.0.0.0", "") else self.settings.host
-        return (f"http://{host}:{self.settings.port}/api/health",
-                f"http://{host}:{self.settings.app_port}/")
+        return (
+            f"http://{host}:{self.settings.port}/api/health",
+            f"http://{host}:{self.settings.app_port}/",
+        )
 
     def wait_ready(self, timeout: float = START_SECONDS) -> bool:
         """Whether both services answer within ``timeout`` seconds (False if one died,
@@ -187,8 +246,7 @@ class Room:
         found = set()
         for process in psutil.process_iter():
             try:
-                if process.pid != os.getpid() and \
-                        process.environ().get(ROOM_MARK_ENV) == self.mark:
+                if process.pid != os.getpid() and process.environ().get(ROOM_MARK_ENV) == self.mark:
                     found.add(process)
             except (psutil.Error, OSError):
                 continue
@@ -248,13 +306,20 @@ def _announce(room: Room) -> None:
         print(_("Dashboards (trainees): {url}", url=f"http://{address}:{s.app_port}/"))
         if s.lesson is not None:
             page = lesson_notebook(s.notebooks, s.lesson)
-            print(_("  lesson {lesson} (kernels preheated): {url}", lesson=s.lesson,
-                    url=f"http://{address}:{s.app_port}/voila/render/{page}"))
+            print(
+                _(
+                    "  lesson {lesson} (kernels preheated): {url}",
+                    lesson=s.lesson,
+                    url=f"http://{address}:{s.app_port}/voila/render/{page}",
+                )
+            )
         print(_("Standings page: {url}/", url=f"http://{address}:{s.port}"))
     print(_("In JupyterLab on a team's laptop, before notebook 09's Submit button:"))
     print("    from cxsim import classroom")
-    print(f"    classroom.connect({json.dumps(f'http://{lan[0]}:{s.port}')}, "
-          f"code={json.dumps(s.code)})")
+    print(
+        f"    classroom.connect({json.dumps(f'http://{lan[0]}:{s.port}')}, "
+        f"code={json.dumps(s.code)})"
+    )
     print(_("Scan to open the dashboards ({url}):", url=app_url))
     try:
         print(qr_text(app_url))
@@ -267,10 +332,23 @@ def preflight(settings: RoomSettings) -> bool:
     """Print one line on the ports and the address trainees use; whether both are free."""
     ports = [(settings.port, _("standings")), (settings.app_port, _("dashboards"))]
     states = [(port, name, port_free(settings.host, port)) for port, name in ports]
-    parts = [_("port {port} ({name}) {state}", port=port, name=name,
-               state=_("free") if free else _("BUSY")) for port, name, free in states]
-    print(_("Pre-flight: {ports}; trainees use {address}", ports="; ".join(parts),
-            address=", ".join(addresses(settings.host))), flush=True)
+    parts = [
+        _(
+            "port {port} ({name}) {state}",
+            port=port,
+            name=name,
+            state=_("free") if free else _("BUSY"),
+        )
+        for port, name, free in states
+    ]
+    print(
+        _(
+            "Pre-flight: {ports}; trainees use {address}",
+            ports="; ".join(parts),
+            address=", ".join(addresses(settings.host)),
+        ),
+        flush=True,
+    )
     return all(free for _port, _name, free in states)
 
 
@@ -280,11 +358,20 @@ def run(settings: RoomSettings) -> int:
     if settings.lesson is not None:
         lesson_notebook(settings.notebooks, settings.lesson)  # a wrong LESSON fails first
     if settings.port == settings.app_port:
-        raise ValueError(_("--app-port: {port} is the standings' port too; allowed: "
-                           "two different ports", port=settings.port))
+        raise ValueError(
+            _(
+                "--app-port: {port} is the standings' port too; allowed: two different ports",
+                port=settings.port,
+            )
+        )
     if not preflight(settings):
-        print(_("error: a port is in use; stop what uses it or choose other ports "
-                "(CLASS_PORT=... APP_PORT=... make classroom)"), file=sys.stderr)
+        print(
+            _(
+                "error: a port is in use; stop what uses it or choose other ports "
+                "(CLASS_PORT=... APP_PORT=... make classroom)"
+            ),
+            file=sys.stderr,
+        )
         return 2
     room = Room(settings)
     stop_requested = room.interrupted
@@ -300,14 +387,14 @@ def run(settings: RoomSettings) -> int:
             _announce(room)
             while not stop_requested.is_set():
                 if any(child.poll() is not None for child in room.children):
-                    print(_("error: a service stopped by itself; stopping the room"),
-                          file=sys.stderr)
+                    print(
+                        _("error: a service stopped by itself; stopping the room"), file=sys.stderr
+                    )
                     status = 1
                     break
                 stop_requested.wait(0.5)
         elif not stop_requested.is_set():
-            print(_("error: the services did not start; see the messages above"),
-                  file=sys.stderr)
+            print(_("error: the services did not start; see the messages above"), file=sys.stderr)
             status = 1
     finally:
         print(_("Stopping the classroom..."), file=sys.stderr, flush=True)

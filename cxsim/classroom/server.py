@@ -66,7 +66,7 @@ REFRESH_SECONDS = 3
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' "
-                               "'unsafe-inline'; img-src 'self'; object-src 'none'",
+    "'unsafe-inline'; img-src 'self'; object-src 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -133,8 +133,21 @@ _SCRIPT = """\
 """
 
 _RIGHT_TO_LEFT = {"fa", "ar", "he", "ur"}
-_ORDER = ("rank", "team", "profit", "profit_low", "profit_high", "csat", "retention",
-          "mean_wait", "cost", "extra_cost", "within_budget", "submissions", "status")
+_ORDER = (
+    "rank",
+    "team",
+    "profit",
+    "profit_low",
+    "profit_high",
+    "csat",
+    "retention",
+    "mean_wait",
+    "cost",
+    "extra_cost",
+    "within_budget",
+    "submissions",
+    "status",
+)
 
 
 def _payload(classroom: Classroom) -> dict[str, Any]:
@@ -142,17 +155,30 @@ def _payload(classroom: Classroom) -> dict[str, Any]:
     for row in teams:
         row.pop("submission_id", None)
     waiting = sum(row["status"] == "evaluating" for row in teams)
-    version = hashlib.sha256(json.dumps(
-        [(row["team"], row["status"], row.get("profit")) for row in teams]).encode()
+    version = hashlib.sha256(
+        json.dumps([(row["team"], row["status"], row.get("profit")) for row in teams]).encode()
     ).hexdigest()[:16]
-    summary = _("{teams} teams, {waiting} being evaluated; each policy is re-simulated "
-                "{n} times for {days:g} days (seed {seed}).", teams=len(teams),
-                waiting=waiting, n=classroom.config.n, days=classroom.config.days,
-                seed=classroom.config.seed)
-    return {"teams": teams, "evaluating": waiting, "version": version,
-            "config": classroom.config.to_dict(), "columns": column_labels(),
-            "order": list(_ORDER), "statuses": status_labels(), "yes": _("yes"),
-            "no": _("no"), "summary": summary}
+    summary = _(
+        "{teams} teams, {waiting} being evaluated; each policy is re-simulated "
+        "{n} times for {days:g} days (seed {seed}).",
+        teams=len(teams),
+        waiting=waiting,
+        n=classroom.config.n,
+        days=classroom.config.days,
+        seed=classroom.config.seed,
+    )
+    return {
+        "teams": teams,
+        "evaluating": waiting,
+        "version": version,
+        "config": classroom.config.to_dict(),
+        "columns": column_labels(),
+        "order": list(_ORDER),
+        "statuses": status_labels(),
+        "yes": _("yes"),
+        "no": _("no"),
+        "summary": summary,
+    }
 
 
 def _cell(key: str, row: dict[str, Any], statuses: dict[str, str]) -> str:
@@ -171,16 +197,21 @@ def _cell(key: str, row: dict[str, Any], statuses: dict[str, str]) -> str:
 def _page(data: dict[str, Any]) -> str:
     """The standings page, rendered on the server (the script then keeps it fresh)."""
     columns, statuses = data["columns"], data["statuses"]
-    head = "".join(f'<th data-column="{key}">{html.escape(columns[key])}</th>'
-                   for key in _ORDER)
+    head = "".join(f'<th data-column="{key}">{html.escape(columns[key])}</th>' for key in _ORDER)
     rows = "".join(
         f'<tr class="status-{html.escape(row["status"])}">'
-        + "".join(_cell(key, row, statuses) for key in _ORDER) + "</tr>"
-        for row in data["teams"])
+        + "".join(_cell(key, row, statuses) for key in _ORDER)
+        + "</tr>"
+        for row in data["teams"]
+    )
     title = html.escape(_("Class standings"))
-    note = html.escape(_("Teams ranked by profit (mean over the replications, with its 95% "
-                         "confidence interval). Every policy is re-simulated here on the "
-                         "class's own seeds: only lever values are submitted."))
+    note = html.escape(
+        _(
+            "Teams ranked by profit (mean over the replications, with its 95% "
+            "confidence interval). Every policy is re-simulated here on the "
+            "class's own seeds: only lever values are submitted."
+        )
+    )
     alt = html.escape(_("Profit against CSAT per team"))
     version = html.escape(data["version"])
     language = get_language()
@@ -212,13 +243,19 @@ tr.status-evaluating td, tr.status-failed td {{ color: #888; font-style: italic;
 
 
 def _error(message: str, status: int, field: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "field": field}, status_code=status,
-                        headers=_SECURITY_HEADERS)
+    return JSONResponse(
+        {"error": message, "field": field}, status_code=status, headers=_SECURITY_HEADERS
+    )
 
 
 async def _read_body(request: Request) -> bytes:
-    too_big = SubmissionError(_("the request body is larger than {limit} bytes; a submission "
-                                "is a small JSON object", limit=MAX_BODY), status=413)
+    too_big = SubmissionError(
+        _(
+            "the request body is larger than {limit} bytes; a submission is a small JSON object",
+            limit=MAX_BODY,
+        ),
+        status=413,
+    )
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
         raise too_big
@@ -230,8 +267,7 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
-def create_app(classroom: Classroom, code: str, *, executor: Executor | None = None
-               ) -> Starlette:
+def create_app(classroom: Classroom, code: str, *, executor: Executor | None = None) -> Starlette:
     """The web app of one class (``code``: the word teams must send with each
     submission).  ``executor`` (if given) is shut down with the app."""
     plot_cache: dict[str, bytes] = {}
@@ -281,23 +317,38 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
             try:
                 body = json.loads(raw)
             except (UnicodeDecodeError, ValueError):  # ValueError: also a >4300-digit number
-                raise SubmissionError(_("the body is not JSON; send a JSON object with the "
-                                        "fields code, team, policy, token"),
-                                      status=400) from None
+                raise SubmissionError(
+                    _(
+                        "the body is not JSON; send a JSON object with the "
+                        "fields code, team, policy, token"
+                    ),
+                    status=400,
+                ) from None
             if not isinstance(body, dict):
                 parse_submission(body)  # raises: a submission is a JSON object (400)
             given = body.get("code")
             if guessing(client):
-                raise SubmissionError(_("code: too many wrong class codes from this address; "
-                                        "wait a minute"), status=429, field="code")
-            if not (isinstance(given, str) and hmac.compare_digest(
-                    given.encode("utf-8"), code.encode("utf-8"))):
+                raise SubmissionError(
+                    _("code: too many wrong class codes from this address; wait a minute"),
+                    status=429,
+                    field="code",
+                )
+            if not (
+                isinstance(given, str)
+                and hmac.compare_digest(given.encode("utf-8"), code.encode("utf-8"))
+            ):
                 wrong_codes.setdefault(client, []).append(time.monotonic())
                 team = body.get("team")
-                log.warning("refused a submission from %s for team %r: wrong class code",
-                            client, str(team)[:60])
-                raise SubmissionError(_("code: wrong class code; ask your instructor for "
-                                        "the class's code word"), status=401, field="code")
+                log.warning(
+                    "refused a submission from %s for team %r: wrong class code",
+                    client,
+                    str(team)[:60],
+                )
+                raise SubmissionError(
+                    _("code: wrong class code; ask your instructor for the class's code word"),
+                    status=401,
+                    field="code",
+                )
             team, policy, token, _code = parse_submission(body)
             receipt = await run_in_threadpool(classroom.submit, team, policy, token)
         except SubmissionError as error:
@@ -315,9 +366,14 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
             if classroom.executor is not executor:  # renewed after a break
                 _stop_pool(classroom.executor)
 
-    routes = [Route("/", page), Route("/standings.js", script),
-              Route("/api/standings", standings), Route("/plot.svg", plot),
-              Route("/api/health", health), Route("/api/submit", submit, methods=["POST"])]
+    routes = [
+        Route("/", page),
+        Route("/standings.js", script),
+        Route("/api/standings", standings),
+        Route("/plot.svg", plot),
+        Route("/api/health", health),
+        Route("/api/submit", submit, methods=["POST"]),
+    ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.classroom = classroom
     return app
@@ -327,21 +383,31 @@ def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool for evaluations (fresh interpreters: ``spawn``, safe beside the
     server's threads)."""
     workers = workers or max(1, (os.cpu_count() or 1))
-    return ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def open_classroom(code: str, db: str | None = None, config: ClassConfig | None = None,
-                   executor: Executor | None = None,
-                   renew: Callable[[], Executor] | None = None) -> Classroom:
+def open_classroom(
+    code: str,
+    db: str | None = None,
+    config: ClassConfig | None = None,
+    executor: Executor | None = None,
+    renew: Callable[[], Executor] | None = None,
+) -> Classroom:
     """The class with this code in store ``db`` (made with ``config`` if new)."""
     from .core import class_id
 
     return Classroom(Store(db), class_id(code), config, executor=executor, renew=renew)
 
 
-def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int = 8765,
-          workers: int | None = None, config: ClassConfig | None = None) -> None:
+def serve(
+    code: str,
+    *,
+    db: str | None = None,
+    host: str = "0.0.0.0",
+    port: int = 8765,
+    workers: int | None = None,
+    config: ClassConfig | None = None,
+) -> None:
     """Run the class's service until interrupted, printing what trainees should type."""
     import uvicorn
 
@@ -349,23 +415,37 @@ def serve(code: str, *, db: str | None = None, host: str = "0.0.0.0", port: int 
         raise ValueError(_("--code: a class code word is needed, e.g. --code tulip"))
     pool = worker_pool(workers)
     try:
-        classroom = open_classroom(code, db, config, executor=pool,
-                                   renew=lambda: worker_pool(workers))
+        classroom = open_classroom(
+            code, db, config, executor=pool, renew=lambda: worker_pool(workers)
+        )
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     app = create_app(classroom, code, executor=pool)
-    print(_("cxsim classroom: store {store}; each policy is re-simulated {n} times for "
-            "{days:g} days (seed {seed}).", store=classroom.store, n=classroom.config.n,
-            days=classroom.config.days, seed=classroom.config.seed))
+    print(
+        _(
+            "cxsim classroom: store {store}; each policy is re-simulated {n} times for "
+            "{days:g} days (seed {seed}).",
+            store=classroom.store,
+            n=classroom.config.n,
+            days=classroom.config.days,
+            seed=classroom.config.seed,
+        )
+    )
     for address in addresses(host):
         url = f"http://{address}:{port}"
         print(_("Standings page: {url}/", url=url))
         print(_("In each team's notebook:"))
         print("    from cxsim import classroom")
         print(f"    classroom.connect({json.dumps(url)}, code={json.dumps(code)})")
-    print(_("Teams' laptops must reach this machine on port {port} (open it in the firewall "
-            "if needed). Stop with Ctrl+C.", port=port), flush=True)
+    print(
+        _(
+            "Teams' laptops must reach this machine on port {port} (open it in the firewall "
+            "if needed). Stop with Ctrl+C.",
+            port=port,
+        ),
+        flush=True,
+    )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # The app's lifespan stops the worker pools: uvicorn runs it on Ctrl+C and SIGTERM
     # before re-raising the signal (a finally here would not run). The pool starts its

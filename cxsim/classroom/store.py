@@ -54,8 +54,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ..i18n import _
 
-__all__ = ["CLASS_CODE_ENV", "CLASS_STORE_ENV", "DEFAULT_DB", "Store", "SubmissionError",
-           "class_store", "database_url"]
+__all__ = [
+    "CLASS_CODE_ENV",
+    "CLASS_STORE_ENV",
+    "DEFAULT_DB",
+    "Store",
+    "SubmissionError",
+    "class_store",
+    "database_url",
+]
 
 #: The class store used when no database is named: one file for the whole machine, so
 #: JupyterLab (kernels in ``notebooks/`` or ``notebooks/fa/``), the dashboards app
@@ -70,13 +77,15 @@ CLASS_CODE_ENV = "CXSIM_CLASS_CODE"
 
 metadata = MetaData()
 classes = Table(
-    "cxsim_classes", metadata,
+    "cxsim_classes",
+    metadata,
     Column("id", String(80), primary_key=True),
     Column("config", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 teams = Table(
-    "cxsim_teams", metadata,
+    "cxsim_teams",
+    metadata,
     Column("class_id", String(80), ForeignKey("cxsim_classes.id"), primary_key=True),
     Column("team_key", String(200), primary_key=True),
     Column("name", String(200), nullable=False),
@@ -85,7 +94,8 @@ teams = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 submissions = Table(
-    "cxsim_submissions", metadata,
+    "cxsim_submissions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("class_id", String(80), ForeignKey("cxsim_classes.id"), nullable=False, index=True),
     Column("team_key", String(200), nullable=False),
@@ -95,7 +105,8 @@ submissions = Table(
     Column("submitted_at", DateTime(timezone=True), nullable=False),
 )
 evaluations = Table(
-    "cxsim_evaluations", metadata,
+    "cxsim_evaluations",
+    metadata,
     Column("class_id", String(80), ForeignKey("cxsim_classes.id"), primary_key=True),
     Column("policy_key", String(64), primary_key=True),
     Column("result", Text, nullable=False),
@@ -164,12 +175,12 @@ class Store:
         self.url = database_url(db)
         if self.url.startswith("sqlite"):
             Path(self.url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(self.url, connect_args={"check_same_thread": False,
-                                                                "timeout": 30})
+            self.engine = create_engine(
+                self.url, connect_args={"check_same_thread": False, "timeout": 30}
+            )
             _sqlite_pragmas(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10,
-                                        max_overflow=20)
+            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         metadata.create_all(self.engine)
 
     def __repr__(self) -> str:
@@ -184,36 +195,44 @@ class Store:
         self.engine.dispose()
 
     # -- classes ----------------------------------------------------------------------
-    def open_class(self, class_id: str, config: Mapping[str, Any], *, strict: bool = True
-                   ) -> dict[str, Any]:
+    def open_class(
+        self, class_id: str, config: Mapping[str, Any], *, strict: bool = True
+    ) -> dict[str, Any]:
         """The class's configuration; the class is made with ``config`` if new.  An
         existing class keeps its own configuration; with ``strict`` a different
         ``config`` is an error (the standings would mix numbers from two set-ups)."""
         for _attempt in range(3):
             with self._read() as conn:
-                row = conn.execute(select(classes.c.config)
-                                   .where(classes.c.id == class_id)).first()
+                row = conn.execute(select(classes.c.config).where(classes.c.id == class_id)).first()
             if row is not None:
                 stored = json.loads(row.config)
                 if strict and dict(config) != stored:
-                    raise ValueError(_(
-                        "this class already exists with another configuration ({stored}); "
-                        "use its configuration, or another class code or database",
-                        stored=json.dumps(stored, sort_keys=True)))
+                    raise ValueError(
+                        _(
+                            "this class already exists with another configuration ({stored}); "
+                            "use its configuration, or another class code or database",
+                            stored=json.dumps(stored, sort_keys=True),
+                        )
+                    )
                 return stored
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(insert(classes).values(
-                        id=class_id, config=json.dumps(dict(config), sort_keys=True),
-                        created_at=_now()))
+                    conn.execute(
+                        insert(classes).values(
+                            id=class_id,
+                            config=json.dumps(dict(config), sort_keys=True),
+                            created_at=_now(),
+                        )
+                    )
             except IntegrityError:
                 continue  # made by someone else meanwhile: read it
             return dict(config)
         raise RuntimeError("could not open the class")  # pragma: no cover
 
     # -- submissions --------------------------------------------------------------------
-    def submit(self, class_id: str, team_key: str, name: str, policy: Mapping[str, Any],
-               token: str | None) -> dict[str, Any]:
+    def submit(
+        self, class_id: str, team_key: str, name: str, policy: Mapping[str, Any], token: str | None
+    ) -> dict[str, Any]:
         """Record a submission and make it the team's current one.
 
         The first submission of a team gets a new token (returned once, stored only as
@@ -229,64 +248,109 @@ class Store:
                 continue  # two first submissions of one name raced: the loser needs a token
         raise SubmissionError(_("the store is busy; submit again"), status=503)
 
-    def _submit_once(self, class_id: str, team_key: str, name: str, policy_json: str,
-                     key: str, token: str | None) -> dict[str, Any]:
+    def _submit_once(
+        self, class_id: str, team_key: str, name: str, policy_json: str, key: str, token: str | None
+    ) -> dict[str, Any]:
         now = _now()
         new_token = None
         with self.engine.begin() as conn:
-            team = conn.execute(select(teams.c.token_hash).where(
-                teams.c.class_id == class_id, teams.c.team_key == team_key)).first()
+            team = conn.execute(
+                select(teams.c.token_hash).where(
+                    teams.c.class_id == class_id, teams.c.team_key == team_key
+                )
+            ).first()
             if team is None:
                 new_token = secrets.token_urlsafe(18)
-                conn.execute(insert(teams).values(
-                    class_id=class_id, team_key=team_key, name=name,
-                    token_hash=digest(new_token), submission_id=None, updated_at=now))
-            elif not (isinstance(token, str)
-                      and hmac.compare_digest(digest(token), team.token_hash)):
-                message = (_("team {name!r} already exists: send its token to submit again "
-                             "(the token was given with the team's first submission)",
-                             name=name) if not token else
-                           _("token: wrong token for team {name!r}", name=name))
+                conn.execute(
+                    insert(teams).values(
+                        class_id=class_id,
+                        team_key=team_key,
+                        name=name,
+                        token_hash=digest(new_token),
+                        submission_id=None,
+                        updated_at=now,
+                    )
+                )
+            elif not (
+                isinstance(token, str) and hmac.compare_digest(digest(token), team.token_hash)
+            ):
+                message = (
+                    _(
+                        "team {name!r} already exists: send its token to submit again "
+                        "(the token was given with the team's first submission)",
+                        name=name,
+                    )
+                    if not token
+                    else _("token: wrong token for team {name!r}", name=name)
+                )
                 raise SubmissionError(message, status=403, field="token")
-            submission_id = conn.execute(insert(submissions).values(
-                class_id=class_id, team_key=team_key, name=name, policy=policy_json,
-                policy_key=key, submitted_at=now)).inserted_primary_key[0]
-            conn.execute(update(teams).where(
-                teams.c.class_id == class_id, teams.c.team_key == team_key).values(
-                name=name, submission_id=submission_id, updated_at=now))
-            count = conn.execute(select(func.count()).select_from(submissions).where(
-                submissions.c.class_id == class_id,
-                submissions.c.team_key == team_key)).scalar_one()
-        return {"id": int(submission_id), "policy_key": key, "token": new_token,
-                "submissions": int(count)}
+            submission_id = conn.execute(
+                insert(submissions).values(
+                    class_id=class_id,
+                    team_key=team_key,
+                    name=name,
+                    policy=policy_json,
+                    policy_key=key,
+                    submitted_at=now,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                update(teams)
+                .where(teams.c.class_id == class_id, teams.c.team_key == team_key)
+                .values(name=name, submission_id=submission_id, updated_at=now)
+            )
+            count = conn.execute(
+                select(func.count())
+                .select_from(submissions)
+                .where(submissions.c.class_id == class_id, submissions.c.team_key == team_key)
+            ).scalar_one()
+        return {
+            "id": int(submission_id),
+            "policy_key": key,
+            "token": new_token,
+            "submissions": int(count),
+        }
 
     # -- evaluations ----------------------------------------------------------------------
     def evaluation(self, class_id: str, policy_key: str) -> dict[str, Any] | None:
         """The stored evaluation of a policy, or None."""
         with self._read() as conn:
-            row = conn.execute(select(evaluations.c.result).where(
-                evaluations.c.class_id == class_id,
-                evaluations.c.policy_key == policy_key)).first()
+            row = conn.execute(
+                select(evaluations.c.result).where(
+                    evaluations.c.class_id == class_id, evaluations.c.policy_key == policy_key
+                )
+            ).first()
         return None if row is None else json.loads(row.result)
 
-    def record_evaluation(self, class_id: str, policy_key: str, result: Mapping[str, Any]
-                          ) -> None:
+    def record_evaluation(self, class_id: str, policy_key: str, result: Mapping[str, Any]) -> None:
         """Store a policy's evaluation (a second copy of the same one is ignored)."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(evaluations).values(
-                    class_id=class_id, policy_key=policy_key,
-                    result=json.dumps(dict(result), sort_keys=True), evaluated_at=_now()))
+                conn.execute(
+                    insert(evaluations).values(
+                        class_id=class_id,
+                        policy_key=policy_key,
+                        result=json.dumps(dict(result), sort_keys=True),
+                        evaluated_at=_now(),
+                    )
+                )
         except IntegrityError:
             pass  # evaluated twice (deterministic seeds): the first copy stands
 
     def pending(self, class_id: str) -> dict[str, dict[str, Any]]:
         """Policies submitted but not evaluated yet: ``{policy_key: policy}``."""
-        query = (select(submissions.c.policy_key, submissions.c.policy)
-                 .where(submissions.c.class_id == class_id)
-                 .where(~select(evaluations.c.policy_key).where(
-                     evaluations.c.class_id == class_id,
-                     evaluations.c.policy_key == submissions.c.policy_key).exists()))
+        query = (
+            select(submissions.c.policy_key, submissions.c.policy)
+            .where(submissions.c.class_id == class_id)
+            .where(
+                ~select(evaluations.c.policy_key)
+                .where(
+                    evaluations.c.class_id == class_id,
+                    evaluations.c.policy_key == submissions.c.policy_key,
+                )
+                .exists()
+            )
+        )
         with self._read() as conn:
             return {row.policy_key: json.loads(row.policy) for row in conn.execute(query)}
 
@@ -294,31 +358,66 @@ class Store:
     def entries(self, class_id: str) -> list[dict[str, Any]]:
         """Every team's current submission with its evaluation (None while evaluating):
         ``team, submission_id, policy, policy_key, submitted_at, submissions, result``."""
-        counts = (select(submissions.c.team_key, func.count().label("n"))
-                  .where(submissions.c.class_id == class_id)
-                  .group_by(submissions.c.team_key).subquery())
-        query = (select(teams.c.name, submissions.c.id, submissions.c.policy,
-                        submissions.c.policy_key, submissions.c.submitted_at, counts.c.n,
-                        evaluations.c.result)
-                 .join(submissions, submissions.c.id == teams.c.submission_id)
-                 .join(counts, counts.c.team_key == teams.c.team_key)
-                 .outerjoin(evaluations, (evaluations.c.class_id == class_id)
-                            & (evaluations.c.policy_key == submissions.c.policy_key))
-                 .where(teams.c.class_id == class_id)
-                 .order_by(submissions.c.id))
+        counts = (
+            select(submissions.c.team_key, func.count().label("n"))
+            .where(submissions.c.class_id == class_id)
+            .group_by(submissions.c.team_key)
+            .subquery()
+        )
+        query = (
+            select(
+                teams.c.name,
+                submissions.c.id,
+                submissions.c.policy,
+                submissions.c.policy_key,
+                submissions.c.submitted_at,
+                counts.c.n,
+                evaluations.c.result,
+            )
+            .join(submissions, submissions.c.id == teams.c.submission_id)
+            .join(counts, counts.c.team_key == teams.c.team_key)
+            .outerjoin(
+                evaluations,
+                (evaluations.c.class_id == class_id)
+                & (evaluations.c.policy_key == submissions.c.policy_key),
+            )
+            .where(teams.c.class_id == class_id)
+            .order_by(submissions.c.id)
+        )
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [{"team": row.name, "submission_id": int(row.id),
-                 "policy": json.loads(row.policy), "policy_key": row.policy_key,
-                 "submitted_at": row.submitted_at, "submissions": int(row.n),
-                 "result": None if row.result is None else json.loads(row.result)}
-                for row in rows]
+        return [
+            {
+                "team": row.name,
+                "submission_id": int(row.id),
+                "policy": json.loads(row.policy),
+                "policy_key": row.policy_key,
+                "submitted_at": row.submitted_at,
+                "submissions": int(row.n),
+                "result": None if row.result is None else json.loads(row.result),
+            }
+            for row in rows
+        ]
 
     def history(self, class_id: str) -> list[dict[str, Any]]:
         """Every submission of the class, oldest first: ``id, team, policy, submitted_at``."""
-        query = (select(submissions.c.id, submissions.c.name, submissions.c.policy,
-                        submissions.c.submitted_at)
-                 .where(submissions.c.class_id == class_id).order_by(submissions.c.id))
+        query = (
+            select(
+                submissions.c.id,
+                submissions.c.name,
+                submissions.c.policy,
+                submissions.c.submitted_at,
+            )
+            .where(submissions.c.class_id == class_id)
+            .order_by(submissions.c.id)
+        )
         with self._read() as conn:
-            return [{"id": int(row.id), "team": row.name, "policy": json.loads(row.policy),
-                     "submitted_at": row.submitted_at} for row in conn.execute(query)]
+            return [
+                {
+                    "id": int(row.id),
+                    "team": row.name,
+                    "policy": json.loads(row.policy),
+                    "submitted_at": row.submitted_at,
+                }
+                for row in conn.execute(query)
+            ]

@@ -24,8 +24,13 @@ def _policy_of(source: Any) -> Policy:
     if callable(getattr(source, "policy", None)):
         values = getattr(source, "last_values", None) or {}
         return source.policy(**values)
-    raise ValueError(_("submit_widget needs a Policy, a dict of levers or the challenge "
-                       "dashboard, got {value!r}", value=type(source).__name__))
+    raise ValueError(
+        _(
+            "submit_widget needs a Policy, a dict of levers or the challenge "
+            "dashboard, got {value!r}",
+            value=type(source).__name__,
+        )
+    )
 
 
 class SubmitWidget(widgets.VBox):
@@ -35,13 +40,17 @@ class SubmitWidget(widgets.VBox):
     def __init__(self, source: Any, classroom: ClassClient | None = None) -> None:
         self.source = source
         self.classroom = classroom
-        self.team = widgets.Text(description=_("Team name"),
-                                 placeholder=_("e.g. Blue whales"),
-                                 style={"description_width": "initial"})
-        self.button = widgets.Button(description=_("Submit"), button_style="primary",
-                                     icon="paper-plane",
-                                     tooltip=_("Send your policy's levers to the class "
-                                               "standings"))
+        self.team = widgets.Text(
+            description=_("Team name"),
+            placeholder=_("e.g. Blue whales"),
+            style={"description_width": "initial"},
+        )
+        self.button = widgets.Button(
+            description=_("Submit"),
+            button_style="primary",
+            icon="paper-plane",
+            tooltip=_("Send your policy's levers to the class standings"),
+        )
         self.status = widgets.HTML(value="")
         self.receipt = None
         self.button.on_click(lambda _button: self.submit())
@@ -52,16 +61,21 @@ class SubmitWidget(widgets.VBox):
         self.button.disabled = True
         self.status.value = html.escape(_("Submitting..."))
         try:
-            source = self.source() if isinstance(self.source, Callable) and not \
-                hasattr(self.source, "policy") else self.source
+            source = (
+                self.source()
+                if isinstance(self.source, Callable) and not hasattr(self.source, "policy")
+                else self.source
+            )
             policy = _policy_of(source)
             room = self.classroom or current()
             self.receipt = room.submit(self.team.value, policy)
             self.status.value = f"<b>{html.escape(self.receipt.message())}</b>"
         except (SubmissionError, ValueError, OSError) as error:
-            self.status.value = ('<span style="color:#b00">'
-                                 + html.escape(_("Not submitted: {message}", message=error))
-                                 + "</span>")
+            self.status.value = (
+                '<span style="color:#b00">'
+                + html.escape(_("Not submitted: {message}", message=error))
+                + "</span>"
+            )
         finally:
             self.button.disabled = False
 

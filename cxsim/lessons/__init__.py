@@ -58,11 +58,19 @@ class Verdict:
         colour = "#2e7d32" if self.right else "#b26a00"
         return Text(self.message).as_html(
             "cxsim-verdict",
-            style=f"border-inline-start: 4px solid {colour}; padding: 4px 10px; margin: 2px 0")
+            style=f"border-inline-start: 4px solid {colour}; padding: 4px 10px; margin: 2px 0",
+        )
 
 
-def check_answer(given: float | str, expected: float | str, *, tolerance: float = 0.0,
-                 hint: str = "", unit: str = "", context: str = "") -> Verdict:
+def check_answer(
+    given: float | str,
+    expected: float | str,
+    *,
+    tolerance: float = 0.0,
+    hint: str = "",
+    unit: str = "",
+    context: str = "",
+) -> Verdict:
     """Whether a trainee's answer is right, with a hint when it is not.
 
     Numbers count as right within ``tolerance`` (absolute); text must match
@@ -88,6 +96,7 @@ def check_answer(given: float | str, expected: float | str, *, tolerance: float 
     if right:
         line = _("Correct: {answer}.", answer=shown)
     else:
-        line = " ".join(part for part in (_("Not yet: {answer} is not the answer.",
-                                             answer=shown), hint) if part)
+        line = " ".join(
+            part for part in (_("Not yet: {answer} is not the answer.", answer=shown), hint) if part
+        )
     return Verdict(right, f"{context}\n{line}" if context else line)

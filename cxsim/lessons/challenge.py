@@ -59,19 +59,35 @@ class Evaluation(challenge.Evaluation):
         return plot_evaluation(self)
 
 
-def evaluate(policies: Mapping[str, Policy | Mapping[str, Any]], n: int = 5, *,
-             days: float = 7, seed: int = 0, budget: float = WEEKLY_BUDGET,
-             progress: bool = False, executor: Executor | None = None) -> Evaluation:
+def evaluate(
+    policies: Mapping[str, Policy | Mapping[str, Any]],
+    n: int = 5,
+    *,
+    days: float = 7,
+    seed: int = 0,
+    budget: float = WEEKLY_BUDGET,
+    progress: bool = False,
+    executor: Executor | None = None,
+) -> Evaluation:
     """:func:`cxsim.challenge.evaluate`, giving an evaluation a notebook can plot."""
-    evaluated = challenge.evaluate(policies, n, days=days, seed=seed, budget=budget,
-                                   progress=progress, executor=executor)
-    return Evaluation(comparison=evaluated.comparison, policies=evaluated.policies,
-                      budget=evaluated.budget)
+    evaluated = challenge.evaluate(
+        policies, n, days=days, seed=seed, budget=budget, progress=progress, executor=executor
+    )
+    return Evaluation(
+        comparison=evaluated.comparison, policies=evaluated.policies, budget=evaluated.budget
+    )
 
 
 # --------------------------------------------------------------------------- dashboard
-DASHBOARD_KPIS = ("mean_wait_min", "abandonment_rate", "csat", "nps", "retention_rate",
-                  "cost", "profit")
+DASHBOARD_KPIS = (
+    "mean_wait_min",
+    "abandonment_rate",
+    "csat",
+    "nps",
+    "retention_rate",
+    "cost",
+    "profit",
+)
 
 
 class _PolicyDashboard(Dashboard):
@@ -85,9 +101,13 @@ class _PolicyDashboard(Dashboard):
     def policy(self, **values: Any) -> Policy:
         """The :class:`Policy` that control ``values`` describe (defaults for the rest)."""
         checked = self.values(**values)
-        return Policy(extra_agents=checked["extra_agents"], training=checked["training"],
-                      promise_min=checked["promise_min"], follow_up=checked["follow_up"],
-                      follow_up_capacity=checked["follow_up_capacity"])
+        return Policy(
+            extra_agents=checked["extra_agents"],
+            training=checked["training"],
+            promise_min=checked["promise_min"],
+            follow_up=checked["follow_up"],
+            follow_up_capacity=checked["follow_up_capacity"],
+        )
 
 
 def dashboard(*, seed: int = 0, days: float = 7, budget: float = WEEKLY_BUDGET) -> Dashboard:
@@ -102,21 +122,52 @@ def dashboard(*, seed: int = 0, days: float = 7, budget: float = WEEKLY_BUDGET) 
     cap_low, cap_high, _whole = LIMITS["follow_up_capacity"]
     promise_low, promise_high, _whole = LIMITS["promise_min"]
     promises = [(_("no promise"), None)] + [
-        (_("{minutes} min", minutes=m), float(m)) for m in (1, 2, 3, 5, 10)
-        if promise_low <= m <= promise_high]
+        (_("{minutes} min", minutes=m), float(m))
+        for m in (1, 2, 3, 5, 10)
+        if promise_low <= m <= promise_high
+    ]
     label = lever_label
     controls = [
-        Control(f"touchpoints.{_TOUCHPOINT}.staff", label("extra_agents"),
-                "staff_shift", min=int(low), max=int(high), step=1, key="extra_agents"),
-        Control("levers.training", label("training"), "float", min=0.0, max=1.0,
-                step=0.25, default=0.0, key="training"),
-        Control("levers.promise_min", label("promise_min"), "dropdown",
-                options=tuple(promises), default=None, key="promise_min"),
-        Control("levers.follow_up.enabled", label("follow_up"), "toggle",
-                default=False, key="follow_up"),
-        Control("levers.follow_up.capacity_per_day", label("follow_up_capacity"),
-                "int", min=int(cap_low), max=int(cap_high), step=5, default=10,
-                key="follow_up_capacity"),
+        Control(
+            f"touchpoints.{_TOUCHPOINT}.staff",
+            label("extra_agents"),
+            "staff_shift",
+            min=int(low),
+            max=int(high),
+            step=1,
+            key="extra_agents",
+        ),
+        Control(
+            "levers.training",
+            label("training"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.25,
+            default=0.0,
+            key="training",
+        ),
+        Control(
+            "levers.promise_min",
+            label("promise_min"),
+            "dropdown",
+            options=tuple(promises),
+            default=None,
+            key="promise_min",
+        ),
+        Control(
+            "levers.follow_up.enabled", label("follow_up"), "toggle", default=False, key="follow_up"
+        ),
+        Control(
+            "levers.follow_up.capacity_per_day",
+            label("follow_up_capacity"),
+            "int",
+            min=int(cap_low),
+            max=int(cap_high),
+            step=5,
+            default=10,
+            key="follow_up_capacity",
+        ),
     ]
     board: _PolicyDashboard
 
@@ -128,18 +179,30 @@ def dashboard(*, seed: int = 0, days: float = 7, budget: float = WEEKLY_BUDGET) 
             table = table.rename(index={label: _("{label} (million toman)", label=label)})
         check = budget_check(board.policy(**board.last_values), budget)
         extra = pd.DataFrame(
-            [[0.0, round(check.total / 1e6, 2), round(check.total / 1e6, 2)],
-             [round(budget / 1e6, 2), round(check.left / 1e6, 2),
-              round(check.left / 1e6 - budget / 1e6, 2)]],
+            [
+                [0.0, round(check.total / 1e6, 2), round(check.total / 1e6, 2)],
+                [
+                    round(budget / 1e6, 2),
+                    round(check.left / 1e6, 2),
+                    round(check.left / 1e6 - budget / 1e6, 2),
+                ],
+            ],
             columns=table.columns,
-            index=[_("Extra cost a week (million toman)"),
-                   _("Weekly budget left (million toman)")])
+            index=[_("Extra cost a week (million toman)"), _("Weekly budget left (million toman)")],
+        )
         combined = pd.concat([table, extra]) + 0.0  # no "-0.00"
         combined.index.name = table.index.name
         return combined, [_plot_pair(results)]
 
-    board = _PolicyDashboard(load_scenario(_SCENARIO), controls, view, reference=True,
-                             seed=seed, days=days, title=_("Your team's policy"))
+    board = _PolicyDashboard(
+        load_scenario(_SCENARIO),
+        controls,
+        view,
+        reference=True,
+        seed=seed,
+        days=days,
+        title=_("Your team's policy"),
+    )
     board.last_values = board.defaults()
     return board
 
@@ -151,8 +214,10 @@ def _plot_pair(results: Mapping[str, Any]) -> Figure:
     labels = list(results)
     kpis = {label: result.kpis() for label, result in results.items()}
     colours = [policy_colour(label) for label in labels]
-    panels = (("profit", 1e6, _("Profit (million toman)")),
-              ("csat", 0.01, _("CSAT (share satisfied, %)")))
+    panels = (
+        ("profit", 1e6, _("Profit (million toman)")),
+        ("csat", 0.01, _("CSAT (share satisfied, %)")),
+    )
     for ax, (kpi, scale, ylabel) in zip(axes, panels, strict=True):
         ax.bar(labels, [kpis[label][kpi] / scale for label in labels], color=colours)
         ax.set_ylabel(ylabel)
@@ -166,42 +231,67 @@ def _plot_pair(results: Mapping[str, Any]) -> Figure:
 
 
 # --------------------------------------------------------------------------- exercises
-def check_weekly_cost(answer: float,
-                      policy: Policy | Mapping[str, Any] | None = None) -> Verdict:
+def check_weekly_cost(answer: float, policy: Policy | Mapping[str, Any] | None = None) -> Verdict:
     """Exercise: the extra cost a week, in million toman, of ``policy`` (default: one
     extra agent and full training), computed by :func:`budget_check`; answers within
     0.05 million count."""
     policy = Policy(extra_agents=1, training=1.0) if policy is None else _as_policy(policy)
     expected = round(budget_check(policy).total / 1e6, 2)
-    return check_answer(answer, expected, tolerance=0.05, unit=" " + _("million toman"),
-                        hint=_("Run lesson.budget_check(...) on that policy, or add: agents × "
-                               "24 h × 7 days × 0.2 million, plus training × 0.3 million × "
-                               "(staffed hours a day / 8) × 7 days."))
+    return check_answer(
+        answer,
+        expected,
+        tolerance=0.05,
+        unit=" " + _("million toman"),
+        hint=_(
+            "Run lesson.budget_check(...) on that policy, or add: agents × "
+            "24 h × 7 days × 0.2 million, plus training × 0.3 million × "
+            "(staffed hours a day / 8) × 7 days."
+        ),
+    )
 
 
-def check_challenge(evaluation: Evaluation, team: str = "our team",
-                    rival: str = "more_agents") -> Verdict:
+def check_challenge(
+    evaluation: Evaluation, team: str = "our team", rival: str = "more_agents"
+) -> Verdict:
     """Exercise: is ``team``'s policy within budget, and does its profit beat
     ``rival``'s with a paired confidence interval that excludes 0?  The verdict
     says why or why not."""
     for name in (team, rival):
         if name not in evaluation.policies:
-            raise ValueError(_("unknown policy {name!r}; allowed: {allowed}", name=name,
-                               allowed=", ".join(evaluation.policies)))
+            raise ValueError(
+                _(
+                    "unknown policy {name!r}; allowed: {allowed}",
+                    name=name,
+                    allowed=", ".join(evaluation.policies),
+                )
+            )
     check = budget_check(evaluation.policies[team], evaluation.budget)
     row = evaluation.differences(against=rival).loc[team]
     beats = bool(row[_("CI low")] > 0)
     team_name, rival_name = translate_name(team), translate_name(rival)  # as tables show them
-    context = _("{team} minus {rival}: {mean:.2f} million toman, 95% CI {low:.2f} to {high:.2f}.",
-                team=team_name, rival=rival_name, mean=row[_("mean difference")],
-                low=row[_("CI low")], high=row[_("CI high")])
+    context = _(
+        "{team} minus {rival}: {mean:.2f} million toman, 95% CI {low:.2f} to {high:.2f}.",
+        team=team_name,
+        rival=rival_name,
+        mean=row[_("mean difference")],
+        low=row[_("CI low")],
+        high=row[_("CI high")],
+    )
     if not check.within:
-        line = _("Not yet: the policy is over budget by {over:.2f} million toman a week.",
-                 over=-check.left / 1e6)
+        line = _(
+            "Not yet: the policy is over budget by {over:.2f} million toman a week.",
+            over=-check.left / 1e6,
+        )
     elif not beats:
-        line = _("Not yet: within budget, but the interval does not lie above 0: "
-                 "{rival} could be as good or better.", rival=rival_name)
+        line = _(
+            "Not yet: within budget, but the interval does not lie above 0: "
+            "{rival} could be as good or better.",
+            rival=rival_name,
+        )
     else:
-        line = _("Correct: within budget, and {team} earns more than {rival} beyond luck.",
-                 team=team_name, rival=rival_name)
+        line = _(
+            "Correct: within budget, and {team} earns more than {rival} beyond luck.",
+            team=team_name,
+            rival=rival_name,
+        )
     return Verdict(check.within and beats, f"{context}\n{line}")

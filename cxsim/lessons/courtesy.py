@@ -51,8 +51,17 @@ SCENARIO = "airport_security"
 TOUCHPOINT = "security"
 #: The KPIs the lesson reads: the queue, satisfaction, and money.
 # The airport's books are its costs (passengers come once: customer_base one_off).
-DASHBOARD_KPIS = ("mean_wait_min", "service_level", "csat", "nps", "mean_memory_score",
-                  "bad_journey_rate", "training_cost", "staff_cost", "cost")
+DASHBOARD_KPIS = (
+    "mean_wait_min",
+    "service_level",
+    "csat",
+    "nps",
+    "mean_memory_score",
+    "bad_journey_rate",
+    "training_cost",
+    "staff_cost",
+    "cost",
+)
 _POLICY_KPIS = ("mean_wait_min", "csat", "nps")
 # Line colours for lane changes: fewer lanes vermillion, the rota blue, more lanes greens.
 _SHIFT_COLOURS = {-1: "#D55E00", 0: BASELINE_COLOUR, 1: "#009E73", 2: "#56B4E9", 3: "#000000"}
@@ -63,38 +72,58 @@ def _rota(scenario: Scenario | str = SCENARIO) -> list[int]:
 
 
 # --------------------------------------------------------------------------- policies
-def compare_policies(n: int = 5, days: float = 7, seed: int = 0,
-                     progress: bool = False) -> Comparison:
+def compare_policies(
+    n: int = 5, days: float = 7, seed: int = 0, progress: bool = False
+) -> Comparison:
     """Baseline, ``more_lanes`` and ``courteous_staff``, ``n`` paired replications each."""
-    return compare(SCENARIO, [None, "more_lanes", "courteous_staff"], n, seed=seed, days=days,
-                   progress=progress)
+    return compare(
+        SCENARIO,
+        [None, "more_lanes", "courteous_staff"],
+        n,
+        seed=seed,
+        days=days,
+        progress=progress,
+    )
 
 
-def policy_table(comparison: Comparison, kpis: Sequence[str] = _POLICY_KPIS,
-                 digits: int = 2) -> pd.DataFrame:
+def policy_table(
+    comparison: Comparison, kpis: Sequence[str] = _POLICY_KPIS, digits: int = 2
+) -> pd.DataFrame:
     """Per policy and KPI: the mean, and the paired change from the baseline with its CI."""
     summary = comparison.summary().set_index(["policy", "kpi"])
     differences = comparison.differences().set_index(["policy", "kpi"])
     rows = []
     for policy in comparison.policies:
         for kpi in kpis:
-            row = {_("policy"): policy, _("KPI"): kpi_label(kpi),
-                   _("mean"): summary.loc[(policy, kpi), "mean"]}
+            row = {
+                _("policy"): policy,
+                _("KPI"): kpi_label(kpi),
+                _("mean"): summary.loc[(policy, kpi), "mean"],
+            }
             if policy != comparison.baseline:
                 diff = differences.loc[(policy, kpi)]
-                row.update({_("change vs baseline"): diff["mean_difference"],
-                            _("CI low"): diff["ci_low"], _("CI high"): diff["ci_high"],
-                            _("real difference"): bool(diff["significant"])})
+                row.update(
+                    {
+                        _("change vs baseline"): diff["mean_difference"],
+                        _("CI low"): diff["ci_low"],
+                        _("CI high"): diff["ci_high"],
+                        _("real difference"): bool(diff["significant"]),
+                    }
+                )
             rows.append(row)
     table = pd.DataFrame(rows).round(digits)
     return table.fillna({_("real difference"): "-"}) if len(table) else table
 
 
 # --------------------------------------------------------------------------- sweep
-def courtesy_lane_sweep(shifts: Sequence[int] = (-1, 0, 1, 2),
-                        courtesy: Sequence[float] = (0.2, 0.5, 0.8, 1.0), n: int = 3,
-                        days: float = 5, seed: int = 0, progress: bool = False
-                        ) -> pd.DataFrame:
+def courtesy_lane_sweep(
+    shifts: Sequence[int] = (-1, 0, 1, 2),
+    courtesy: Sequence[float] = (0.2, 0.5, 0.8, 1.0),
+    n: int = 3,
+    days: float = 5,
+    seed: int = 0,
+    progress: bool = False,
+) -> pd.DataFrame:
     """CSAT, NPS and mean wait for every courtesy level and lane change.
 
     Returns a tidy frame: ``lanes`` (lanes added at every open hour), ``courtesy``,
@@ -103,8 +132,10 @@ def courtesy_lane_sweep(shifts: Sequence[int] = (-1, 0, 1, 2),
     rota = _rota()
     staff_path = f"touchpoints.{TOUCHPOINT}.staff"
     courtesy_path = f"touchpoints.{TOUCHPOINT}.courtesy"
-    grid = {staff_path: [shift_rota(rota, k) for k in shifts],
-            courtesy_path: [float(c) for c in courtesy]}
+    grid = {
+        staff_path: [shift_rota(rota, k) for k in shifts],
+        courtesy_path: [float(c) for c in courtesy],
+    }
     result = sweep(SCENARIO, grid, n, seed=seed, days=days, progress=progress)
     summary = result.summary()
     by_rota = {str(shift_rota(rota, k)): int(k) for k in shifts}
@@ -138,8 +169,14 @@ def plot_courtesy_lines(frame: pd.DataFrame) -> Figure:
         colour = _SHIFT_COLOURS.get(int(k), "#999933")
         label = _("{k:+d} lanes", k=int(k)) if k else _("lanes as today")
         left.plot(line["courtesy"], line["mean"] * 100, marker="o", color=colour, label=label)
-        left.fill_between(line["courtesy"], line["ci_low"] * 100, line["ci_high"] * 100,
-                          color=colour, alpha=0.2, linewidth=0)
+        left.fill_between(
+            line["courtesy"],
+            line["ci_low"] * 100,
+            line["ci_high"] * 100,
+            color=colour,
+            alpha=0.2,
+            linewidth=0,
+        )
     left.set_xlabel(_("Courtesy of security staff (0-1)"))
     left.set_ylabel(kpi_axis_label("csat"))
     left.set_ylim(0, 100)
@@ -163,8 +200,10 @@ def kpi_table(results: Any, kpis: Sequence[str] = DASHBOARD_KPIS) -> pd.DataFram
     table = kpi_frame(results, kpis, digits=4)
     money = [kpi_label(k) for k in kpis if k in MONEY_KPIS]
     table.loc[table.index.isin(money)] = table.loc[table.index.isin(money)] / 1e6
-    table.index = [_("{label} (million toman)", label=label) if label in money else label
-                   for label in table.index]
+    table.index = [
+        _("{label} (million toman)", label=label) if label in money else label
+        for label in table.index
+    ]
     table.index.name = _("KPI")
     return table.round(2) + 0.0
 
@@ -184,22 +223,58 @@ def dashboard(seed: int = 0, days: float = 5) -> Dashboard:
     """
     scenario = load_scenario(SCENARIO)
     controls = [
-        Control(f"touchpoints.{TOUCHPOINT}.courtesy", _("Courtesy of security staff (0-1)"),
-                "float", min=0.0, max=1.0, step=0.05, key="courtesy"),
-        Control(f"touchpoints.{TOUCHPOINT}.staff", _("Extra lanes at every hour"), "staff_shift",
-                min=0, max=3, step=1, key="extra_lanes"),
-        Control("levers.training", _("Courtesy training (0 none, 1 full)"), "float", min=0.0,
-                max=1.0, step=0.1, key="training"),
-        Control("arrivals.rate_per_hour", _("Passengers per hour (average)"), "int", min=30,
-                max=60, step=1, key="passengers"),
+        Control(
+            f"touchpoints.{TOUCHPOINT}.courtesy",
+            _("Courtesy of security staff (0-1)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            key="courtesy",
+        ),
+        Control(
+            f"touchpoints.{TOUCHPOINT}.staff",
+            _("Extra lanes at every hour"),
+            "staff_shift",
+            min=0,
+            max=3,
+            step=1,
+            key="extra_lanes",
+        ),
+        Control(
+            "levers.training",
+            _("Courtesy training (0 none, 1 full)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.1,
+            key="training",
+        ),
+        Control(
+            "arrivals.rate_per_hour",
+            _("Passengers per hour (average)"),
+            "int",
+            min=30,
+            max=60,
+            step=1,
+            key="passengers",
+        ),
     ]
-    return Dashboard(scenario, controls, _view, reference=True, seed=seed, days=days,
-                     title=_("Airport security: courtesy or shorter queues?"))
+    return Dashboard(
+        scenario,
+        controls,
+        _view,
+        reference=True,
+        seed=seed,
+        days=days,
+        title=_("Airport security: courtesy or shorter queues?"),
+    )
 
 
 # --------------------------------------------------------------------------- exercise
-def lanes_for_training_gain(max_lanes: int = 4, n: int = 3, days: float = 7, seed: int = 0
-                            ) -> tuple[int | str, dict[str, float]]:
+def lanes_for_training_gain(
+    max_lanes: int = 4, n: int = 3, days: float = 7, seed: int = 0
+) -> tuple[int | str, dict[str, float]]:
     """The fewest extra lanes whose CSAT gain matches full courtesy training.
 
     Runs the baseline, ``training = 1`` and 1..``max_lanes`` extra lanes (paired
@@ -226,6 +301,8 @@ def check_lanes_for_training(answer: Any) -> Verdict:
     gain as full courtesy training?  Answer a whole number, or ``"none"`` if 4 extra
     lanes are not enough.  The model computes the answer (paired runs)."""
     expected, gains = lanes_for_training_gain()
-    hint = _("Compare the CSAT change of one, two and more lanes with that of training in "
-             "the paired table and the sweep above, not in one dashboard week.")
+    hint = _(
+        "Compare the CSAT change of one, two and more lanes with that of training in "
+        "the paired table and the sweep above, not in one dashboard week."
+    )
     return check_answer(answer, expected, hint=hint)

@@ -61,20 +61,35 @@ DAYS = 14
 #: Days a dashboard run covers: one week (two runs and a plot in about 0.3 s).
 DASHBOARD_DAYS = 7
 #: The KPIs the lesson prints.
-KPIS = ("csat", "nps", "mean_memory_score", "bad_journey_rate", "retention_rate",
-        "leave_after_bad", "follow_ups", "follow_up_cost", "profit")
+KPIS = (
+    "csat",
+    "nps",
+    "mean_memory_score",
+    "bad_journey_rate",
+    "retention_rate",
+    "leave_after_bad",
+    "follow_ups",
+    "follow_up_cost",
+    "profit",
+)
 _SCENARIO = "contact_centre"
 _CAPACITY_STEP = 5
 
 
-def scenario_with(enabled: bool = True, capacity_per_day: int | None = None,
-                  window_days: float | None = None,
-                  recovery_points: float | None = None) -> Scenario:
+def scenario_with(
+    enabled: bool = True,
+    capacity_per_day: int | None = None,
+    window_days: float | None = None,
+    recovery_points: float | None = None,
+) -> Scenario:
     """The contact centre with follow-up switched on or off and its settings changed
     (``None`` keeps the scenario's value: 10 calls a day, 3 days, 2.5 points)."""
     overrides: dict[str, Any] = {"levers.follow_up.enabled": bool(enabled)}
-    for name, value in (("capacity_per_day", capacity_per_day), ("window_days", window_days),
-                        ("recovery_points", recovery_points)):
+    for name, value in (
+        ("capacity_per_day", capacity_per_day),
+        ("window_days", window_days),
+        ("recovery_points", recovery_points),
+    ):
         if value is not None:
             overrides[f"levers.follow_up.{name}"] = value
     return load_scenario(_SCENARIO).with_overrides(overrides, path="lesson")
@@ -115,8 +130,9 @@ def kpi_comparison(results: Mapping[str, Result]) -> pd.DataFrame:
     reached = [round(reached_share(result), 2) for result in results.values()]
     if len(results) == 2:
         reached.append(round(reached[1] - reached[0], 2))
-    top = pd.DataFrame([reached], columns=table.columns,
-                       index=[_("Bad journeys called back (share)")])
+    top = pd.DataFrame(
+        [reached], columns=table.columns, index=[_("Bad journeys called back (share)")]
+    )
     top.index.name = table.index.name
     return pd.concat([top, table])
 
@@ -134,25 +150,32 @@ def recovery_table(result: Result) -> pd.DataFrame:
     retention = result.scenario.behaviour.retention
     bad_below = _bad_below(result)
     rows = {}
-    for called, group in ((True, journeys[journeys["followed_up"]]),
-                          (False, journeys[~journeys["followed_up"]])):
+    for called, group in (
+        (True, journeys[journeys["followed_up"]]),
+        (False, journeys[~journeys["followed_up"]]),
+    ):
         decided = group[group["outcome"].isin(["return", "leave"])]
-        predicted = [behaviour.leave_probability(
-            score, floor=retention.floor, ceiling=retention.ceiling,
-            midpoint=retention.midpoint, steepness=retention.steepness)
-            for score in decided["memory_score"]]
+        predicted = [
+            behaviour.leave_probability(
+                score,
+                floor=retention.floor,
+                ceiling=retention.ceiling,
+                midpoint=retention.midpoint,
+                steepness=retention.steepness,
+            )
+            for score in decided["memory_score"]
+        ]
         label = _("called back") if called else _("not called")
         rows[label] = {
             _("journeys"): len(group),
             _("score before call"): group["experienced_score"].mean(),
             _("score remembered"): group["memory_score"].mean(),
             _("still bad (share)"): (group["memory_score"] < bad_below).mean()
-            if len(group) else np.nan,
+            if len(group)
+            else np.nan,
             _("decided"): len(decided),
-            _("left (share)"): (decided["outcome"] == "leave").mean()
-            if len(decided) else np.nan,
-            _("left, predicted from memory"): float(np.mean(predicted))
-            if predicted else np.nan,
+            _("left (share)"): (decided["outcome"] == "leave").mean() if len(decided) else np.nan,
+            _("left, predicted from memory"): float(np.mean(predicted)) if predicted else np.nan,
         }
     table = pd.DataFrame(rows).round(2).astype(object)
     for row in (_("journeys"), _("decided")):
@@ -162,13 +185,19 @@ def recovery_table(result: Result) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=64)
-def _run(enabled: bool, capacity: int, window: float, recovery: float, days: float,
-         seed: int) -> Result:
+def _run(
+    enabled: bool, capacity: int, window: float, recovery: float, days: float, seed: int
+) -> Result:
     return simulate(scenario_with(enabled, capacity, window, recovery), seed=seed, days=days)
 
 
-def capacity_table(capacities: Sequence[int] = (0, 10, 20, 40), *, window_days: float = 3.0,
-                   days: float = DAYS, seed: int = 1) -> pd.DataFrame:
+def capacity_table(
+    capacities: Sequence[int] = (0, 10, 20, 40),
+    *,
+    window_days: float = 3.0,
+    days: float = DAYS,
+    seed: int = 1,
+) -> pd.DataFrame:
     """One seeded run per daily capacity (same callers), one column each: calls made,
     share of bad journeys reached, CSAT, retention, follow-up cost and profit
     (million toman)."""
@@ -176,22 +205,37 @@ def capacity_table(capacities: Sequence[int] = (0, 10, 20, 40), *, window_days: 
     for capacity in capacities:
         result = _run(True, int(capacity), float(window_days), 2.5, float(days), seed)
         kpis = result.kpis()
-        rows.append({_("capacity per day"): int(capacity),
-                     kpi_label("follow_ups"): int(kpis["follow_ups"]),
-                     _("Bad journeys called back (share)"): round(reached_share(result), 2),
-                     kpi_label("csat"): round(kpis["csat"], 3),
-                     kpi_label("retention_rate"): round(kpis["retention_rate"], 3),
-                     _("Follow-up cost (million toman)"): round(kpis["follow_up_cost"] / 1e6, 2),
-                     _("Profit (million toman)"): round(kpis["profit"] / 1e6, 2)})
+        rows.append(
+            {
+                _("capacity per day"): int(capacity),
+                kpi_label("follow_ups"): int(kpis["follow_ups"]),
+                _("Bad journeys called back (share)"): round(reached_share(result), 2),
+                kpi_label("csat"): round(kpis["csat"], 3),
+                kpi_label("retention_rate"): round(kpis["retention_rate"], 3),
+                _("Follow-up cost (million toman)"): round(kpis["follow_up_cost"] / 1e6, 2),
+                _("Profit (million toman)"): round(kpis["profit"] / 1e6, 2),
+            }
+        )
     table = pd.DataFrame(rows).set_index(_("capacity per day")).T.astype(object)
-    table.loc[kpi_label("follow_ups")] = [int(value) for value in
-                                          table.loc[kpi_label("follow_ups")]]
+    table.loc[kpi_label("follow_ups")] = [
+        int(value) for value in table.loc[kpi_label("follow_ups")]
+    ]
     return table
 
 
 #: What follow-up and callbacks are compared on: the line, the memories, the books.
-CALLBACK_KPIS = ("abandonment_rate", "completed_rate", "bad_journey_rate", "csat",
-                 "churn_per_year", "follow_ups", "callbacks", "cost", "customer_equity", "profit")
+CALLBACK_KPIS = (
+    "abandonment_rate",
+    "completed_rate",
+    "bad_journey_rate",
+    "csat",
+    "churn_per_year",
+    "follow_ups",
+    "callbacks",
+    "cost",
+    "customer_equity",
+    "profit",
+)
 
 
 def callback_comparison(*, days: float = DAYS, seed: int = 1) -> pd.DataFrame:
@@ -204,8 +248,9 @@ def callback_comparison(*, days: float = DAYS, seed: int = 1) -> pd.DataFrame:
     results = {policy_label(None): simulate(scenario, seed=seed, days=days)}
     for policy in ("follow_up", "callback"):
         results[policy_label(policy)] = simulate(scenario, policy=policy, seed=seed, days=days)
-    table = (in_millions(kpi_frame(results, CALLBACK_KPIS, digits=3), digits=1) + 0.0
-             ).astype(object)  # each row keeps its own digits (no scientific notation)
+    table = (in_millions(kpi_frame(results, CALLBACK_KPIS, digits=3), digits=1) + 0.0).astype(
+        object
+    )  # each row keeps its own digits (no scientific notation)
     for kpi in ("follow_ups", "callbacks"):
         table.loc[kpi_label(kpi)] = [int(value) for value in table.loc[kpi_label(kpi)]]
     return table
@@ -230,20 +275,36 @@ def plot_follow_up(result: Result, label: str | None = None) -> Figure:
     left.bar(x, called, color=policy_colour(label), label=_("called back"))
     levers = result.scenario.levers
     if levers is not None and levers.follow_up.enabled:
-        left.axhline(levers.follow_up.capacity_per_day, color="#555555", linestyle="--",
-                     linewidth=1.0, label=_("calls a day (capacity)"))
+        left.axhline(
+            levers.follow_up.capacity_per_day,
+            color="#555555",
+            linestyle="--",
+            linewidth=1.0,
+            label=_("calls a day (capacity)"),
+        )
     left.set_xlabel(_("Day the journey ended (day)"))
     left.set_ylabel(_("Journeys (count)"))
     left.set_title(_("Bad journeys and calls back"), fontsize="medium")
     left.legend(fontsize="small", loc="upper left")
     followed = journeys[journeys["followed_up"]]
     bins = np.arange(0, 10.5, 0.5)
-    right.hist(followed["experienced_score"], bins=bins, color="#BBBBBB",
-               label=_("before the call"))
-    right.hist(followed["memory_score"], bins=bins, color=policy_colour(label), alpha=0.7,
-               label=_("after the call"))
-    right.axvline(_bad_below(result), color="#555555", linestyle=":", linewidth=1.0,
-                  label=_("bad below {value:g}", value=_bad_below(result)))
+    right.hist(
+        followed["experienced_score"], bins=bins, color="#BBBBBB", label=_("before the call")
+    )
+    right.hist(
+        followed["memory_score"],
+        bins=bins,
+        color=policy_colour(label),
+        alpha=0.7,
+        label=_("after the call"),
+    )
+    right.axvline(
+        _bad_below(result),
+        color="#555555",
+        linestyle=":",
+        linewidth=1.0,
+        label=_("bad below {value:g}", value=_bad_below(result)),
+    )
     right.set_xlabel(_("Remembered score (points, 0-10)"))
     right.set_ylabel(_("Journeys called back (count)"))
     right.set_title(_("What a call does to the memory"), fontsize="medium")
@@ -253,9 +314,14 @@ def plot_follow_up(result: Result, label: str | None = None) -> Figure:
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    figure.suptitle(_("Proactive follow-up ({label}): {calls} calls, {share:.0%} of bad "
-                      "journeys reached", label=label, calls=int(called.sum()),
-                      share=float(called.sum() / max(all_bad.sum(), 1))))
+    figure.suptitle(
+        _(
+            "Proactive follow-up ({label}): {calls} calls, {share:.0%} of bad journeys reached",
+            label=label,
+            calls=int(called.sum()),
+            share=float(called.sum() / max(all_bad.sum(), 1)),
+        )
+    )
     return figure
 
 
@@ -267,14 +333,41 @@ def dashboard(*, seed: int = 1, days: float = DASHBOARD_DAYS) -> Dashboard:
     Each move runs ``days`` days (default 7, about 0.07 s a run) with the same
     callers (``seed``)."""
     controls = [
-        Control("levers.follow_up.enabled", _("Follow-up calls on"), "toggle", default=True,
-                key="follow_up"),
-        Control("levers.follow_up.capacity_per_day", _("Calls a day (capacity)"), "int",
-                min=0, max=40, step=_CAPACITY_STEP, key="capacity_per_day"),
-        Control("levers.follow_up.window_days", _("Call within (days)"), "int", min=1, max=7,
-                step=1, default=3, key="window_days"),
-        Control("levers.follow_up.recovery_points", _("Points a call adds to the memory"),
-                "float", min=0.0, max=5.0, step=0.5, key="recovery_points"),
+        Control(
+            "levers.follow_up.enabled",
+            _("Follow-up calls on"),
+            "toggle",
+            default=True,
+            key="follow_up",
+        ),
+        Control(
+            "levers.follow_up.capacity_per_day",
+            _("Calls a day (capacity)"),
+            "int",
+            min=0,
+            max=40,
+            step=_CAPACITY_STEP,
+            key="capacity_per_day",
+        ),
+        Control(
+            "levers.follow_up.window_days",
+            _("Call within (days)"),
+            "int",
+            min=1,
+            max=7,
+            step=1,
+            default=3,
+            key="window_days",
+        ),
+        Control(
+            "levers.follow_up.recovery_points",
+            _("Points a call adds to the memory"),
+            "float",
+            min=0.0,
+            max=5.0,
+            step=0.5,
+            key="recovery_points",
+        ),
     ]
 
     def view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:
@@ -282,23 +375,35 @@ def dashboard(*, seed: int = 1, days: float = DASHBOARD_DAYS) -> Dashboard:
         current = list(results.values())[-1]
         return table, [plot_follow_up(current, label=_("your policy"))]
 
-    return Dashboard(load_scenario(_SCENARIO), controls, view,
-                     reference={"follow_up": False}, seed=seed, days=days,
-                     title=_("Calling customers back after a bad experience"))
+    return Dashboard(
+        load_scenario(_SCENARIO),
+        controls,
+        view,
+        reference={"follow_up": False},
+        seed=seed,
+        days=days,
+        title=_("Calling customers back after a bad experience"),
+    )
 
 
 # --------------------------------------------------------------------------- exercise
-def capacity_for_share(share: float = 0.5, *, window_days: int = 3,
-                       days: float = DASHBOARD_DAYS,
-                       seed: int = 1, most: int = 40) -> int:
+def capacity_for_share(
+    share: float = 0.5,
+    *,
+    window_days: int = 3,
+    days: float = DASHBOARD_DAYS,
+    seed: int = 1,
+    most: int = 40,
+) -> int:
     """The smallest daily capacity, in steps of 5 as on the dashboard, that calls
     back at least ``share`` of the bad journeys (simulated, seeded like the dashboard)."""
     for capacity in range(0, most + 1, _CAPACITY_STEP):
         result = _run(True, capacity, float(window_days), 2.5, float(days), seed)
         if reached_share(result) >= share:
             return capacity
-    raise ValueError(_("no capacity up to {most} calls a day reaches {share:.0%}",
-                       most=most, share=share))
+    raise ValueError(
+        _("no capacity up to {most} calls a day reaches {share:.0%}", most=most, share=share)
+    )
 
 
 def check_capacity_for_share(answer: int, share: float = 0.5, window_days: int = 3) -> Verdict:
@@ -306,6 +411,11 @@ def check_capacity_for_share(answer: int, share: float = 0.5, window_days: int =
     ``share`` of the bad journeys in the dashboard's 7 days, calling within
     ``window_days`` days."""
     expected = capacity_for_share(share, window_days=window_days)
-    return check_answer(answer, expected,
-                        hint=_("Move the 'Calls a day' slider and read the first row "
-                               "(bad journeys called back) of the dashboard's table."))
+    return check_answer(
+        answer,
+        expected,
+        hint=_(
+            "Move the 'Calls a day' slider and read the first row "
+            "(bad journeys called back) of the dashboard's table."
+        ),
+    )

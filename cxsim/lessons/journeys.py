@@ -42,8 +42,12 @@ __all__ = [
 SCENARIO = "retail_journey"
 SATISFIED_FROM = 7.0  # a score of 7 or more counts as satisfied (the CSAT of docs/model.md)
 #: The journey-level rows of :func:`touchpoint_vs_journey`, after one row per touchpoint.
-ROWS = (N_("all contacts"), N_("journey: average of its steps"), N_("journey: step by step"),
-        N_("journey as remembered (peak-end)"))
+ROWS = (
+    N_("all contacts"),
+    N_("journey: average of its steps"),
+    N_("journey: step by step"),
+    N_("journey as remembered (peak-end)"),
+)
 _COLUMNS = (N_("count"), N_("mean score (0-10)"), N_("satisfied (7+)"), N_("bad (below 5)"))
 _JOURNEY_COLOUR = "#D55E00"  # vermillion: the journey, against blue touchpoints
 
@@ -77,8 +81,12 @@ def touchpoint_vs_journey(result: Result, digits: int = 2) -> pd.DataFrame:
     rows: dict[str, list[float]] = {}
 
     def describe(scores: pd.Series) -> list[float]:
-        return [float(len(scores)), float(scores.mean()),
-                float((scores >= SATISFIED_FROM).mean()), float((scores < bad).mean())]
+        return [
+            float(len(scores)),
+            float(scores.mean()),
+            float((scores >= SATISFIED_FROM).mean()),
+            float((scores < bad).mean()),
+        ]
 
     for touchpoint in result.scenario.touchpoints:
         here = visits.loc[visits["touchpoint"] == touchpoint.name, "score"]
@@ -88,9 +96,12 @@ def touchpoint_vs_journey(result: Result, digits: int = 2) -> pd.DataFrame:
     steps = visits[visits["journey_id"].isin(journeys["journey_id"])].groupby("journey_id")
     per_journey = steps["score"].agg(["mean", "min"])
     rows[_(ROWS[1])] = describe(per_journey["mean"])
-    rows[_(ROWS[2])] = [float(len(per_journey)), float("nan"),
-                        float((per_journey["min"] >= SATISFIED_FROM).mean()),
-                        float((per_journey["min"] < bad).mean())]
+    rows[_(ROWS[2])] = [
+        float(len(per_journey)),
+        float("nan"),
+        float((per_journey["min"] >= SATISFIED_FROM).mean()),
+        float((per_journey["min"] < bad).mean()),
+    ]
     rows[_(ROWS[3])] = describe(journeys["memory_score"])
     table = pd.DataFrame.from_dict(rows, orient="index", columns=[_(c) for c in _COLUMNS])
     table[_("count")] = table[_("count")].astype(int)
@@ -108,12 +119,14 @@ def plot_touchpoint_vs_journey(table: pd.DataFrame, title: str | None = None) ->
     axes = figure.subplots(1, 2, sharey=True)
     labels = list(table.index)
     journey_rows = {_(row) for row in ROWS[1:]}
-    colours = [_JOURNEY_COLOUR if label in journey_rows else BASELINE_COLOUR
-               for label in labels]
+    colours = [_JOURNEY_COLOUR if label in journey_rows else BASELINE_COLOUR for label in labels]
     positions = np.arange(len(labels))[::-1]
-    for ax, column, name in zip(axes, (_COLUMNS[2], _COLUMNS[3]),
-                                (_("Satisfied (score 7 or more)"), _("Bad (score below 5)")),
-                                strict=True):
+    for ax, column, name in zip(
+        axes,
+        (_COLUMNS[2], _COLUMNS[3]),
+        (_("Satisfied (score 7 or more)"), _("Bad (score below 5)")),
+        strict=True,
+    ):
         values = table[_(column)].to_numpy(dtype=float) * 100
         ax.barh(positions, values, color=colours)
         for y, value in zip(positions, values, strict=True):
@@ -158,8 +171,9 @@ def _view(results: dict[str, Result]) -> tuple[pd.DataFrame, list[Figure]]:
     table[_("difference")] = table[second] - table[first]
     table.index.name = _("KPI")
     yours = results[second]
-    figure = plot_touchpoint_vs_journey(touchpoint_vs_journey(yours),
-                                        _("Your settings: each touchpoint against the journey"))
+    figure = plot_touchpoint_vs_journey(
+        touchpoint_vs_journey(yours), _("Your settings: each touchpoint against the journey")
+    )
     return table.round(2) + 0.0, [figure]
 
 
@@ -172,36 +186,80 @@ def dashboard(seed: int = 1, days: float = 7) -> Dashboard:
     scenario = load_scenario(SCENARIO)
     rota = list(scenario.touchpoint("store").hourly_staff)
     controls = [
-        Control("touchpoints.support.operator", _("Support run by"), "dropdown",
-                options=((_("an outside agency"), "agent"), (_("our own staff"), "in_house")),
-                key="support_operator"),
-        Control("touchpoints.support.courtesy", _("Support courtesy (0-1)"), "float",
-                min=0.0, max=1.0, step=0.05, key="support_courtesy"),
-        Control("touchpoints.support.staff", _("Support agents added at every open hour"),
-                "staff_shift", min=-1, max=3, key="support_staff"),
-        Control("touchpoints.store.courtesy", _("Store staff courtesy (0-1)"), "float",
-                min=0.0, max=1.0, step=0.05, key="store_courtesy"),
-        Control("touchpoints.store.staff", _("Store staff"), "dropdown",
-                options=tuple((_("as today"), rota) if k == 0 else
-                              (_("+{k} at every open hour", k=k),
-                               change_rota(rota, "staff_shift", k))
-                              for k in range(3)), key="store_staff"),
+        Control(
+            "touchpoints.support.operator",
+            _("Support run by"),
+            "dropdown",
+            options=((_("an outside agency"), "agent"), (_("our own staff"), "in_house")),
+            key="support_operator",
+        ),
+        Control(
+            "touchpoints.support.courtesy",
+            _("Support courtesy (0-1)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            key="support_courtesy",
+        ),
+        Control(
+            "touchpoints.support.staff",
+            _("Support agents added at every open hour"),
+            "staff_shift",
+            min=-1,
+            max=3,
+            key="support_staff",
+        ),
+        Control(
+            "touchpoints.store.courtesy",
+            _("Store staff courtesy (0-1)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            key="store_courtesy",
+        ),
+        Control(
+            "touchpoints.store.staff",
+            _("Store staff"),
+            "dropdown",
+            options=tuple(
+                (_("as today"), rota)
+                if k == 0
+                else (_("+{k} at every open hour", k=k), change_rota(rota, "staff_shift", k))
+                for k in range(3)
+            ),
+            key="store_staff",
+        ),
     ]
-    return Dashboard(scenario, controls, _view, reference=True, seed=seed,
-                     days=days, title=_("Touchpoints against the journey: a retailer"))
+    return Dashboard(
+        scenario,
+        controls,
+        _view,
+        reference=True,
+        seed=seed,
+        days=days,
+        title=_("Touchpoints against the journey: a retailer"),
+    )
 
 
 # --------------------------------------------------------------------------- exercise
-def courtesy_gains(level: float = 0.9, touchpoints: Sequence[str] = ("store", "support"),
-                   n: int = 5, days: float = 7, seed: int = 0) -> dict[str, float]:
+def courtesy_gains(
+    level: float = 0.9,
+    touchpoints: Sequence[str] = ("store", "support"),
+    n: int = 5,
+    days: float = 7,
+    seed: int = 0,
+) -> dict[str, float]:
     """Journey CSAT gain (paired, mean of ``n`` runs) when one touchpoint's staff
     become as courteous as ``level``; self-service touchpoints have no staff and gain 0.
 
     CSAT here is the share of ended journeys remembered at 7 or more (see
     :func:`journey_kpis`)."""
     base = load_scenario(SCENARIO)
-    variants = {name: base.with_overrides({f"touchpoints.{name}.courtesy": level})
-                for name in touchpoints}
+    variants = {
+        name: base.with_overrides({f"touchpoints.{name}.courtesy": level}) for name in touchpoints
+    }
     remembered, satisfied = _(ROWS[3]), _("satisfied (7+)")
     gains: dict[str, float] = dict.fromkeys(touchpoints, 0.0)
     for i in range(n):
@@ -209,8 +267,9 @@ def courtesy_gains(level: float = 0.9, touchpoints: Sequence[str] = ("store", "s
         reference = touchpoint_vs_journey(simulate(base, seed=run_seed, days=days), 6)
         for name, variant in variants.items():
             table = touchpoint_vs_journey(simulate(variant, seed=run_seed, days=days), 6)
-            gains[name] += float(table.loc[remembered, satisfied]
-                            - reference.loc[remembered, satisfied]) / n
+            gains[name] += (
+                float(table.loc[remembered, satisfied] - reference.loc[remembered, satisfied]) / n
+            )
     for touchpoint in base.touchpoints:
         gains.setdefault(touchpoint.name, 0.0)
     return gains
@@ -222,6 +281,11 @@ def check_best_touchpoint(answer: Any) -> Verdict:
     ``"support"``); the model computes the gains."""
     gains = courtesy_gains()
     expected = max(gains, key=gains.__getitem__)
-    return check_answer(answer, expected,
-                        hint=_("Try the courtesy sliders of the dashboard one at a time and "
-                               "watch journey CSAT, not the touchpoint's own score."))
+    return check_answer(
+        answer,
+        expected,
+        hint=_(
+            "Try the courtesy sliders of the dashboard one at a time and "
+            "watch journey CSAT, not the touchpoint's own score."
+        ),
+    )

@@ -91,16 +91,18 @@ def hand_made_journeys(journeys: Mapping[str, Sequence[float]] | None = None) ->
         peak = max(scores, key=lambda s: abs(s - behaviour.NEUTRAL_SCORE))
         average = behaviour.remember_journey(scores, "average")
         peak_end = behaviour.remember_journey(scores, "peak_end")
-        rows.append({
-            _("journey"): name,
-            _("scores"): " → ".join(f"{s:g}" for s in scores),
-            _("average"): round(average, 2),
-            _("peak"): peak,
-            _("end"): scores[-1],
-            _("peak-end"): round(peak_end, 2),
-            _("recommend (average)"): behaviour.recommend_score(average),
-            _("recommend (peak-end)"): behaviour.recommend_score(peak_end),
-        })
+        rows.append(
+            {
+                _("journey"): name,
+                _("scores"): " → ".join(f"{s:g}" for s in scores),
+                _("average"): round(average, 2),
+                _("peak"): peak,
+                _("end"): scores[-1],
+                _("peak-end"): round(peak_end, 2),
+                _("recommend (average)"): behaviour.recommend_score(average),
+                _("recommend (peak-end)"): behaviour.recommend_score(peak_end),
+            }
+        )
     return pd.DataFrame(rows).set_index(_("journey"))
 
 
@@ -110,12 +112,27 @@ def plot_hand_made(journeys: Mapping[str, Sequence[float]] | None = None) -> Fig
     figure = NotebookFigure(figsize=(8.0, 4.2), layout="constrained")
     ax = figure.subplots()
     positions = np.arange(len(table))
-    ax.bar(positions - 0.2, table[_("average")], width=0.4, label=_("average"),
-           color=_colour("average"))
-    ax.bar(positions + 0.2, table[_("peak-end")], width=0.4, label=_("peak-end"),
-           color=_colour("peak_end"))
-    ax.axhline(behaviour.NEUTRAL_SCORE, color="#555555", linestyle="--", linewidth=1,
-               label=_("neutral contact (7)"))
+    ax.bar(
+        positions - 0.2,
+        table[_("average")],
+        width=0.4,
+        label=_("average"),
+        color=_colour("average"),
+    )
+    ax.bar(
+        positions + 0.2,
+        table[_("peak-end")],
+        width=0.4,
+        label=_("peak-end"),
+        color=_colour("peak_end"),
+    )
+    ax.axhline(
+        behaviour.NEUTRAL_SCORE,
+        color="#555555",
+        linestyle="--",
+        linewidth=1,
+        label=_("neutral contact (7)"),
+    )
     ax.set_xticks(positions, [translate_name(str(name)) for name in table.index], rotation=15)
     ax.set_ylim(0, 10.5)
     ax.set_xlabel(_("Journey"))
@@ -128,8 +145,7 @@ def plot_hand_made(journeys: Mapping[str, Sequence[float]] | None = None) -> Fig
 
 # --------------------------------------------------------------------------- the model
 def _scenario(memory: str, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    scenario = load_scenario(SCENARIO).with_overrides({"behaviour.memory": memory},
-                                                      path="memory")
+    scenario = load_scenario(SCENARIO).with_overrides({"behaviour.memory": memory}, path="memory")
     if overrides:
         scenario = scenario.with_overrides(dict(overrides), path="lesson")
     return scenario
@@ -137,8 +153,7 @@ def _scenario(memory: str, overrides: Mapping[str, Any] | None = None) -> Scenar
 
 def run_memory_models(seed: int = 0, days: float = _DAYS) -> dict[str, Result]:
     """``retail_journey`` run once under each memory model, same seed: ``{model: Result}``."""
-    return {memory: simulate(_scenario(memory), seed=seed, days=days)
-            for memory in MEMORY_MODELS}
+    return {memory: simulate(_scenario(memory), seed=seed, days=days) for memory in MEMORY_MODELS}
 
 
 def _colour(label: str) -> str:
@@ -166,19 +181,24 @@ def loyalty_groups(result: Result) -> dict[str, float]:
     """
     journeys = _measured_journeys(result)
     if len(journeys) == 0:
-        return dict.fromkeys(("promoters", "passives", "detractors", "under_way"),
-                             float("nan"))
+        return dict.fromkeys(("promoters", "passives", "detractors", "under_way"), float("nan"))
     under_way = float(journeys["end_min"].isna().mean())
     # as the KPIs count them: journeys that ended in the window
     finished = _ended_journeys(result)["recommend"].to_numpy(dtype=float)
     finished = finished[~np.isnan(finished)]
     if len(finished) == 0:
-        return {"promoters": float("nan"), "passives": float("nan"),
-                "detractors": float("nan"), "under_way": under_way}
-    return {"promoters": float((finished >= 9).mean()),
-            "passives": float(((finished >= 7) & (finished <= 8)).mean()),
-            "detractors": float((finished <= 6).mean()),
-            "under_way": under_way}
+        return {
+            "promoters": float("nan"),
+            "passives": float("nan"),
+            "detractors": float("nan"),
+            "under_way": under_way,
+        }
+    return {
+        "promoters": float((finished >= 9).mean()),
+        "passives": float(((finished >= 7) & (finished <= 8)).mean()),
+        "detractors": float((finished <= 6).mean()),
+        "under_way": under_way,
+    }
 
 
 def memory_table(results: Mapping[str, Result]) -> pd.DataFrame:
@@ -221,8 +241,9 @@ def plot_remembered_scores(results: Mapping[str, Result] | Result) -> Figure:
         counts = np.bincount(recommend, minlength=11)[:11]
         shares = counts / max(1, counts.sum())
         offset = (number - (len(results) - 1) / 2) * width
-        ax.bar(np.arange(11) + offset, shares, width=width, label=str(label),
-               color=_colour(str(label)))
+        ax.bar(
+            np.arange(11) + offset, shares, width=width, label=str(label), color=_colour(str(label))
+        )
     top = ax.get_ylim()[1]
     for x, text in ((3.0, _("detractors")), (7.5, _("passives")), (9.5, _("promoters"))):
         ax.text(x, top * 0.95, text, ha="center", va="top", fontsize="small", color="#333333")
@@ -265,25 +286,55 @@ def dashboard(*, seed: int = 0, days: float = _DAYS) -> Dashboard:
     """
     scenario = load_scenario(SCENARIO)
     controls = [
-        Control("behaviour.memory", _("Memory model"), "dropdown",
-                options=((_("peak-end"), "peak_end"), (_("average"), "average")),
-                key="memory"),
-        Control("touchpoints.support.courtesy", _("Courtesy of support (last touchpoint)"),
-                "float", min=0.0, max=1.0, step=0.05, key="support_courtesy"),
-        Control("touchpoints.store.courtesy", _("Courtesy in the store"), "float", min=0.0,
-                max=1.0, step=0.05, key="store_courtesy"),
+        Control(
+            "behaviour.memory",
+            _("Memory model"),
+            "dropdown",
+            options=((_("peak-end"), "peak_end"), (_("average"), "average")),
+            key="memory",
+        ),
+        Control(
+            "touchpoints.support.courtesy",
+            _("Courtesy of support (last touchpoint)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            key="support_courtesy",
+        ),
+        Control(
+            "touchpoints.store.courtesy",
+            _("Courtesy in the store"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            key="store_courtesy",
+        ),
     ]
-    return Dashboard(scenario, controls, _view, reference=True, seed=seed, days=days,
-                     title=_("What customers remember"))
+    return Dashboard(
+        scenario,
+        controls,
+        _view,
+        reference=True,
+        seed=seed,
+        days=days,
+        title=_("What customers remember"),
+    )
 
 
 # --------------------------------------------------------------------------- exercises
 def check_peak_end(answer: float) -> Verdict:
     """Exercise: the peak-end memory of :data:`EXERCISE_JOURNEY`, computed by hand (±0.05)."""
     expected = behaviour.remember_journey(list(EXERCISE_JOURNEY), "peak_end")
-    return check_answer(answer, round(expected, 2), tolerance=0.05,
-                        hint=_("The peak is the score farthest from 7 (good or bad); "
-                               "average it with the last score."))
+    return check_answer(
+        answer,
+        round(expected, 2),
+        tolerance=0.05,
+        hint=_(
+            "The peak is the score farthest from 7 (good or bad); average it with the last score."
+        ),
+    )
 
 
 #: The two fixes of the second exercise: label -> overrides of ``retail_journey``.
@@ -296,8 +347,9 @@ FIXES: dict[str, dict[str, float]] = {
 @lru_cache(maxsize=4)
 def _nps_gains(seed: int, n: int, days: float) -> dict[str, float]:
     policies = {_("as it is"): {}, **{label: spec for label, spec in FIXES.items()}}
-    comparison = compare(SCENARIO, policies, n, seed=seed, days=days, progress=False,
-                         executor=SerialExecutor())
+    comparison = compare(
+        SCENARIO, policies, n, seed=seed, days=days, progress=False, executor=SerialExecutor()
+    )
     table = comparison.differences()
     table = table[table["kpi"] == "nps"].set_index("policy")
     return {label: float(table.loc[label, "mean_difference"]) for label in FIXES}
@@ -311,5 +363,4 @@ def check_better_fix(answer: str, *, seed: int = 0, n: int = 5, days: float = _D
     """
     gains = _nps_gains(seed, n, days)
     best = max(gains, key=gains.get)
-    return check_answer(str(answer), best,
-                        hint=_("Try both in the dashboard above and watch NPS."))
+    return check_answer(str(answer), best, hint=_("Try both in the dashboard above and watch NPS."))

@@ -56,28 +56,49 @@ EXTRA_AGENTS = (-1, 0, 1, 2, 3, 4)
 #: Courtesy training levels, as swept in the lesson.
 TRAINING_LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)
 #: The KPIs of the books, in the order the lesson prints them.
-BOOK_KPIS = ("revenue", "staff_cost", "training_cost", "follow_up_cost", "cost",
-             "customer_equity", "profit", "clv")
+BOOK_KPIS = (
+    "revenue",
+    "staff_cost",
+    "training_cost",
+    "follow_up_cost",
+    "cost",
+    "customer_equity",
+    "profit",
+    "clv",
+)
 _MONEY = frozenset(BOOK_KPIS)
-_DASHBOARD_KPIS = ("revenue", "staff_cost", "training_cost", "customer_equity", "profit",
-                   "churn_per_year", "csat", "abandonment_rate")
+_DASHBOARD_KPIS = (
+    "revenue",
+    "staff_cost",
+    "training_cost",
+    "customer_equity",
+    "profit",
+    "churn_per_year",
+    "csat",
+    "abandonment_rate",
+)
 _SWEEP_DAYS = 14
 _SWEEP_N = 5
 
 
 # --------------------------------------------------------------------------- one bad experience
-def leave_after_bad_table(n: int = 5, *, seed: int = 0, days: float | None = None,
-                          progress: bool = False) -> pd.DataFrame:
+def leave_after_bad_table(
+    n: int = 5, *, seed: int = 0, days: float | None = None, progress: bool = False
+) -> pd.DataFrame:
     """``n`` replications of the scenario: journeys remembered as bad, share leaving after
     one, retention; mean and 95% interval, beside the claim N2 and the PwC 2018 figures."""
-    reps = replicate(SCENARIO, n, seed=seed, days=days, progress=progress,
-                     executor=SerialExecutor())
+    reps = replicate(
+        SCENARIO, n, seed=seed, days=days, progress=progress, executor=SerialExecutor()
+    )
     summary = reps.summary()
     rows = {}
     for kpi in ("bad_journey_rate", "leave_after_bad", "retention_rate"):
         stats = summary.loc[kpi]
-        rows[kpi_label(kpi)] = {_("mean"): stats["mean"], _("CI low"): stats["ci_low"],
-                                _("CI high"): stats["ci_high"]}
+        rows[kpi_label(kpi)] = {
+            _("mean"): stats["mean"],
+            _("CI low"): stats["ci_low"],
+            _("CI high"): stats["ci_high"],
+        }
     table = pd.DataFrame(rows).T.round(3)
     table.index.name = _("KPI ({n} runs)", n=n)
     return table
@@ -96,21 +117,47 @@ def plot_leave_curve(observed: float | pd.DataFrame | None = None) -> Figure:
     threshold = defaults.bad_memory_below if defaults is not None else 5.0
     scores = np.linspace(0, 10, 201)
     retention = defaults.retention
-    chances = [behaviour.leave_probability(score, floor=retention.floor,
-                                           ceiling=retention.ceiling,
-                                           midpoint=retention.midpoint,
-                                           steepness=retention.steepness) for score in scores]
+    chances = [
+        behaviour.leave_probability(
+            score,
+            floor=retention.floor,
+            ceiling=retention.ceiling,
+            midpoint=retention.midpoint,
+            steepness=retention.steepness,
+        )
+        for score in scores
+    ]
     figure = NotebookFigure(figsize=(7.5, 4.2), layout="constrained")
     ax = figure.subplots()
-    ax.plot(scores, chances, color=policy_colour(None), linewidth=2,
-            label=_("chance of leaving (model)"))
-    ax.axvline(threshold, color="#555555", linestyle="--", linewidth=1,
-               label=_("bad journey: remembered below {x:g}", x=threshold))
-    ax.axhline(0.25, color="#D55E00", linestyle=":", linewidth=1.5,
-               label=_("claim N2: 25% leave after one bad experience"))
+    ax.plot(
+        scores,
+        chances,
+        color=policy_colour(None),
+        linewidth=2,
+        label=_("chance of leaving (model)"),
+    )
+    ax.axvline(
+        threshold,
+        color="#555555",
+        linestyle="--",
+        linewidth=1,
+        label=_("bad journey: remembered below {x:g}", x=threshold),
+    )
+    ax.axhline(
+        0.25,
+        color="#D55E00",
+        linestyle=":",
+        linewidth=1.5,
+        label=_("claim N2: 25% leave after one bad experience"),
+    )
     if observed is not None:
-        ax.axhline(observed, color="#009E73", linestyle="-.", linewidth=1.5,
-                   label=_("simulated: {share:.0%} left after a bad journey", share=observed))
+        ax.axhline(
+            observed,
+            color="#009E73",
+            linestyle="-.",
+            linewidth=1.5,
+            label=_("simulated: {share:.0%} left after a bad journey", share=observed),
+        )
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 0.35)
     ax.yaxis.set_major_formatter(lambda value, _pos: f"{100 * value:.0f}%")
@@ -136,8 +183,9 @@ def books_table(results: Mapping[str, Result]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- sweeps
-def extra_agent_policies(extra: Iterable[int] = EXTRA_AGENTS, *, touchpoint: str = "phone",
-                         scenario: str = SCENARIO) -> dict[str, dict[str, Any]]:
+def extra_agent_policies(
+    extra: Iterable[int] = EXTRA_AGENTS, *, touchpoint: str = "phone", scenario: str = SCENARIO
+) -> dict[str, dict[str, Any]]:
     """Label -> overrides, one per number of extra agents at every open hour
     (:func:`cxsim.rota.shift_rota`: an open hour keeps at least one agent).
 
@@ -149,17 +197,22 @@ def extra_agent_policies(extra: Iterable[int] = EXTRA_AGENTS, *, touchpoint: str
 
 @lru_cache(maxsize=4)
 def _staff_sweep(extra: tuple[int, ...], n: int, seed: int, days: float) -> pd.DataFrame:
-    comparison = compare(SCENARIO, extra_agent_policies(extra), n, seed=seed, days=days,
-                         progress=False)
+    comparison = compare(
+        SCENARIO, extra_agent_policies(extra), n, seed=seed, days=days, progress=False
+    )
     summary = comparison.summary()
     labels = {f"{k:+d}": k for k in extra}
     summary.insert(0, "extra_agents", summary["policy"].map(labels).astype(int))
-    return summary.drop(columns="policy").sort_values(["kpi", "extra_agents"],
-                                                      ignore_index=True)
+    return summary.drop(columns="policy").sort_values(["kpi", "extra_agents"], ignore_index=True)
 
 
-def staff_sweep(extra: Iterable[int] = EXTRA_AGENTS, n: int = _SWEEP_N, *, seed: int = 0,
-                days: float = _SWEEP_DAYS) -> pd.DataFrame:
+def staff_sweep(
+    extra: Iterable[int] = EXTRA_AGENTS,
+    n: int = _SWEEP_N,
+    *,
+    seed: int = 0,
+    days: float = _SWEEP_DAYS,
+) -> pd.DataFrame:
     """Replications at each number of extra agents: a tidy table as :meth:`Sweep.summary`
     gives it (columns ``extra_agents, kpi, mean, std, ci_low, ci_high, half_width, n``).
 
@@ -170,13 +223,19 @@ def staff_sweep(extra: Iterable[int] = EXTRA_AGENTS, n: int = _SWEEP_N, *, seed:
 
 @lru_cache(maxsize=4)
 def _training_sweep(levels: tuple[float, ...], n: int, seed: int, days: float) -> pd.DataFrame:
-    result = sweep(SCENARIO, {"levers.training": list(levels)}, n, seed=seed, days=days,
-                   progress=False)
+    result = sweep(
+        SCENARIO, {"levers.training": list(levels)}, n, seed=seed, days=days, progress=False
+    )
     return result.summary()
 
 
-def training_sweep(levels: Iterable[float] = TRAINING_LEVELS, n: int = _SWEEP_N, *,
-                   seed: int = 0, days: float = _SWEEP_DAYS) -> pd.DataFrame:
+def training_sweep(
+    levels: Iterable[float] = TRAINING_LEVELS,
+    n: int = _SWEEP_N,
+    *,
+    seed: int = 0,
+    days: float = _SWEEP_DAYS,
+) -> pd.DataFrame:
     """Replications at each courtesy training level (``levers.training``): a tidy table."""
     return _training_sweep(tuple(float(x) for x in levels), n, seed, days).copy()
 
@@ -197,15 +256,20 @@ def profit_table(table: pd.DataFrame, x: str) -> pd.DataFrame:
 
 def plot_profit_by_agents(table: pd.DataFrame) -> Figure:
     """Profit (mean and interval) against extra agents at every hour."""
-    figure = plot_sweep(table, x="extra_agents", kpi="profit",
-                        xlabel=_("Extra agents at every hour (people)"))
+    figure = plot_sweep(
+        table, x="extra_agents", kpi="profit", xlabel=_("Extra agents at every hour (people)")
+    )
     return figure
 
 
 def plot_profit_by_training(table: pd.DataFrame) -> Figure:
     """Profit (mean and interval) against the courtesy training level."""
-    return plot_sweep(table, x="levers.training", kpi="profit",
-                      xlabel=_("Courtesy training (0 = none, 1 = full programme)"))
+    return plot_sweep(
+        table,
+        x="levers.training",
+        kpi="profit",
+        xlabel=_("Courtesy training (0 = none, 1 = full programme)"),
+    )
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -217,8 +281,14 @@ def plot_daily_active(results: Mapping[str, Result] | Result) -> Figure:
     ax = figure.subplots()
     for label, result in results.items():
         daily = result.daily
-        ax.plot(daily["day"] + 1, daily["active_customers"], marker="o", label=str(label),
-                color=policy_colour(str(label)), linewidth=1.8)
+        ax.plot(
+            daily["day"] + 1,
+            daily["active_customers"],
+            marker="o",
+            label=str(label),
+            color=policy_colour(str(label)),
+            linewidth=1.8,
+        )
     ax.set_xlabel(_("Day"))
     ax.set_ylabel(_("Active customers (people)"))
     ax.set_ylim(bottom=0)
@@ -251,26 +321,55 @@ def dashboard(*, seed: int = 0, days: float = 7) -> Dashboard:
     answer in a fraction of a second) beside the scenario as it is.
     """
     controls = [
-        Control("touchpoints.phone.staff", _("Extra agents at every hour"), "staff_shift",
-                min=-2, max=4, step=1, key="extra_agents"),
-        Control("levers.training", _("Courtesy training (0-1)"), "float", min=0.0, max=1.0,
-                step=0.25, key="training"),
-        Control("segments.regular.margin_per_month",
-                _("Monthly margin of a regular customer (toman)"), "int", min=20000,
-                max=300000, step=10000, key="margin_per_month"),
+        Control(
+            "touchpoints.phone.staff",
+            _("Extra agents at every hour"),
+            "staff_shift",
+            min=-2,
+            max=4,
+            step=1,
+            key="extra_agents",
+        ),
+        Control(
+            "levers.training",
+            _("Courtesy training (0-1)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.25,
+            key="training",
+        ),
+        Control(
+            "segments.regular.margin_per_month",
+            _("Monthly margin of a regular customer (toman)"),
+            "int",
+            min=20000,
+            max=300000,
+            step=10000,
+            key="margin_per_month",
+        ),
     ]
-    return Dashboard(SCENARIO, controls, _view, reference=True, seed=seed, days=days,
-                     title=_("When does generosity pay?"))
+    return Dashboard(
+        SCENARIO,
+        controls,
+        _view,
+        reference=True,
+        seed=seed,
+        days=days,
+        title=_("When does generosity pay?"),
+    )
 
 
 # --------------------------------------------------------------------------- exercise
-def check_best_extra_agents(answer: int, *, n: int = _SWEEP_N, seed: int = 0,
-                            days: float = _SWEEP_DAYS) -> Verdict:
+def check_best_extra_agents(
+    answer: int, *, n: int = _SWEEP_N, seed: int = 0, days: float = _SWEEP_DAYS
+) -> Verdict:
     """Exercise: how many extra agents at every hour (from -1 to 4) maximise mean profit?
 
     The model answers with ``n`` replications of ``days`` days per setting
     (the same runs as :func:`staff_sweep` with its defaults).
     """
     best = best_row(staff_sweep(EXTRA_AGENTS, n, seed=seed, days=days))
-    return check_answer(answer, int(best["extra_agents"]),
-                        hint=_("Look for the top of the profit curve above."))
+    return check_answer(
+        answer, int(best["extra_agents"]), hint=_("Look for the top of the profit curve above.")
+    )

@@ -68,8 +68,16 @@ EXERCISE_DEMAND = 50
 #: 50 calls an hour one extra agent at every hour keeps it there).
 EXERCISE_MORALE = 0.75
 #: The KPIs the lesson prints.
-KPIS = ("utilisation", "mean_wait_min", "abandonment_rate", "csat", "nps", "retention_rate",
-        "staff_cost", "profit")
+KPIS = (
+    "utilisation",
+    "mean_wait_min",
+    "abandonment_rate",
+    "csat",
+    "nps",
+    "retention_rate",
+    "staff_cost",
+    "profit",
+)
 _SCENARIO = "contact_centre"
 _TOUCHPOINT = "phone"
 
@@ -80,9 +88,12 @@ def _morale_parameters(scenario: Scenario | None = None) -> Any:
 
 
 # --------------------------------------------------------------------------- pure formulas
-def morale_table(loads: Sequence[float] = (0.6, 0.8, 0.85, 0.9, 0.95, 1.0),
-                 trainings: Sequence[float] = (0.0, 1.0), start: float | None = None,
-                 after_days: Sequence[int] = (1, 5, 10)) -> pd.DataFrame:
+def morale_table(
+    loads: Sequence[float] = (0.6, 0.8, 0.85, 0.9, 0.95, 1.0),
+    trainings: Sequence[float] = (0.0, 1.0),
+    start: float | None = None,
+    after_days: Sequence[int] = (1, 5, 10),
+) -> pd.DataFrame:
     """The morale formulas on a small grid, rounded to 3 digits.
 
     One row per (load, training): the morale ``target`` the team drifts
@@ -100,10 +111,18 @@ def morale_table(loads: Sequence[float] = (0.6, 0.8, 0.85, 0.9, 0.95, 1.0),
     for load in loads:
         for training in trainings:
             target = behaviour.morale_target(
-                load, training, base=p.base, comfortable_load=p.comfortable_load,
-                overload_sensitivity=p.overload_sensitivity, training_lift=p.training_lift)
-            row: dict[str, float] = {_("load"): load, _("training"): training,
-                                     _("target"): round(target, 3)}
+                load,
+                training,
+                base=p.base,
+                comfortable_load=p.comfortable_load,
+                overload_sensitivity=p.overload_sensitivity,
+                training_lift=p.training_lift,
+            )
+            row: dict[str, float] = {
+                _("load"): load,
+                _("training"): training,
+                _("target"): round(target, 3),
+            }
             for days in after_days:
                 morale = start
                 for _day in range(days):
@@ -114,27 +133,39 @@ def morale_table(loads: Sequence[float] = (0.6, 0.8, 0.85, 0.9, 0.95, 1.0),
 
 
 # --------------------------------------------------------------------------- runs
-def scenario_at(demand: float = DEMAND, extra_agents: int = 0, training: float = 0.0,
-                policy: str | None = None) -> Scenario:
+def scenario_at(
+    demand: float = DEMAND, extra_agents: int = 0, training: float = 0.0, policy: str | None = None
+) -> Scenario:
     """The contact centre at ``demand`` calls an hour (old and new customers), under
     ``policy``, with ``extra_agents`` more on the phone at every open hour and courtesy
     ``training`` (0-1)."""
     scenario = load_scenario(_SCENARIO).with_policy(policy)
     rota = shift_rota(scenario.touchpoint(_TOUCHPOINT).hourly_staff, int(extra_agents))
-    return scenario.with_overrides({"arrivals.rate_per_hour": demand,
-                                    f"touchpoints.{_TOUCHPOINT}.staff": rota,
-                                    "levers.training": training}, path="lesson")
+    return scenario.with_overrides(
+        {
+            "arrivals.rate_per_hour": demand,
+            f"touchpoints.{_TOUCHPOINT}.staff": rota,
+            "levers.training": training,
+        },
+        path="lesson",
+    )
 
 
-def run_policies(policies: Sequence[str | None] = ("lean", None, "generous"), *,
-                 demand: float = DEMAND, days: float = 14, seed: int = 1) -> dict[str, Result]:
+def run_policies(
+    policies: Sequence[str | None] = ("lean", None, "generous"),
+    *,
+    demand: float = DEMAND,
+    days: float = 14,
+    seed: int = 1,
+) -> dict[str, Result]:
     """One seeded run per policy at ``demand`` calls an hour: ``{label: Result}``.
 
     The same seed means the same callers under every policy (common random numbers).
     """
-    return {policy_label(policy): simulate(scenario_at(demand, policy=policy), seed=seed,
-                                           days=days)
-            for policy in policies}
+    return {
+        policy_label(policy): simulate(scenario_at(demand, policy=policy), seed=seed, days=days)
+        for policy in policies
+    }
 
 
 def _staff_days(result: Result) -> pd.DataFrame:
@@ -150,12 +181,14 @@ def lowest_morale(result: Result) -> float:
     return float(_staff_days(result)["morale"].min())
 
 
-def daily_table(results: Mapping[str, Result], every: int = 3,
-                column: str = "morale") -> pd.DataFrame:
+def daily_table(
+    results: Mapping[str, Result], every: int = 3, column: str = "morale"
+) -> pd.DataFrame:
     """``column`` (morale, courtesy or utilisation) by day, one column per policy,
     every ``every`` days, rounded to 2 digits."""
-    table = pd.DataFrame({label: _staff_days(result).set_index("day")[column]
-                          for label, result in results.items()})
+    table = pd.DataFrame(
+        {label: _staff_days(result).set_index("day")[column] for label, result in results.items()}
+    )
     table.index.name = _("day")
     return table.iloc[::every].round(2)
 
@@ -163,8 +196,11 @@ def daily_table(results: Mapping[str, Result], every: int = 3,
 def kpi_comparison(results: Mapping[str, Result]) -> pd.DataFrame:
     """The lesson's KPIs, one column per policy, with the lowest morale on top."""
     table = in_millions(kpi_frame(dict(results), KPIS).loc[:, list(results)], digits=1)
-    low = pd.DataFrame([[round(lowest_morale(r), 2) for r in results.values()]],
-                       columns=list(results), index=[_("Lowest staff morale (0-1)")])
+    low = pd.DataFrame(
+        [[round(lowest_morale(r), 2) for r in results.values()]],
+        columns=list(results),
+        index=[_("Lowest staff morale (0-1)")],
+    )
     low.index.name = table.index.name
     return pd.concat([low, table])
 
@@ -176,52 +212,70 @@ def morale_effect_table(results: Mapping[str, Result]) -> pd.DataFrame:
     rows = {}
     for label, result in results.items():
         effect = result.morale_effect().loc["csat"]
-        rows[label] = {_("CSAT"): round(effect["actual"], 3),
-                       _("CSAT without the morale effect"): round(effect["without_morale"], 3),
-                       _("difference (points)"): round(100 * effect["difference"], 1),
-                       _("95% interval"): localise_digits(
-                           f"[{100 * effect['ci_low']:+.1f}, {100 * effect['ci_high']:+.1f}]")}
+        rows[label] = {
+            _("CSAT"): round(effect["actual"], 3),
+            _("CSAT without the morale effect"): round(effect["without_morale"], 3),
+            _("difference (points)"): round(100 * effect["difference"], 1),
+            _("95% interval"): localise_digits(
+                f"[{100 * effect['ci_low']:+.1f}, {100 * effect['ci_high']:+.1f}]"
+            ),
+        }
     table = pd.DataFrame(rows)
     table.index.name = _("morale's effect")
     return table
 
 
 # --------------------------------------------------------------------------- plot
-def plot_morale(results: Result | Mapping[str, Result], threshold: float | None = 0.7
-                ) -> Figure:
+def plot_morale(results: Result | Mapping[str, Result], threshold: float | None = 0.7) -> Figure:
     """Load, morale and courtesy of the phone team by day, one line per policy.
 
     ``results``: one :class:`Result` or ``{label: Result}``; each policy keeps
     its colour (:func:`cxsim.plots.policy_colour`).  A dashed grey line marks
     the comfortable load (top) and ``threshold`` on the morale panel.
     """
-    named = ({policy_label(results.policy): results} if isinstance(results, Result)
-             else dict(results))
+    named = (
+        {policy_label(results.policy): results} if isinstance(results, Result) else dict(results)
+    )
     if not named:
         raise ValueError(_("plot_morale: nothing to plot, no results given"))
     figure = NotebookFigure(figsize=(8.0, 7.0), layout="constrained")
     axes = figure.subplots(3, 1, sharex=True)
-    panels = (("utilisation", _("Load (busy share)")),
-              ("morale", _("Morale (0-1)")),
-              ("courtesy", _("Courtesy (0-1)")))
+    panels = (
+        ("utilisation", _("Load (busy share)")),
+        ("morale", _("Morale (0-1)")),
+        ("courtesy", _("Courtesy (0-1)")),
+    )
     comfortable = None
     for label, result in named.items():
         days = _staff_days(result)
         comfortable = result.scenario.behaviour.morale.comfortable_load
         for ax, (column, _title) in zip(axes, panels, strict=True):
-            ax.plot(days["day"] + 1, days[column], marker="o", markersize=3, linewidth=1.8,
-                    color=policy_colour(label), label=policy_label(label))
+            ax.plot(
+                days["day"] + 1,
+                days[column],
+                marker="o",
+                markersize=3,
+                linewidth=1.8,
+                color=policy_colour(label),
+                label=policy_label(label),
+            )
     for ax, (_column, title) in zip(axes, panels, strict=True):
         ax.set_ylabel(title)
         ax.grid(True, alpha=0.3, linewidth=0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     if comfortable is not None:
-        axes[0].axhline(comfortable, color="#555555", linestyle="--", linewidth=1.0,
-                        label=_("comfortable load"))
+        axes[0].axhline(
+            comfortable, color="#555555", linestyle="--", linewidth=1.0, label=_("comfortable load")
+        )
     if threshold is not None:
-        axes[1].axhline(threshold, color="#555555", linestyle=":", linewidth=1.0,
-                        label=_("morale {value:g}", value=threshold))
+        axes[1].axhline(
+            threshold,
+            color="#555555",
+            linestyle=":",
+            linewidth=1.0,
+            label=_("morale {value:g}", value=threshold),
+        )
     axes[0].legend(fontsize="small", loc="best")
     axes[1].legend(handles=axes[1].get_lines()[-1:], fontsize="small", loc="best")
     axes[2].set_xlabel(_("Day of the run (day)"))
@@ -238,20 +292,49 @@ def dashboard(*, seed: int = 0, days: float = DASHBOARD_DAYS) -> Dashboard:
     lowest morale; the figure the load, morale and courtesy by day.
     """
     controls = [
-        Control("arrivals.rate_per_hour", _("Calls per hour"), "int", min=15, max=50,
-                step=5, default=DEMAND, key="demand"),
-        Control(f"touchpoints.{_TOUCHPOINT}.staff", _("Extra agents at every hour"),
-                "staff_shift", min=0, max=4, step=1, key="extra_agents"),
-        Control("levers.training", _("Courtesy training (0 none, 1 full)"), "float", min=0.0,
-                max=1.0, step=0.25, default=0.0, key="training"),
+        Control(
+            "arrivals.rate_per_hour",
+            _("Calls per hour"),
+            "int",
+            min=15,
+            max=50,
+            step=5,
+            default=DEMAND,
+            key="demand",
+        ),
+        Control(
+            f"touchpoints.{_TOUCHPOINT}.staff",
+            _("Extra agents at every hour"),
+            "staff_shift",
+            min=0,
+            max=4,
+            step=1,
+            key="extra_agents",
+        ),
+        Control(
+            "levers.training",
+            _("Courtesy training (0 none, 1 full)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.25,
+            default=0.0,
+            key="training",
+        ),
     ]
 
     def view(result: Any) -> tuple[pd.DataFrame, list[Figure]]:
         table = kpi_comparison({_("your settings"): result})
         return table, [plot_morale({_("your settings"): result})]
 
-    return Dashboard(load_scenario(_SCENARIO), controls, view, seed=seed, days=days,
-                     title=_("Staff morale under load"))
+    return Dashboard(
+        load_scenario(_SCENARIO),
+        controls,
+        view,
+        seed=seed,
+        days=days,
+        title=_("Staff morale under load"),
+    )
 
 
 # --------------------------------------------------------------------------- exercises
@@ -264,15 +347,20 @@ def check_overload_load(answer: float, target: float = 0.55, training: float = 0
     p = _morale_parameters()
 
     def target_at(load: float) -> float:
-        return behaviour.morale_target(load, training, base=p.base,
-                                       comfortable_load=p.comfortable_load,
-                                       overload_sensitivity=p.overload_sensitivity,
-                                       training_lift=p.training_lift)
+        return behaviour.morale_target(
+            load,
+            training,
+            base=p.base,
+            comfortable_load=p.comfortable_load,
+            overload_sensitivity=p.overload_sensitivity,
+            training_lift=p.training_lift,
+        )
 
     low, high = 0.0, 1.0
     if not target_at(high) <= target <= target_at(low):
-        raise ValueError(_("no load between 0 and 1 gives a morale target of {target}",
-                           target=target))
+        raise ValueError(
+            _("no load between 0 and 1 gives a morale target of {target}", target=target)
+        )
     for _step in range(60):
         middle = (low + high) / 2
         if target_at(middle) > target:
@@ -280,9 +368,15 @@ def check_overload_load(answer: float, target: float = 0.55, training: float = 0
         else:
             high = middle
     expected = round((low + high) / 2, 3)
-    return check_answer(answer, expected, tolerance=0.01,
-                        hint=_("Read the target column of the table: the target falls by "
-                               "0.02 for each point of load above 0.8."))
+    return check_answer(
+        answer,
+        expected,
+        tolerance=0.01,
+        hint=_(
+            "Read the target column of the table: the target falls by "
+            "0.02 for each point of load above 0.8."
+        ),
+    )
 
 
 @lru_cache(maxsize=32)
@@ -290,23 +384,43 @@ def _lowest_morale_with(extra_agents: int, demand: float, days: float, seed: int
     return lowest_morale(simulate(scenario_at(demand, extra_agents), seed=seed, days=days))
 
 
-def agents_for_morale(threshold: float = EXERCISE_MORALE, demand: float = EXERCISE_DEMAND,
-                      days: float = DASHBOARD_DAYS, seed: int = 0, most: int = 6) -> int:
+def agents_for_morale(
+    threshold: float = EXERCISE_MORALE,
+    demand: float = EXERCISE_DEMAND,
+    days: float = DASHBOARD_DAYS,
+    seed: int = 0,
+    most: int = 6,
+) -> int:
     """The fewest extra agents at every hour that keep the lowest daily morale at or
     above ``threshold`` (simulated, seeded like the dashboard)."""
     for extra in range(most + 1):
         if _lowest_morale_with(extra, demand, days, seed) >= threshold:
             return extra
-    raise ValueError(_("even {most} extra agents do not keep morale at {threshold}",
-                       most=most, threshold=threshold))
+    raise ValueError(
+        _(
+            "even {most} extra agents do not keep morale at {threshold}",
+            most=most,
+            threshold=threshold,
+        )
+    )
 
 
-def check_agents_for_morale(answer: int, threshold: float = EXERCISE_MORALE,
-                            demand: float = EXERCISE_DEMAND,
-                            days: float = DASHBOARD_DAYS, seed: int = 0) -> Verdict:
+def check_agents_for_morale(
+    answer: int,
+    threshold: float = EXERCISE_MORALE,
+    demand: float = EXERCISE_DEMAND,
+    days: float = DASHBOARD_DAYS,
+    seed: int = 0,
+) -> Verdict:
     """Exercise: how many extra agents at every hour keep morale at or above
     ``threshold`` every day at ``demand`` calls an hour (the dashboard's run)?"""
     expected = agents_for_morale(threshold, demand, days, seed)
-    return check_answer(answer, expected,
-                        hint=_("Set the dashboard to {demand} calls per hour and watch the "
-                               "lowest staff morale as you add agents.", demand=demand))
+    return check_answer(
+        answer,
+        expected,
+        hint=_(
+            "Set the dashboard to {demand} calls per hour and watch the "
+            "lowest staff morale as you add agents.",
+            demand=demand,
+        ),
+    )

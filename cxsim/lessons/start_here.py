@@ -23,7 +23,13 @@ def abandonment_rise(seed: int = 1) -> float:
 
 def check_abandonment_rise(answer: float, *, seed: int = 1) -> Verdict:
     """Exercise: read the rise in the abandonment rate (in points) from the policy table."""
-    return check_answer(answer, round(abandonment_rise(seed), 1), tolerance=0.15,
-                        unit=_(" points"),
-                        hint=_("Subtract the baseline's abandonment rate from lean's, "
-                               "in percentage points (e.g. 20.0% - 15.0% = 5.0)."))
+    return check_answer(
+        answer,
+        round(abandonment_rise(seed), 1),
+        tolerance=0.15,
+        unit=_(" points"),
+        hint=_(
+            "Subtract the baseline's abandonment rate from lean's, "
+            "in percentage points (e.g. 20.0% - 15.0% = 5.0)."
+        ),
+    )

@@ -45,7 +45,12 @@ __all__ = [
 SCENARIO = "contact_centre"
 #: Promises a dashboard offers: (label, minutes or None for no promise).
 PROMISES: tuple[tuple[str, float | None], ...] = (
-    ("none", None), ("1 min", 1), ("2 min", 2), ("5 min", 5), ("10 min", 10))
+    ("none", None),
+    ("1 min", 1),
+    ("2 min", 2),
+    ("5 min", 5),
+    ("10 min", 10),
+)
 #: KPIs of word of mouth.
 WORD_OF_MOUTH_KPIS = ("customers", "nps", "referrals", "deterred", "mean_memory_score")
 _PROMISE_KPIS = ("nps", "mean_memory_score", "service_level")
@@ -55,11 +60,17 @@ _PROMISE_N = 5
 
 
 # --------------------------------------------------------------------------- word of mouth
-def run_policies(policies: Iterable[str | None] = (None, "lean", "courtesy_training"), *,
-                 seed: int = 0, days: float | None = None) -> dict[str, Result]:
+def run_policies(
+    policies: Iterable[str | None] = (None, "lean", "courtesy_training"),
+    *,
+    seed: int = 0,
+    days: float | None = None,
+) -> dict[str, Result]:
     """One seeded run per policy of ``contact_centre``: ``{label: Result}``."""
-    return {policy or "baseline": simulate(SCENARIO, policy=policy, seed=seed, days=days)
-            for policy in policies}
+    return {
+        policy or "baseline": simulate(SCENARIO, policy=policy, seed=seed, days=days)
+        for policy in policies
+    }
 
 
 def word_of_mouth_table(results: Mapping[str, Result]) -> pd.DataFrame:
@@ -83,8 +94,15 @@ def plot_new_customers(results: Mapping[str, Result] | Result) -> Figure:
     ax = figure.subplots()
     for label, result in results.items():
         daily = result.daily
-        ax.plot(daily["day"] + 1, daily["new_customers"], marker="o", markersize=3,
-                label=str(label), color=policy_colour(str(label)), linewidth=1.6)
+        ax.plot(
+            daily["day"] + 1,
+            daily["new_customers"],
+            marker="o",
+            markersize=3,
+            label=str(label),
+            color=policy_colour(str(label)),
+            linewidth=1.6,
+        )
     ax.set_xlabel(_("Day"))
     ax.set_ylabel(_("New customers (people per day)"))
     ax.set_ylim(bottom=0)
@@ -106,27 +124,48 @@ def promise_policies(promises: Iterable[float | None]) -> dict[str, dict[str, An
 
 
 @lru_cache(maxsize=4)
-def _promise_comparison(promises: tuple[float | None, ...], n: int, seed: int,
-                        days: float) -> pd.DataFrame:
-    comparison = compare(SCENARIO, promise_policies(promises), n, seed=seed, days=days,
-                         progress=False)
+def _promise_comparison(
+    promises: tuple[float | None, ...], n: int, seed: int, days: float
+) -> pd.DataFrame:
+    comparison = compare(
+        SCENARIO, promise_policies(promises), n, seed=seed, days=days, progress=False
+    )
     return comparison.differences()
 
 
-def promise_table(promises: Iterable[float | None] = (None, 2, 10), n: int = _PROMISE_N, *,
-                  seed: int = 0, days: float = _PROMISE_DAYS) -> pd.DataFrame:
+def promise_table(
+    promises: Iterable[float | None] = (None, 2, 10),
+    n: int = _PROMISE_N,
+    *,
+    seed: int = 0,
+    days: float = _PROMISE_DAYS,
+) -> pd.DataFrame:
     """Each promise against no promise (the first of ``promises``): ``n`` paired runs of
     ``days`` days; mean of each KPI and the paired difference with its 95% interval."""
     promises = tuple(promises)
     differences = _promise_comparison(promises, n, seed, days)
     here = differences[differences["kpi"].isin(_PROMISE_KPIS)].copy()
     here["kpi"] = here["kpi"].map(kpi_label)
-    table = here.rename(columns={
-        "policy": _("promise"), "kpi": _("KPI"), "baseline_mean": promise_label(promises[0]),
-        "policy_mean": _("with the promise"), "mean_difference": _("difference"),
-        "ci_low": _("CI low"), "ci_high": _("CI high")})
-    keep = [_("promise"), _("KPI"), promise_label(promises[0]), _("with the promise"),
-            _("difference"), _("CI low"), _("CI high")]
+    table = here.rename(
+        columns={
+            "policy": _("promise"),
+            "kpi": _("KPI"),
+            "baseline_mean": promise_label(promises[0]),
+            "policy_mean": _("with the promise"),
+            "mean_difference": _("difference"),
+            "ci_low": _("CI low"),
+            "ci_high": _("CI high"),
+        }
+    )
+    keep = [
+        _("promise"),
+        _("KPI"),
+        promise_label(promises[0]),
+        _("with the promise"),
+        _("difference"),
+        _("CI low"),
+        _("CI high"),
+    ]
     return table[keep].set_index([_("promise"), _("KPI")]).round(2)
 
 
@@ -144,16 +183,41 @@ def dashboard(*, seed: int = 0, days: float = _DASHBOARD_DAYS) -> Dashboard:
     """
     scenario = load_scenario(SCENARIO)
     controls = [
-        Control("levers.promise_min", _("Advertised promise"), "dropdown",
-                options=tuple((promise_label(p), p) for _label, p in PROMISES), key="promise"),
-        Control("behaviour.word_of_mouth.referral_probability",
-                _("Chance a promoter refers a friend"), "float", min=0.0, max=0.5, step=0.01,
-                key="referral_probability"),
-        Control("touchpoints.phone.courtesy", _("Courtesy of the agents"), "float", min=0.0,
-                max=1.0, step=0.05, key="courtesy"),
+        Control(
+            "levers.promise_min",
+            _("Advertised promise"),
+            "dropdown",
+            options=tuple((promise_label(p), p) for _label, p in PROMISES),
+            key="promise",
+        ),
+        Control(
+            "behaviour.word_of_mouth.referral_probability",
+            _("Chance a promoter refers a friend"),
+            "float",
+            min=0.0,
+            max=0.5,
+            step=0.01,
+            key="referral_probability",
+        ),
+        Control(
+            "touchpoints.phone.courtesy",
+            _("Courtesy of the agents"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            key="courtesy",
+        ),
     ]
-    return Dashboard(scenario, controls, _view, reference=True, seed=seed, days=days,
-                     title=_("Word of mouth and promises"))
+    return Dashboard(
+        scenario,
+        controls,
+        _view,
+        reference=True,
+        seed=seed,
+        days=days,
+        title=_("Word of mouth and promises"),
+    )
 
 
 # --------------------------------------------------------------------------- exercise
@@ -165,13 +229,18 @@ def _safe_promise(n: int, seed: int, days: float) -> float:
     return min(safe) if safe else float("nan")
 
 
-def check_safe_promise(answer: float, *, n: int = _PROMISE_N, seed: int = 0,
-                       days: float = _PROMISE_DAYS) -> Verdict:
+def check_safe_promise(
+    answer: float, *, n: int = _PROMISE_N, seed: int = 0, days: float = _PROMISE_DAYS
+) -> Verdict:
     """Exercise: the shortest promise (1, 2, 5 or 10 minutes) that does not lower NPS
     against no promise, with the bank's staffing.
 
     The model answers with ``n`` paired runs of ``days`` days for each promise.
     """
     expected = _safe_promise(n, seed, days)
-    return check_answer(answer, expected, unit=" " + _("min"),
-                        hint=_("Try the promises in the dashboard and compare NPS with 'none'."))
+    return check_answer(
+        answer,
+        expected,
+        unit=" " + _("min"),
+        hint=_("Try the promises in the dashboard and compare NPS with 'none'."),
+    )

@@ -65,9 +65,16 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 #: The system's Chromium; ``CXSIM_CHROMIUM`` points elsewhere.
 CHROMIUM = Path(os.environ.get("CXSIM_CHROMIUM", "/usr/bin/chromium"))
 #: Flags checked on these machines: headless, as root, no network chatter of its own.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: Hosts a page may reach: this machine.
 ALLOWED_HOSTS = ("127.0.0.1", "localhost")
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -131,9 +138,17 @@ class Server:
         self.children = [child.pid for child in children]
 
 
-def launch(name: str, command: Sequence[str], *, ready_path: str, port: int, log: Path,
-           env: dict[str, str] | None = None, cwd: Path | None = None,
-           timeout: float = START_TIMEOUT_S) -> Server:
+def launch(
+    name: str,
+    command: Sequence[str],
+    *,
+    ready_path: str,
+    port: int,
+    log: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = START_TIMEOUT_S,
+) -> Server:
     """Start ``command`` and wait until ``http://127.0.0.1:PORT{ready_path}`` answers.
 
     Any HTTP answer counts, an error status too (Voila answers 404 on
@@ -142,14 +157,21 @@ def launch(name: str, command: Sequence[str], *, ready_path: str, port: int, log
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        process = subprocess.Popen(list(command), stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        process = subprocess.Popen(
+            list(command),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=cwd,
+        )
     server = Server(name, process, f"http://127.0.0.1:{port}/", log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"{name} exited with code {process.returncode}:\n{server.log_tail()}",
-                        pytrace=False)
+            pytest.fail(
+                f"{name} exited with code {process.returncode}:\n{server.log_tail()}", pytrace=False
+            )
         try:
             with urllib.request.urlopen(server.url + ready_path.lstrip("/"), timeout=5):
                 return server
@@ -158,8 +180,10 @@ def launch(name: str, command: Sequence[str], *, ready_path: str, port: int, log
         except (urllib.error.URLError, OSError):
             time.sleep(0.25)
     server.stop()
-    pytest.fail(f"{name} did not answer on port {port} within {timeout:.0f} s:\n"
-                f"{server.log_tail()}", pytrace=False)
+    pytest.fail(
+        f"{name} did not answer on port {port} within {timeout:.0f} s:\n{server.log_tail()}",
+        pytrace=False,
+    )
 
 
 def jupyter_env(state: Path) -> dict[str, str]:
@@ -169,17 +193,26 @@ def jupyter_env(state: Path) -> dict[str, str]:
     (no windowing, so a cell far down the notebook is in the page).
     """
     env = dict(os.environ)
-    dirs = {"JUPYTERLAB_SETTINGS_DIR": "lab-settings", "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
-            "JUPYTER_RUNTIME_DIR": "runtime", "JUPYTER_CONFIG_DIR": "config",
-            "JUPYTER_DATA_DIR": "data", "IPYTHONDIR": "ipython"}
+    dirs = {
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "IPYTHONDIR": "ipython",
+    }
     for variable, name in dirs.items():
         (state / name).mkdir(parents=True, exist_ok=True)
         env[variable] = str(state / name)
     settings = state / "lab-settings"
-    _write(settings / "@jupyterlab/apputils-extension/notification.jupyterlab-settings",
-           '{"fetchNews": "false", "checkForUpdates": false}')
-    _write(settings / "@jupyterlab/notebook-extension/tracker.jupyterlab-settings",
-           '{"windowingMode": "none"}')
+    _write(
+        settings / "@jupyterlab/apputils-extension/notification.jupyterlab-settings",
+        '{"fetchNews": "false", "checkForUpdates": false}',
+    )
+    _write(
+        settings / "@jupyterlab/notebook-extension/tracker.jupyterlab-settings",
+        '{"windowingMode": "none"}',
+    )
     env.pop("MPLBACKEND", None)  # breaks %matplotlib inline figures in the kernel
     return env
 
@@ -205,14 +238,29 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
     started: list[Server] = []
     logs = tmp_path_factory.mktemp("server-logs")
 
-    def start(name: str, command: Sequence[str], *, ready_path: str, port: int | None = None,
-              env: dict[str, str] | None = None, cwd: Path | None = None,
-              timeout: float = START_TIMEOUT_S) -> Server:
+    def start(
+        name: str,
+        command: Sequence[str],
+        *,
+        ready_path: str,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        timeout: float = START_TIMEOUT_S,
+    ) -> Server:
         if port is None:
             port = free_port()
             command = [part.replace("{port}", str(port)) for part in command]
-        server = launch(name, command, ready_path=ready_path, port=port,
-                        log=logs / f"{name}.log", env=env, cwd=cwd, timeout=timeout)
+        server = launch(
+            name,
+            command,
+            ready_path=ready_path,
+            port=port,
+            log=logs / f"{name}.log",
+            env=env,
+            cwd=cwd,
+            timeout=timeout,
+        )
         started.append(server)
         return server
 
@@ -222,8 +270,9 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
 
 
 @pytest.fixture(scope="session")
-def lab_server(start_server: Callable[..., Server],
-               tmp_path_factory: pytest.TempPathFactory) -> Server:
+def lab_server(
+    start_server: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory
+) -> Server:
     """JupyterLab on a free port of 127.0.0.1, no token, serving a copy of ``notebooks/``.
 
     A copy, because Lab saves notebooks and would overwrite their stored outputs.
@@ -233,22 +282,39 @@ def lab_server(start_server: Callable[..., Server],
     base = tmp_path_factory.mktemp("lab")
     root = _copy_notebooks(ROOT / "notebooks", base / "notebooks")
     port = free_port()
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-               "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-               "--IdentityProvider.token=", f"--ServerApp.root_dir={root}",
-               "--expose-app-in-browser", "--LabApp.news_url=None",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        f"--ServerApp.root_dir={root}",
+        "--expose-app-in-browser",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     if os.getuid() == 0:
         command.append("--allow-root")
-    server = start_server("jupyterlab", command, ready_path="/api/status", port=port,
-                          env=jupyter_env(base / "state"), cwd=root)
+    server = start_server(
+        "jupyterlab",
+        command,
+        ready_path="/api/status",
+        port=port,
+        env=jupyter_env(base / "state"),
+        cwd=root,
+    )
     server.root = root
     return server
 
 
 @pytest.fixture(scope="session")
-def start_voila(start_server: Callable[..., Server],
-                tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Server]:
+def start_voila(
+    start_server: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[Path], Server]:
     """``start_voila(path)``: Voila on a free port of 127.0.0.1 for a copy of ``path``.
 
     ``path`` is a folder (tree mode: ``/`` lists its notebooks, ``voila/render/NAME.ipynb``
@@ -269,14 +335,24 @@ def start_voila(start_server: Callable[..., Server],
             root = base
             served = Path(shutil.copy2(path, base / path.name))
         port = free_port()
-        command = [sys.executable, "-m", "voila", str(served), "--no-browser",
-                   f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True",
-                   f"--template={VOILA_TEMPLATE}"]
+        command = [
+            sys.executable,
+            "-m",
+            "voila",
+            str(served),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--strip_sources=True",
+            f"--template={VOILA_TEMPLATE}",
+        ]
         env = jupyter_env(base / "state")
         env["JUPYTER_PATH"] = os.pathsep.join(
-            [str(JUPYTER_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])])
-        server = start_server(f"voila-{path.stem}", command, ready_path="/api/kernels",
-                              port=port, env=env, cwd=root)
+            [str(JUPYTER_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+        )
+        server = start_server(
+            f"voila-{path.stem}", command, ready_path="/api/kernels", port=port, env=env, cwd=root
+        )
         server.root = root
         servers[path] = server
         return server
@@ -298,18 +374,24 @@ def browser() -> Iterator[Any]:
     Fails, never skips, when Chromium or Playwright is missing, naming what to install.
     """
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium' "
-                    "(as root: apt-get install -y --no-install-recommends chromium), or set "
-                    "CXSIM_CHROMIUM to a Chromium binary", pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium' "
+            "(as root: apt-get install -y --no-install-recommends chromium), or set "
+            "CXSIM_CHROMIUM to a Chromium binary",
+            pytrace=False,
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("the Python package 'playwright' is missing: pip install -e '.[dev]' "
-                    "(never 'playwright install': the tests use the system's Chromium)",
-                    pytrace=False)
+        pytest.fail(
+            "the Python package 'playwright' is missing: pip install -e '.[dev]' "
+            "(never 'playwright install': the tests use the system's Chromium)",
+            pytrace=False,
+        )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -415,10 +497,12 @@ class Lab:
     def open(self, page: Any, notebook: str, timeout_s: float = 60) -> None:
         """Open ``notebook`` (a path under the served folder) and wait for an idle kernel."""
         page.goto(f"{self.server.url}lab/tree/{notebook}?reset", wait_until="domcontentloaded")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell "
-                               "&& window.jupyterapp.shell.currentWidget "
-                               "&& window.jupyterapp.shell.currentWidget.sessionContext",
-                               timeout=timeout_s * 1000)
+        page.wait_for_function(
+            "() => window.jupyterapp && window.jupyterapp.shell "
+            "&& window.jupyterapp.shell.currentWidget "
+            "&& window.jupyterapp.shell.currentWidget.sessionContext",
+            timeout=timeout_s * 1000,
+        )
         self.wait_idle(page, timeout_s)
 
     def kernel_status(self, page: Any) -> str:
@@ -436,8 +520,9 @@ class Lab:
             if status.startswith("error"):
                 pytest.fail(f"the notebook failed: {status}", pytrace=False)
             page.wait_for_timeout(250)
-        pytest.fail(f"the kernel is not idle after {timeout_s:.0f} s (status: {status})",
-                    pytrace=False)
+        pytest.fail(
+            f"the kernel is not idle after {timeout_s:.0f} s (status: {status})", pytrace=False
+        )
 
     def run_all(self, page: Any, timeout_s: float = 240) -> float:
         """Clear every output, run all cells and wait until all ran; returns the seconds taken.
@@ -446,8 +531,7 @@ class Lab:
         execution counts come back).
         """
         started = time.monotonic()
-        page.evaluate("() => window.jupyterapp.commands.execute("
-                      "'notebook:clear-all-cell-outputs')")
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_timeout(500)
         self.wait_idle(page, timeout_s)
@@ -492,8 +576,9 @@ class DashboardView:
 
     def __init__(self, page: Any, title: str) -> None:
         self.page = page
-        self.root = page.locator(".widget-vbox").filter(
-            has=page.locator("h3", has_text=title)).first
+        self.root = (
+            page.locator(".widget-vbox").filter(has=page.locator("h3", has_text=title)).first
+        )
 
     def wait_ready(self, timeout_s: float = 60) -> None:
         """Wait for the table and a finished first update."""
@@ -502,15 +587,23 @@ class DashboardView:
 
     def status(self) -> str:
         """The line beside the Reset button: ``Updated in 0.12 s``, ``Simulating…``."""
-        return str(self.root.locator(".widget-hbox").filter(
-            has=self.page.locator("button")).first.inner_text()).replace("Reset", "").strip()
+        return (
+            str(
+                self.root.locator(".widget-hbox")
+                .filter(has=self.page.locator("button"))
+                .first.inner_text()
+            )
+            .replace("Reset", "")
+            .strip()
+        )
 
     def wait_status(self, starts: str, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
         while not self.status().startswith(starts):
             if time.monotonic() > deadline:
-                pytest.fail(f"dashboard status {self.status()!r}, waited for {starts!r}",
-                            pytrace=False)
+                pytest.fail(
+                    f"dashboard status {self.status()!r}, waited for {starts!r}", pytrace=False
+                )
             self.page.wait_for_timeout(100)
 
     def table_text(self) -> str:
@@ -519,9 +612,13 @@ class DashboardView:
     def kpis(self) -> dict[str, dict[str, float]]:
         """The KPI table as numbers: ``{row label: {column: value}}``."""
         table = self.root.locator("table.cxsim-kpis").evaluate(_TABLE_JS)
-        return {row: {column: parse_number(cell) for column, cell in zip(
-                    table["columns"], cells, strict=True)}
-                for row, cells in table["rows"].items()}
+        return {
+            row: {
+                column: parse_number(cell)
+                for column, cell in zip(table["columns"], cells, strict=True)
+            }
+            for row, cells in table["rows"].items()
+        }
 
     def slider(self, label: str) -> Any:
         """The slider whose description contains ``label``."""
@@ -551,8 +648,10 @@ class DashboardView:
         deadline = time.monotonic() + timeout_s
         while not (self.status().startswith("Updated in") and self.table_text() != before):
             if time.monotonic() > deadline:
-                pytest.fail(f"the KPI table did not change in {timeout_s:.0f} s "
-                            f"(status {self.status()!r})", pytrace=False)
+                pytest.fail(
+                    f"the KPI table did not change in {timeout_s:.0f} s (status {self.status()!r})",
+                    pytrace=False,
+                )
             self.page.wait_for_timeout(100)
 
 

@@ -41,8 +41,9 @@ def assert_shows(shown: dict[str, dict[str, float]], table: pd.DataFrame) -> Non
             assert abs(got - want) <= tolerance, (row, column, got, want)
 
 
-def assert_more_courtesy_pleases(before: dict[str, dict[str, float]],
-                                 after: dict[str, dict[str, float]]) -> None:
+def assert_more_courtesy_pleases(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+) -> None:
     assert before[CSAT][DIFF] == 0 and before[NPS][DIFF] == 0  # the defaults are the baseline
     assert after[CSAT][BASE] == before[CSAT][BASE]  # the baseline does not move
     assert after[CSAT][YOURS] > before[CSAT][YOURS] + 0.1  # CSAT up by over 10 points
@@ -50,8 +51,9 @@ def assert_more_courtesy_pleases(before: dict[str, dict[str, float]],
     assert after[CSAT][DIFF] > 0.1 and after[NPS][DIFF] > 10
 
 
-def move_courtesy_and_check(board: Any, move: Any, level: float, before: dict,
-                            expected: dict, screenshot: Any, shot: str) -> None:
+def move_courtesy_and_check(
+    board: Any, move: Any, level: float, before: dict, expected: dict, screenshot: Any, shot: str
+) -> None:
     """``move`` the courtesy slider to ``level``; the page must show a new table, exactly
     the model's for that level, with more courtesy pleasing customers."""
     text = board.table_text()
@@ -64,8 +66,9 @@ def move_courtesy_and_check(board: Any, move: Any, level: float, before: dict,
     assert_more_courtesy_pleases(before, after)
 
 
-def test_lab_courtesy_slider_moves_csat(page: Any, lab: Any, dashboard_view: Any,
-                                        screenshot: Any, expected: dict) -> None:
+def test_lab_courtesy_slider_moves_csat(
+    page: Any, lab: Any, dashboard_view: Any, screenshot: Any, expected: dict
+) -> None:
     lab.open(page, "03_courtesy.ipynb")
     seconds = lab.run_all(page)
     assert seconds < 180
@@ -79,14 +82,19 @@ def test_lab_courtesy_slider_moves_csat(page: Any, lab: Any, dashboard_view: Any
     assert_shows(before, expected[0.5])
     screenshot(board.root, "lab_03_courtesy_before")
 
-    move_courtesy_and_check(board, lambda: board.press_on_slider(COURTESY, "PageUp"),
-                            0.75, before, expected, screenshot,  # PageUp: five steps of 0.05
-                            "lab_03_courtesy_after")
+    move_courtesy_and_check(
+        board,
+        lambda: board.press_on_slider(COURTESY, "PageUp"),
+        0.75,
+        before,
+        expected,
+        screenshot,  # PageUp: five steps of 0.05
+        "lab_03_courtesy_after",
+    )
     assert page.errors == []
 
 
-def test_voila_lists_one_page_per_dashboard(page: Any, voila_server: Any,
-                                            screenshot: Any) -> None:
+def test_voila_lists_one_page_per_dashboard(page: Any, voila_server: Any, screenshot: Any) -> None:
     page.goto(voila_server.url)
     names = sorted(path.name for path in APP.glob("*.ipynb"))
     assert len(names) == 10
@@ -97,8 +105,8 @@ def test_voila_lists_one_page_per_dashboard(page: Any, voila_server: Any,
 
 
 def test_voila_courtesy_slider_moves_csat_with_code_hidden(
-        page: Any, voila_server: Any, dashboard_view: Any, screenshot: Any,
-        expected: dict) -> None:
+    page: Any, voila_server: Any, dashboard_view: Any, screenshot: Any, expected: dict
+) -> None:
     page.goto(f"{voila_server.url}voila/render/03_courtesy.ipynb", timeout=120_000)
     board = dashboard_view(page, TITLE)
     board.wait_ready()
@@ -110,6 +118,13 @@ def test_voila_courtesy_slider_moves_csat_with_code_hidden(
     assert_shows(before, expected[0.5])
     screenshot(page, "voila_03_courtesy_before")
 
-    move_courtesy_and_check(board, lambda: board.type_in_slider(COURTESY, "0.9"),
-                            0.9, before, expected, screenshot, "voila_03_courtesy_after")
+    move_courtesy_and_check(
+        board,
+        lambda: board.type_in_slider(COURTESY, "0.9"),
+        0.9,
+        before,
+        expected,
+        screenshot,
+        "voila_03_courtesy_after",
+    )
     assert page.errors == []

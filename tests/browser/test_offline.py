@@ -53,8 +53,10 @@ def assert_stayed_on_the_machine(page: Any, what: str) -> None:
     """
     page.evaluate("async () => { await document.fonts.ready; }")
     page.wait_for_timeout(500)  # late requests of scripts that just ran
-    assert not page.blocked, (f"{what} asked for {len(page.blocked)} address(es) off this "
-                              "machine:\n  " + "\n  ".join(page.blocked))
+    assert not page.blocked, (
+        f"{what} asked for {len(page.blocked)} address(es) off this "
+        "machine:\n  " + "\n  ".join(page.blocked)
+    )
 
 
 def assert_controls_fit_the_screen(page: Any) -> None:
@@ -76,8 +78,9 @@ def assert_icons_draw(page: Any) -> None:
 
 
 @WIDTHS
-def test_voila_index_stays_on_the_machine(new_page: Callable[..., Any], voila_server: Any,
-                                          screenshot: Any, width: str) -> None:
+def test_voila_index_stays_on_the_machine(
+    new_page: Callable[..., Any], voila_server: Any, screenshot: Any, width: str
+) -> None:
     page = new_page(width)
     page.goto(voila_server.url)
     page.get_by_text("03_courtesy.ipynb").first.wait_for()
@@ -87,9 +90,13 @@ def test_voila_index_stays_on_the_machine(new_page: Callable[..., Any], voila_se
 
 
 @WIDTHS
-def test_voila_lesson_stays_on_the_machine(new_page: Callable[..., Any], voila_server: Any,
-                                           dashboard_view: Any, screenshot: Any,
-                                           width: str) -> None:
+def test_voila_lesson_stays_on_the_machine(
+    new_page: Callable[..., Any],
+    voila_server: Any,
+    dashboard_view: Any,
+    screenshot: Any,
+    width: str,
+) -> None:
     page = new_page(width)
     page.goto(f"{voila_server.url}voila/render/03_courtesy.ipynb", timeout=120_000)
     dashboard_view(page, COURTESY).wait_ready()
@@ -101,9 +108,9 @@ def test_voila_lesson_stays_on_the_machine(new_page: Callable[..., Any], voila_s
 
 
 @WIDTHS
-def test_persian_voila_lesson_stays_on_the_machine(new_page: Callable[..., Any],
-                                                   start_voila: Any, screenshot: Any,
-                                                   width: str) -> None:
+def test_persian_voila_lesson_stays_on_the_machine(
+    new_page: Callable[..., Any], start_voila: Any, screenshot: Any, width: str
+) -> None:
     server = start_voila(PERSIAN_LESSON)
     page = new_page(width)
     page.goto(server.url, timeout=120_000)
@@ -123,11 +130,16 @@ def test_lab_lesson_stays_on_the_machine(page: Any, lab: Any, dashboard_view: An
 
 
 @WIDTHS
-def test_standings_page_stays_on_the_machine(new_page: Callable[..., Any], tmp_path: Path,
-                                             screenshot: Any, width: str) -> None:
+def test_standings_page_stays_on_the_machine(
+    new_page: Callable[..., Any], tmp_path: Path, screenshot: Any, width: str
+) -> None:
     pool = ThreadPoolExecutor(1)
-    room = Classroom(Store(tmp_path / "class.sqlite"), class_id("oak"),
-                     ClassConfig(n=2, days=1, seed=0), executor=pool)
+    room = Classroom(
+        Store(tmp_path / "class.sqlite"),
+        class_id("oak"),
+        ClassConfig(n=2, days=1, seed=0),
+        executor=pool,
+    )
     with ServiceThread(create_app(room, "oak", executor=pool)) as server:
         client = connect(server.url, "oak", tokens_file=None)
         client.submit("Owls", Policy(extra_agents=1))

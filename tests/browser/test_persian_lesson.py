@@ -20,8 +20,7 @@ def _style(locator: Any, prop: str) -> str:
     return locator.evaluate(f"element => getComputedStyle(element).{prop}")
 
 
-def test_persian_lesson_reads_right_to_left(page: Any, start_voila: Any,
-                                            screenshot: Any) -> None:
+def test_persian_lesson_reads_right_to_left(page: Any, start_voila: Any, screenshot: Any) -> None:
     server = start_voila(LESSON)
     page.goto(server.url, timeout=120_000)
     board = page.locator(".cxsim-dashboard.cxsim-rtl").first
@@ -53,7 +52,9 @@ def test_persian_lesson_reads_right_to_left(page: Any, start_voila: Any,
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
         "([element, before]) => element.innerText !== before",
-        arg=[readout.element_handle(), before], timeout=30_000)
+        arg=[readout.element_handle(), before],
+        timeout=30_000,
+    )
     assert float(readout.inner_text()) > float(before)
     screenshot(board, "voila_fa_00_dashboard")
     assert page.errors == []

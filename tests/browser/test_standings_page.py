@@ -36,14 +36,20 @@ def until(condition, timeout: float = 30.0) -> None:
 
 def test_the_standings_page_ranks_teams_and_shows_hostile_names_as_text(page, tmp_path):
     pool = ThreadPoolExecutor(2)
-    room = Classroom(Store(tmp_path / "class.sqlite"), class_id(CODE),
-                     ClassConfig(n=2, days=1, seed=0), executor=pool)
+    room = Classroom(
+        Store(tmp_path / "class.sqlite"),
+        class_id(CODE),
+        ClassConfig(n=2, days=1, seed=0),
+        executor=pool,
+    )
     with ServiceThread(create_app(room, CODE, executor=pool)) as server:
         client = connect(server.url, CODE, tokens_file=None)
-        for team, policy in [("Lean", Policy(extra_agents=-2)),
-                             (HOSTILE, Policy(extra_agents=1)),
-                             ("Charm", Policy(training=1.0, follow_up=True)),
-                             (IMG, Policy(extra_agents=3))]:
+        for team, policy in [
+            ("Lean", Policy(extra_agents=-2)),
+            (HOSTILE, Policy(extra_agents=1)),
+            ("Charm", Policy(training=1.0, follow_up=True)),
+            (IMG, Policy(extra_agents=3)),
+        ]:
             client.submit(team, policy)
         client.wait(timeout=60)
         with urllib.request.urlopen(server.url + "/api/standings") as response:
@@ -69,12 +75,17 @@ def test_the_standings_page_ranks_teams_and_shows_hostile_names_as_text(page, tm
             data = json.loads(response.read())
         expected = [row["team"] for row in data["teams"]]
         assert cells.all_inner_texts() == expected
-        until(lambda: page.locator("#plot").get_attribute("src").endswith(data["version"])
-              and page.locator("#plot").evaluate("img => img.complete && img.naturalWidth"))
+        until(
+            lambda: (
+                page.locator("#plot").get_attribute("src").endswith(data["version"])
+                and page.locator("#plot").evaluate("img => img.complete && img.naturalWidth")
+            )
+        )
         ranks = page.locator('#standings td[data-column="rank"]').all_inner_texts()
         assert ranks == [str(i) for i in range(1, len(expected) + 1)]
-        profits = [float(p) for p in
-                   page.locator('#standings td[data-column="profit"]').all_inner_texts()]
+        profits = [
+            float(p) for p in page.locator('#standings td[data-column="profit"]').all_inner_texts()
+        ]
         assert profits == sorted(profits, reverse=True)
         page.screenshot(path=str(SHOTS / "classroom-standings-refreshed.png"), full_page=True)
 
