@@ -9,7 +9,6 @@ dashboard, an :class:`Evaluation` that plots itself, and the exercises.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import Executor
 from typing import Any
 
 import pandas as pd
@@ -60,19 +59,11 @@ class Evaluation(challenge.Evaluation):
 
 
 def evaluate(
-    policies: Mapping[str, Policy | Mapping[str, Any]],
-    n: int = 5,
-    *,
-    days: float = 7,
-    seed: int = 0,
-    budget: float = WEEKLY_BUDGET,
-    progress: bool = False,
-    executor: Executor | None = None,
+    policies: Mapping[str, Policy | Mapping[str, Any]], n: int = 5, **options: Any
 ) -> Evaluation:
-    """:func:`cxsim.challenge.evaluate`, giving an evaluation a notebook can plot."""
-    evaluated = challenge.evaluate(
-        policies, n, days=days, seed=seed, budget=budget, progress=progress, executor=executor
-    )
+    """:func:`cxsim.challenge.evaluate` (same ``options``: days, seed, budget, progress,
+    executor), giving an evaluation a notebook can plot."""
+    evaluated = challenge.evaluate(policies, n, **options)
     return Evaluation(
         comparison=evaluated.comparison, policies=evaluated.policies, budget=evaluated.budget
     )
