@@ -28,7 +28,7 @@ APP = Path(__file__).resolve().parents[2] / "notebooks" / "app"
 def expected() -> dict[float, pd.DataFrame]:
     """The KPI tables the dashboard must show, computed here, for the courtesy levels used."""
     board = courtesy.dashboard()
-    return {level: board.update(courtesy=level)[0] for level in (0.5, 0.75, 0.9)}
+    return {level: board.update(courtesy=level)[0] for level in (0.6, 0.85, 0.9)}
 
 
 def assert_shows(shown: dict[str, dict[str, float]], table: pd.DataFrame) -> None:
@@ -78,14 +78,14 @@ def test_lab_courtesy_slider_moves_csat(
     cell.evaluate("cell => cell.scrollIntoView({block: 'start'})")  # code and dashboard
     screenshot(page, "lab_03_courtesy_ran_all")
     before = board.kpis()
-    assert board.slider_value(COURTESY) == 0.5
-    assert_shows(before, expected[0.5])
+    assert board.slider_value(COURTESY) == 0.6  # the airport's officers today
+    assert_shows(before, expected[0.6])
     screenshot(board.root, "lab_03_courtesy_before")
 
     move_courtesy_and_check(
         board,
         lambda: board.press_on_slider(COURTESY, "PageUp"),
-        0.75,
+        0.85,
         before,
         expected,
         screenshot,  # PageUp: five steps of 0.05
@@ -115,7 +115,7 @@ def test_voila_courtesy_slider_moves_csat_with_code_hidden(
     assert page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count() == 0
     assert page.get_by_text("Try:").count() == 1  # the prose is shown
     before = board.kpis()
-    assert_shows(before, expected[0.5])
+    assert_shows(before, expected[0.6])
     screenshot(page, "voila_03_courtesy_before")
 
     move_courtesy_and_check(
