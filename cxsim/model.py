@@ -88,6 +88,10 @@ class StaffedQueue:
         self.waiting += 1
         return ticket
 
+    def abandon_after(self, ticket: simpy.Event, minutes: float) -> None:
+        """Leave the line after ``minutes`` (patience, a callback's window) unless served."""
+        self.env.timeout(minutes).callbacks.append(lambda _event: self.abandon(ticket))
+
     def abandon(self, ticket: simpy.Event) -> None:
         """Patience ran out: leave the line unless already being served."""
         if not ticket.triggered:
@@ -278,8 +282,8 @@ class _Run:
         """Minutes from ``now`` until ``touchpoint`` closes, at most ``horizon``."""
         if self.always_open[touchpoint]:
             return horizon
-        hours, until = self.open_hours[touchpoint], now
-        while until < now + horizon and hours[int(until // MINUTES_PER_HOUR) % len(hours)]:
+        until = now
+        while until < now + horizon and self.is_open(touchpoint, until):
             until = (int(until // MINUTES_PER_HOUR) + 1) * MINUTES_PER_HOUR
         return min(until, now + horizon) - now
 
@@ -395,16 +399,12 @@ class _Run:
         """Every step's need, drawn now in arrival order so policies cannot reshuffle them:
         (touchpoint, service minutes, patience minutes, what to do if it is closed) for
         the steps the customer takes."""
-        patience = self.segment_patience[segment]
         patience_draw = self.patience_draw[segment]
-        adapt = self.behaviour.patience  # with behaviour: patience adapted to expectation
         needs = []
         for touchpoint, probability, when_closed in self.segment_steps[segment]:
             visit = self.routing() < probability
             service = self.service[touchpoint].transform(self.service_draw[touchpoint]())
-            wait_limit = (
-                adapt(mind, segment, patience.transform(patience_draw())) if patience else math.inf
-            )
+            wait_limit = self.draw_patience(segment, mind, patience_draw)
             if visit:
                 needs.append((touchpoint, service, wait_limit, when_closed))
         return needs
@@ -416,10 +416,15 @@ class _Run:
         hours = self.open_hours[touchpoint]
         return hours[int(at // MINUTES_PER_HOUR) % len(hours)]
 
-    def redial_patience(self, segment: int) -> float:
-        """A redialling caller's patience: drawn afresh from the segment's, on its own stream."""
+    def draw_patience(self, segment: int, mind: object, draw) -> float:
+        """A customer's patience at a queue from the segment's distribution, on ``draw``
+        (a step's stream, or the redial stream: a redialling caller's patience is drawn
+        afresh), adapted by their behaviour to the wait they expect; no limit if the
+        segment has none."""
         patience = self.segment_patience[segment]
-        return patience.transform(self.redial_patience_draw[segment]()) if patience else math.inf
+        if patience is None:
+            return math.inf
+        return self.behaviour.patience(mind, segment, patience.transform(draw()))
 
     def reopening_time(self, touchpoint: int, segment: int, now: float) -> float | None:
         """When a customer who found ``touchpoint`` closed comes back: within its next open
@@ -453,7 +458,6 @@ class _Run:
         record_service, record_score = visits.service_min, visits.score
         is_open = self.is_open
         callback_plan = self.callback_plan
-        callback_priority = self.callback_priority if callback_plan is not None else None
         while True:
             scores: list[float] = []
             abandoned = turned_away = False
@@ -482,9 +486,7 @@ class _Run:
                         ticket = queue.request(priority)
                         if ticket is not None:
                             if patience < math.inf:
-                                env.timeout(patience).callbacks.append(
-                                    lambda _event, ticket=ticket, queue=queue: queue.abandon(ticket)
-                                )
+                                queue.abandon_after(ticket, patience)
                             served = yield ticket
                             wait = felt_wait = env.now - arrived
                             if not served:
@@ -499,8 +501,8 @@ class _Run:
                                     redials += 1
                                     yield env.timeout(delay)
                                     journeys.redials[journey_id] += 1
-                                    patience = behaviour.patience(
-                                        mind, segment, self.redial_patience(segment)
+                                    patience = self.draw_patience(
+                                        segment, mind, self.redial_patience_draw[segment]
                                     )
                                     continue
                                 limit = (
@@ -508,45 +510,23 @@ class _Run:
                                     if callback_plan is None
                                     else self.callback_limit(touchpoint, env.now)
                                 )
-                                if limit is None:
-                                    abandoned = True
-                                    break
-                                # The firm calls back: a virtual queue the same agents serve.
-                                hung_up = env.now
-                                row = visits.open(
-                                    customer_id,
-                                    segment,
-                                    journey,
-                                    touchpoint,
-                                    step,
-                                    hung_up,
-                                    journey_id,
-                                )
-                                visits.callback[row] = True
-                                ticket = queue.request(
-                                    callback_priority if callback_priority is not None else priority
-                                )
-                                if ticket is not None:
-                                    env.timeout(limit).callbacks.append(
-                                        lambda _event, ticket=ticket, queue=queue: queue.abandon(
-                                            ticket
-                                        )
+                                reached = None
+                                if limit is not None:  # the firm calls back
+                                    reached = yield from self.callback(
+                                        customer_id,
+                                        segment,
+                                        journey,
+                                        touchpoint,
+                                        step,
+                                        journey_id,
+                                        queue,
+                                        priority,
+                                        limit,
                                     )
-                                    if not (yield ticket):  # not made in time: dropped
-                                        record_wait[row] = env.now - hung_up
-                                        record_outcome[row] = ABANDONED
-                                        abandoned = True
-                                        break
-                                if self.callback_reach() >= callback_plan.reach_probability:
-                                    # nobody answers: the agent rings a while, then moves on
-                                    record_wait[row] = env.now - hung_up
-                                    record_outcome[row] = ABANDONED
-                                    yield env.timeout(CALLBACK_RING_MIN)
-                                    queue.release()
+                                if reached is None:
                                     abandoned = True
                                     break
-                                journeys.callbacks[journey_id] += 1
-                                wait = env.now - hung_up
+                                row, wait = reached
                                 # the delay was spent off the line: felt as a fraction of it
                                 felt_wait = wait * callback_plan.delay_felt_share
                         queue.busy_minutes_today += service
@@ -585,6 +565,44 @@ class _Run:
             now = env.now
             journey_id = journeys.open(customer_id, segment, journey, now, referred, established)
             needs = self.draw_needs(segment, mind)
+
+    def callback(
+        self,
+        customer_id: int,
+        segment: int,
+        journey: int,
+        touchpoint: int,
+        step: int,
+        journey_id: int,
+        queue: StaffedQueue,
+        priority: int,
+        limit: float,
+    ):
+        """The firm calls back a caller who just hung up: a virtual queue the same agents
+        serve, for at most ``limit`` minutes.  Gives (the callback's visit row, minutes
+        since the hang-up) once an agent has them on the line, or None: not made in
+        time, or nobody answered (the agent lets it ring, then moves on)."""
+        env, visits = self.env, self.visits
+        hung_up = env.now
+        row = visits.open(customer_id, segment, journey, touchpoint, step, hung_up, journey_id)
+        visits.callback[row] = True
+        ticket = queue.request(
+            self.callback_priority if self.callback_priority is not None else priority
+        )
+        if ticket is not None:
+            queue.abandon_after(ticket, limit)
+            if not (yield ticket):  # not made in time: dropped
+                visits.wait_min[row] = env.now - hung_up
+                visits.outcome[row] = ABANDONED
+                return None
+        if self.callback_reach() >= self.callback_plan.reach_probability:
+            visits.wait_min[row] = env.now - hung_up
+            visits.outcome[row] = ABANDONED
+            yield env.timeout(CALLBACK_RING_MIN)
+            queue.release()
+            return None
+        self.journeys.callbacks[journey_id] += 1
+        return row, env.now - hung_up
 
     def roster(self):
         """Change staffing at each hour boundary for touchpoints with an hourly schedule."""
