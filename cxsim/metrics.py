@@ -76,7 +76,7 @@ def inbound(visits: pd.DataFrame) -> pd.DataFrame:
     A callback is the firm's call to a customer who hung up; its agent time counts
     towards utilisation, but it is neither an arrival nor a wait on hold.
     """
-    return visits[~visits["callback"]] if "callback" in visits else visits
+    return visits[~visits["callback"]]
 
 
 def queue_kpis(visits: pd.DataFrame, target_wait_min: pd.Series | float) -> dict[str, float]:
@@ -121,7 +121,7 @@ def touchpoint_kpis(
     """
     rows = []
     measured = visits[visits["arrival_min"] >= window[0]]
-    callbacks = measured[measured["callback"]] if "callback" in measured else measured.iloc[:0]
+    callbacks = measured[measured["callback"]]
     measured = inbound(measured)
     for name in visits["touchpoint"].cat.categories:
         here = measured[measured["touchpoint"] == name]
@@ -274,16 +274,13 @@ def experience_kpis(
     """
     started = journeys[journeys["start_min"] >= window_start]
     measured = journeys[(journeys["end_min"] >= window_start) & journeys["memory_score"].notna()]
-    recommend = measured["recommend"].to_numpy()
     decided = measured[measured["outcome"].isin(["return", "leave"])]
     bad_decided = decided[decided["bad"]]
     count = len(measured)
     retention = float((decided["outcome"] == "return").mean()) if len(decided) else np.nan
     result = {
-        "csat": float((measured["memory_score"] >= 7).mean()) if count else np.nan,
-        "nps": float(100 * ((recommend >= 9).mean() - (recommend <= 6).mean()))
-        if count
-        else np.nan,
+        "csat": remembered_csat(measured),
+        "nps": remembered_nps(measured),
         "mean_memory_score": float(measured["memory_score"].mean()) if count else np.nan,
         "bad_journey_rate": float(measured["bad"].mean()) if count else np.nan,
         "retention_rate": retention,
@@ -292,7 +289,7 @@ def experience_kpis(
         if len(bad_decided)
         else np.nan,
         "follow_ups": int(measured["followed_up"].sum()),
-        "callbacks": int(measured["callbacks"].sum()) if "callbacks" in measured else 0,
+        "callbacks": int(measured["callbacks"].sum()),
         "referrals": int(started["referred"].sum()),
         "deterred": int((counters or {}).get("deterred", 0)),
     }
@@ -362,16 +359,15 @@ def survey_kpis(sample: pd.DataFrame) -> dict[str, float]:
 
 
 def remembered_csat(journeys: pd.DataFrame) -> float:
-    """``csat`` of :func:`experience_kpis` over these journeys."""
-    return float((journeys["memory_score"] >= 7).mean()) if len(journeys) else np.nan
+    """``csat`` over these journeys: the share remembered at 7 or more (the same line a
+    survey's answers are read by, :func:`cxsim.survey.csat`)."""
+    return surveys.csat(journeys["memory_score"].to_numpy())
 
 
 def remembered_nps(journeys: pd.DataFrame) -> float:
-    """``nps`` of :func:`experience_kpis` over these journeys."""
-    if not len(journeys):
-        return np.nan
-    recommend = journeys["recommend"].to_numpy()
-    return float(100 * ((recommend >= 9).mean() - (recommend <= 6).mean()))
+    """``nps`` over these journeys, each answering its remembered score rounded
+    (:func:`cxsim.survey.nps`)."""
+    return surveys.nps(journeys["memory_score"].to_numpy())
 
 
 def _headcount(hourly_staff: tuple[int, ...]) -> float:
@@ -472,7 +468,7 @@ def economic_kpis(
             )
     follow_ups = int(measured["followed_up"].sum()) if "followed_up" in measured else 0
     follow_up_cost = follow_ups * economics.follow_up_cost_per_contact
-    callbacks = int(measured["callbacks"].sum()) if "callbacks" in measured else 0
+    callbacks = int(measured["callbacks"].sum())
     callback_cost = callbacks * economics.callback_cost_per_contact
     cost = staff_cost + training_cost + follow_up_cost + callback_cost
     result = {
