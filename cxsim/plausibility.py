@@ -32,6 +32,7 @@ import yaml
 
 from .catalog import data_dir, list_scenarios, load_scenario
 from .clock import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR
+from .metrics import inbound, remembered_csat, served_journeys
 from .results import Result
 from .scenario import Scenario, ScenarioError
 
@@ -81,7 +82,8 @@ def _staffed_names(scenario: Scenario, touchpoint: str | None = None) -> list[st
 
 
 def _measured_visits(result: Result, touchpoints: Sequence[str]) -> pd.DataFrame:
-    visits = result.interactions
+    """The customers' own visits (not the firm's callbacks) to ``touchpoints`` in the window."""
+    visits = inbound(result.interactions)
     start, end = result.window
     return visits[
         visits["touchpoint"].isin(list(touchpoints))
@@ -182,14 +184,9 @@ def churn_per_year(result: Result, touchpoint: str | None = None) -> float:
 def csat_served(result: Result, touchpoint: str | None = None) -> float:
     """CSAT of served customers: share of journeys with a served contact at a staffed
     touchpoint that are remembered at 7 or more (journeys that ended in the window)."""
-    visits = result.interactions
-    names = _staffed_names(result.scenario, touchpoint)
-    served = visits.loc[visits["touchpoint"].isin(names) & visits["served"], "journey_id"]
+    served = served_journeys(result.interactions, _staffed_names(result.scenario, touchpoint))
     ended = _ended_journeys(result)
-    ended = ended[ended["journey_id"].isin(served.unique())]
-    if len(ended) == 0:
-        return math.nan
-    return float((ended["memory_score"] >= 7).mean())
+    return remembered_csat(ended[ended["journey_id"].isin(served)])
 
 
 def nps(result: Result, touchpoint: str | None = None) -> float:
