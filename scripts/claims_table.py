@@ -11,6 +11,7 @@ over seeds, with the range).  Generated: edit this script, not the table.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 from pathlib import Path
 
@@ -22,6 +23,12 @@ import cxsim
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_CARD = ROOT / "docs" / "model.md"
 START, END = "<!-- claims-table:start -->", "<!-- claims-table:end -->"
+
+
+@functools.cache
+def run(name: str, policy: str | None, seed: int) -> cxsim.Result:
+    """One seeded run of a bundled scenario (several claims read the same runs)."""
+    return cxsim.simulate(name, policy=policy, seed=seed)
 
 
 def spread(values: list[float], scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
@@ -38,7 +45,7 @@ def n1(seeds: range) -> str:
     """N1: three quarters expect an answer within five minutes; does the target bind?"""
     within, late, abandoned, score_in, score_late = [], [], [], [], []
     for seed in tqdm(seeds, desc="N1 bank", leave=False):
-        result = cxsim.simulate("contact_centre", seed=seed)
+        result = run("contact_centre", None, seed)
         kpis = result.kpis()
         within.append(kpis["service_level"])
         abandoned.append(kpis["abandonment_rate"])
@@ -62,7 +69,7 @@ def n2(seeds: range) -> str:
     for name, label in (("contact_centre", "Bank"), ("retail_journey", "Retailer")):
         values, churn = [], []
         for seed in tqdm(seeds, desc=f"N2 {name}", leave=False):
-            kpis = cxsim.simulate(name, seed=seed).kpis()
+            kpis = run(name, None, seed).kpis()
             values.append(kpis["leave_after_bad"])
             churn.append(kpis["churn_per_year"])
         parts.append(f"{label}: left after a bad journey {pct(values)}; yearly churn {pct(churn)}")
@@ -75,7 +82,7 @@ def n5(seeds: range) -> str:
     for policy in (None, "more_lanes", "courteous_staff"):
         csat, wait = [], []
         for seed in tqdm(seeds, desc=f"N5 {policy}", leave=False):
-            kpis = cxsim.simulate("airport_security", policy=policy, seed=seed).kpis()
+            kpis = run("airport_security", policy, seed).kpis()
             csat.append(kpis["csat"])
             wait.append(kpis["mean_wait_min"])
         rows[policy] = (np.asarray(csat), np.asarray(wait))
@@ -97,7 +104,7 @@ def q4_q15(seeds: range) -> str:
     for policy in (None, "follow_up", "callback"):
         runs[policy] = {key: [] for key in keys}
         for seed in tqdm(seeds, desc=f"Q4 {policy}", leave=False):
-            kpis = cxsim.simulate("contact_centre", policy=policy, seed=seed).kpis()
+            kpis = run("contact_centre", policy, seed).kpis()
             for key in keys:
                 runs[policy][key].append(kpis[key])
 
@@ -121,14 +128,10 @@ def q4_q15(seeds: range) -> str:
 def q10(seeds: range) -> str:
     """Q10: happy staff, happy customers (morale measured on one sample path)."""
     parts = []
-    for label, overrides in (("as staffed", {}), ("one agent fewer at every hour (lean)", "lean")):
+    for label, policy in (("as staffed", None), ("one agent fewer at every hour (lean)", "lean")):
         differences = []
         for seed in tqdm(seeds, desc=f"Q10 {label}", leave=False):
-            result = cxsim.simulate(
-                "contact_centre",
-                seed=seed,
-                policy=overrides if isinstance(overrides, str) else None,
-            )
+            result = run("contact_centre", policy, seed)
             table = result.morale_effect()
             differences.append(float(table.loc["csat", "difference"]))
         parts.append(
