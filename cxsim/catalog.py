@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +21,19 @@ from typing import Any
 import yaml
 
 from .i18n import _
-from .scenario import Scenario, ScenarioError
+from .scenario import (
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    MAX_SAMPLE_BYTES,
+    MAX_VALUES,
+    Scenario,
+    ScenarioError,
+    listing,
+    one_line,
+    shown,
+    too_deep,
+    too_many_values,
+)
 from .scenario import validate_scenario as _validate
 
 __all__ = [
@@ -46,23 +59,151 @@ def _read_defaults(path: Path) -> dict[str, Any]:
 
 def read_column(file: str, column: str) -> tuple[float, ...]:
     """The positive numbers of one column of a CSV file under ``data/`` (an empirical
-    distribution's sample); ValueError naming the file and what is allowed."""
+    distribution's sample); ValueError naming the file and what is allowed.
+
+    Only files inside ``data/`` are read, and a message never quotes a file's content
+    beyond its column names: scenario files are shared between instructors.
+    """
     folder = data_dir()
-    path = folder / file
-    if not path.is_file():
-        raise ValueError(f"no such data file {file!r} under {folder}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    path = (folder / file).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        raise ValueError(
+            _(
+                "no data file {file!r} under {folder}; allowed: a CSV file inside that folder",
+                file=shown(file),
+                folder=folder,
+            )
+        )
+    if path.stat().st_size > MAX_SAMPLE_BYTES:
+        raise ValueError(
+            _(
+                "{file} has more than {limit:,} bytes; allowed: at most {limit:,}",
+                file=one_line(file, limit=60),
+                limit=MAX_SAMPLE_BYTES,
+            )
+        )
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error):
+        raise ValueError(
+            _(
+                "{file} is not a CSV text file (UTF-8); allowed: a CSV file",
+                file=one_line(file, limit=60),
+            )
+        ) from None
     columns = list(rows[0]) if rows else []
     if column not in columns:
-        raise ValueError(f"column {column!r} not in {file}; allowed: {', '.join(columns)}")
+        raise ValueError(
+            _(
+                "column {column!r} not in {file}; allowed: {allowed}",
+                column=shown(column),
+                file=one_line(file, limit=60),
+                allowed=listing(columns),
+            )
+        )
+    values = []
+    for number, row in enumerate(rows, start=2):  # the header is line 1
+        try:
+            values.append(float(row[column]))
+        except (TypeError, ValueError):  # TypeError: a row shorter than the header
+            raise ValueError(
+                _(
+                    "{file} line {line}: column {column!r} is not a number; allowed: "
+                    "numbers above 0",
+                    file=one_line(file, limit=60),
+                    line=number,
+                    column=shown(column),
+                )
+            ) from None
+    if not values or not all(0 < value < math.inf for value in values):
+        raise ValueError(
+            _(
+                "{file} column {column!r} needs positive values",
+                file=one_line(file, limit=60),
+                column=shown(column),
+            )
+        )
+    return tuple(values)
+
+
+class _ShapeError(Exception):
+    """Raised by :class:`_BoundedLoader`: a field path and what is wrong there."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(problem)
+        self.path, self.problem = path, problem
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing while it composes the document (before any
+    Python object is built) nesting deeper than ``MAX_NESTING`` and more than
+    ``MAX_VALUES`` nodes with every alias expanded.
+
+    PyYAML composes nested nodes by recursion (a thousand ``[`` exhaust the stack), and
+    an alias is one node however large its anchor: nine levels of ten aliases are a
+    billion values to whatever walks the data, and YAML merge keys (``<<: *a``) copy
+    them inside the reader itself.  Each anchored node's expanded size is remembered,
+    so an alias costs one addition.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._parts: list[Any] = []  # the field path being composed
+        self._values = 0  # nodes composed so far, aliases expanded
+        self._sizes: dict[int, int] = {}  # id(anchored node) -> its expanded size
+
+    def _path(self) -> str:
+        text = ""
+        for part in self._parts[1:]:  # the first is the document itself
+            if isinstance(part, int):
+                text += f"[{part}]"
+            elif part is not None:
+                name = part if len(part) <= 40 else str(shown(part))
+                text += f".{name}" if text else name
+        return text
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        """One node, its path and expanded size checked (see the class)."""
+        alias = self.check_event(yaml.AliasEvent)
+        event = self.peek_event()
+        # A mapping's key is composed with index None, its value with the key's node (a
+        # list or a mapping as a key, "? [a, b]", is shown as "?"); a list item with its index.
+        if isinstance(index, yaml.Node):
+            index = index.value if isinstance(index, yaml.ScalarNode) else "?"
+        self._parts.append(index)
+        try:
+            if (
+                not alias
+                and len(self._parts) > MAX_NESTING
+                and not self.check_event(yaml.ScalarEvent)
+            ):
+                raise _ShapeError(self._path(), too_deep())
+            start = self._values
+            node = super().compose_node(parent, index)
+            if alias:
+                size = self._sizes.get(id(node))
+                if size is None:  # the alias sits inside its own anchor: an endless value
+                    raise _ShapeError(self._path(), too_many_values())
+                self._values += size
+            else:
+                self._values += 1
+                if event.anchor is not None:
+                    self._sizes[id(node)] = self._values - start
+            if self._values > MAX_VALUES:
+                raise _ShapeError(self._path(), too_many_values())
+            return node
+        finally:
+            self._parts.pop()
+
+
+def _parse(text: str) -> Any:
+    """The YAML document in ``text`` (see :class:`_BoundedLoader`)."""
+    loader = _BoundedLoader(text)
     try:
-        values = tuple(float(row[column]) for row in rows)
-    except ValueError as exc:
-        raise ValueError(f"non-numeric value in {file}: {exc}") from None
-    if not values or min(values) <= 0:
-        raise ValueError(f"{file} column {column!r} needs positive values")
-    return values
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def validate_scenario(data: Any, *, source: str = "<mapping>") -> Scenario:
@@ -109,14 +250,33 @@ def load_scenario(source: str | os.PathLike[str] | Mapping[str, Any] | Scenario)
     if not path.is_file():
         raise ScenarioError(str(path), "", _("file not found"))
     try:
-        content = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(content)
+        with path.open("rb") as handle:
+            content = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:  # no permission, a folder's name, a device
+        raise ScenarioError(
+            str(path), "", _("cannot be read: {reason}", reason=exc.strerror or type(exc).__name__)
+        ) from None
+    if len(content) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            str(path),
+            "",
+            _(
+                "a file of more than {limit:,} bytes; allowed: at most {limit:,} (a scenario "
+                "file is a few kilobytes; observations go in a CSV file under data/)",
+                limit=MAX_FILE_BYTES,
+            ),
+        )
+    try:
+        data = _parse(content.decode("utf-8"))
     except UnicodeDecodeError:
         raise ScenarioError(str(path), "", _("not a text file; expected YAML")) from None
+    except _ShapeError as exc:
+        raise ScenarioError(str(path), exc.path, exc.problem) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _(" (line {line})", line=mark.line + 1) if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = one_line(problem, limit=160)  # it can quote an alias or a tag of any length
         raise ScenarioError(
             str(path), "", _("not valid YAML{where}: {problem}", where=where, problem=problem)
         ) from None

@@ -16,6 +16,7 @@ import copy
 import difflib
 import math
 import reprlib
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Context
 from typing import Annotated, Any, Literal
@@ -67,6 +68,23 @@ MAX_PRIORITY = 1_000
 MAX_HOURLY_MULTIPLIER = 1_000
 MAX_CUSTOMERS = 100_000_000  # an established base: more customers than any bank has
 MAX_REDIALS = 5  # a caller redials a few times at most: no parameter set makes a retrial storm
+# What a run may cost beyond its arrivals: visits (arrivals times the steps of their
+# journeys, returns included) and rows of the hourly table (hours times touchpoints;
+# the rota ticks once an hour for each touchpoint too).
+MAX_EXPECTED_VISITS = 20_000_000
+MAX_HOURLY_ROWS = 2_000_000
+# The shape of a file, checked before anything else reads it (issue 19): a YAML alias
+# bomb or a thousand nested brackets must fail in milliseconds, not exhaust memory or
+# the interpreter's stack.  The bundled scenarios nest 6 levels and hold under 400 values.
+MAX_NESTING = 20
+MAX_VALUES = 20_000  # every use of a YAML alias counts its values again
+MAX_TEXT = 10_000  # characters in one name, description or other text
+MAX_FILE_BYTES = 1_000_000
+MAX_ITEMS = 100  # segments, touchpoints, journeys, steps of a journey
+MAX_POLICIES = 50
+MAX_SAMPLE_VALUES = 100_000  # an empirical distribution's observations
+MAX_SAMPLE_BYTES = 10_000_000  # the CSV file they are read from
+MAX_PATH_SHOWN = 120  # characters of a field path in an error message
 
 
 class ScenarioError(ValueError):
@@ -74,11 +92,39 @@ class ScenarioError(ValueError):
 
     def __init__(self, source: str, path: str, problem: str):
         self.source, self.path, self.problem = source, path, problem
-        where = f"{source}: {path}: " if path else f"{source}: "
-        super().__init__(where + problem)
+        # One printable line whatever the file holds: a key with a newline or a lone
+        # surrogate in it, or a path 20 levels deep, must not break the message.
+        path = one_line(path, limit=MAX_PATH_SHOWN)
+        where = f"{one_line(source)}: {path}: " if path else f"{one_line(source)}: "
+        super().__init__(where + one_line(problem))
 
     def __reduce__(self):  # so the error survives a trip back from a worker process
         return (type(self), (self.source, self.path, self.problem))
+
+
+# Characters that would end a line, or not print at all, in an error message; and the
+# bidirectional embeddings, overrides and isolates, which would reorder the rest of it
+# (the marks U+200E/F and Persian's zero-width non-joiner are the messages' own).
+_UNPRINTABLE = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unprintable(char: str) -> bool:
+    return char in _REORDERING or unicodedata.category(char) in _UNPRINTABLE
+
+
+def one_line(text: str, *, limit: int | None = None) -> str:
+    """``text`` with line breaks, control characters, bidirectional overrides and lone
+    surrogates escaped (``\\n``, ``\\u202e``, ``\\ud800``), and its middle cut out
+    if it is longer than ``limit``."""
+    if not text.isascii() or not text.isprintable():
+        text = "".join(
+            char.encode("unicode_escape").decode("ascii") if _unprintable(char) else char
+            for char in text
+        )
+    if limit is not None and len(text) > limit:
+        text = text[: limit // 2] + "…" + text[-(limit // 2 - 1) :]
+    return text
 
 
 class _Model(BaseModel):
@@ -151,7 +197,8 @@ class EmpiricalSpec(_Model):
     dist: Literal["empirical"]
     file: str
     column: str
-    values: tuple[DistValue, ...] = ()
+    # The default is never used: _load reads the file's values, and `values: []` is too short.
+    values: tuple[DistValue, ...] = Field(default=(), min_length=1, max_length=MAX_SAMPLE_VALUES)
 
     @model_validator(mode="before")
     @classmethod
@@ -367,7 +414,7 @@ class Step(_Model):
 
 class Journey(_Model):
     name: str
-    steps: tuple[Step, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 class ContactParameters(_Model):
@@ -472,7 +519,8 @@ class Economics(_Model):
     training_cost_per_staff_per_day: Money
     follow_up_cost_per_contact: Money
     callback_cost_per_contact: Money
-    discount_rate_per_year: Weight
+    # above 0: a customer nobody saw leave (churn 0) would otherwise be worth infinitely much
+    discount_rate_per_year: Annotated[float, Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)]
 
 
 class FollowUp(_Model):
@@ -507,7 +555,7 @@ class Callback(_Model):
     """
 
     enabled: bool
-    touchpoints: tuple[str, ...] | None = None
+    touchpoints: tuple[str, ...] | None = Field(default=None, max_length=MAX_ITEMS)
     served: Literal["after_inbound", "in_turn"]
     capacity_per_day: Annotated[
         int, BeforeValidator(_integral_to_int), Field(ge=0, le=MAX_CAPACITY_PER_DAY)
@@ -535,9 +583,9 @@ class Scenario(_Model):
     horizon_days: Days
     warmup_days: Annotated[float, Field(ge=0, le=MAX_DAYS, allow_inf_nan=False)] = 0.0
     arrivals: Arrivals
-    segments: tuple[Segment, ...] = Field(min_length=1)
-    touchpoints: tuple[Touchpoint, ...] = Field(min_length=1)
-    journeys: tuple[Journey, ...] = Field(min_length=1)
+    segments: tuple[Segment, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    touchpoints: tuple[Touchpoint, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    journeys: tuple[Journey, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     # Who the customers are when the run starts (behaviour only): ``opening``: nobody
     # yet, a new firm whose customers come back and build a base; ``established``: a
     # going concern with each segment's ``base`` at its steady state; ``one_off``:
@@ -546,7 +594,7 @@ class Scenario(_Model):
     behaviour: Behaviour | None = None
     economics: Economics | None = None
     levers: Levers | None = None
-    policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    policies: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=MAX_POLICIES)
     source: str = Field(default="<mapping>", exclude=True)
     # what it was validated with (defaults, the file reader): its variants use them too
     _inputs: tuple[Mapping[str, Any], ColumnReader | None] = PrivateAttr(default=({}, None))
@@ -605,6 +653,36 @@ class Scenario(_Model):
                     expected=expected,
                     days=self.total_days,
                     limit=MAX_EXPECTED_ARRIVALS,
+                ),
+            )
+        visits = self.expected_visits
+        if not visits <= MAX_EXPECTED_VISITS:  # NaN too
+            raise _FieldError(
+                "arrivals.rate_per_hour",
+                _(
+                    "about {visits} visits over {days:g} days (arrivals, their returns and "
+                    "the friends they bring, at every step of their journeys) is more than the "
+                    "{limit:,} a run allows; lower the rate or the horizon, or make returns and "
+                    "referrals rarer",
+                    # an explosive referral chain: 1e+40 or inf, not 40 digits
+                    visits=format_number(visits, ",.0f" if visits < 1e15 else ".3g"),
+                    days=self.total_days,
+                    limit=MAX_EXPECTED_VISITS,
+                ),
+            )
+        hours = math.ceil(self.total_days * HOURS_PER_DAY)
+        rows = hours * len(self.touchpoints)
+        if rows > MAX_HOURLY_ROWS:
+            raise _FieldError(
+                "horizon_days",
+                _(
+                    "{hours:,} hours (warm-up included) at {touchpoints} touchpoints make "
+                    "{rows:,} rows of hourly figures, more than the {limit:,} a run allows; "
+                    "shorten the horizon or the warm-up",
+                    hours=hours,
+                    touchpoints=len(self.touchpoints),
+                    rows=rows,
+                    limit=MAX_HOURLY_ROWS,
                 ),
             )
         return self
@@ -681,6 +759,46 @@ class Scenario(_Model):
         return self.arrivals.rate_per_hour * sum(weights) / days_in_cycle * self.total_days
 
     @property
+    def expected_visits(self) -> float:
+        """About how many visits a run makes, for the run-size guard: the arrivals, their
+        returns and the friends they bring, each through every step of its journey.
+
+        An estimate from above: a new firm's customer (``customer_base: opening``) comes
+        back at the mean gap between purchases from the middle of the run on, until the
+        retention floor has most likely made them leave; every journey counts as a
+        promoter's, and referrals chain once a ``referral_delay_days``.  Redials and
+        retries (a few per visit at most) are left out.
+        """
+        days = self.total_days
+        arrivals = self.expected_arrivals
+        if self.customer_base == "established":
+            # The model spreads an established base's calls of a day by the raw hourly
+            # multipliers, whose mean the day's calls already carry: count it twice too.
+            weights = self.arrivals.profile.weights
+            arrivals *= max(1.0, sum(weights) / len(weights))
+        total = 0.0
+        for segment in self.segments:
+            steps = sum(step.probability for step in self.journey(segment.journey).steps)
+            journeys, growth = 1.0, 1.0
+            behaviour = self.behaviour
+            if behaviour is not None and self.customer_base != "one_off":
+                if self.customer_base == "opening":
+                    gap = (
+                        segment.inter_purchase_days
+                        or behaviour.segment_defaults.inter_purchase_days
+                    )
+                    journeys = 1.0 + days / (2.0 * gap.build().mean)
+                    # each journey ends in leaving with at least this chance
+                    least = min(behaviour.retention.floor, behaviour.retention.ceiling)
+                    if least > 0:
+                        journeys = min(journeys, max(1.0, 1.0 / least))
+                word = behaviour.word_of_mouth
+                referrals = word.referral_probability * journeys if word.referral_probability else 0
+                growth = _chain(referrals, days / word.referral_delay_days)
+            total += arrivals * segment.share * journeys * growth * steps
+        return total
+
+    @property
     def description_line(self) -> str:
         """The description on one line: the form the message catalogue holds it in."""
         return " ".join(self.description.split())
@@ -739,11 +857,15 @@ class Scenario(_Model):
         if policy is None:
             return self
         if policy not in self.policies:
-            allowed = ", ".join(self.policies) or "(this scenario defines no policies)"
+            allowed = listing(list(self.policies)) or "(this scenario defines no policies)"
             raise ScenarioError(
                 self.source,
                 "policy",
-                _("unknown policy {policy!r}; allowed: {allowed}", policy=policy, allowed=allowed),
+                _(
+                    "unknown policy {policy!r}; allowed: {allowed}",
+                    policy=shown(policy),
+                    allowed=allowed,
+                ),
             )
         return self.with_overrides(self.policies[policy], path=f"policies.{policy}")
 
@@ -751,12 +873,119 @@ class Scenario(_Model):
         """A variant: ``overrides`` is nested (``{"touchpoints": {"phone": {"staff": 8}}}``)
         or dotted (``{"touchpoints.phone.staff": 8}``); lists of named items are
         addressed by name."""
+        check_shape(overrides, source=self.source, prefix=path)
         raw = self.model_dump(mode="json", exclude={"source"})
         merged = apply_overrides(raw, overrides, source=self.source, path=path)
         defaults, read_column = self._inputs
         return validate_scenario(
             merged, source=self.source, defaults=defaults, read_column=read_column, prefix=path
         )
+
+
+def _chain(ratio: float, generations: float) -> float:
+    """``1 + r + r**2 + ... + r**n``, ``n`` the whole generations: the customers one
+    customer leads to when each brings ``ratio`` more; inf past a float."""
+    count = math.floor(min(generations, 1e9)) + 1
+    if ratio == 1.0:
+        return float(count)
+    if ratio < 1.0:
+        return (1.0 - ratio**count) / (1.0 - ratio)
+    if count * math.log(ratio) > 700:  # ratio**count would overflow
+        return math.inf
+    return (ratio**count - 1.0) / (ratio - 1.0)
+
+
+# --------------------------------------------------------------------------- a file's shape
+def too_deep() -> str:
+    """The message for nesting past :data:`MAX_NESTING` (the YAML reader uses it too)."""
+    return _(
+        "nested more than {limit} levels deep; allowed: at most {limit} (a scenario needs about 6)",
+        limit=MAX_NESTING,
+    )
+
+
+def too_many_values() -> str:
+    """The message for a file past :data:`MAX_VALUES` values, aliases expanded."""
+    return _(
+        "more than {limit:,} values in all, each use of a YAML alias counting its values "
+        "again; allowed: at most {limit:,}",
+        limit=MAX_VALUES,
+    )
+
+
+def text_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as a name, description or key, if anything: longer
+    than :data:`MAX_TEXT`, or a lone surrogate (``"\\ud800"`` in YAML), which no file,
+    terminal or random stream's name can hold."""
+    if len(text) > MAX_TEXT:
+        return _(
+            "text of {length:,} characters; allowed: at most {limit:,}",
+            length=len(text),
+            limit=MAX_TEXT,
+        )
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return _(
+                "a lone surrogate {char} at character {index} is not text; allowed: valid Unicode",
+                char=one_line(error.object[error.start]),
+                index=error.start + 1,
+            )
+    return None
+
+
+def _walk_path(parts: tuple[Any, ...]) -> str:
+    """A field path for :func:`check_shape`: keys joined by dots, list indexes in [ ]."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+            continue
+        name = part if isinstance(part, str) and len(part) <= 40 else str(shown(part))
+        text += f".{name}" if text else name
+    return text
+
+
+def check_shape(data: Any, *, source: str, prefix: str = "") -> None:
+    """Refuse, as one :class:`ScenarioError`, data no scenario needs and that would
+    exhaust cxsim: nesting deeper than :data:`MAX_NESTING`, more than :data:`MAX_VALUES`
+    values (a value reached twice, as through a YAML alias, counts twice) and text
+    :func:`text_problem` refuses.
+
+    Iterative and counting as it goes, so that a billion-laughs document costs at most
+    :data:`MAX_VALUES` steps and a thousand nested brackets no recursion.
+    """
+
+    def fail(parts: tuple[Any, ...], problem: str) -> ScenarioError:
+        return ScenarioError(source, _within(prefix, _walk_path(parts)), problem)
+
+    count = 1
+    stack: list[tuple[Any, tuple[Any, ...], int]] = [(data, (), 1)]
+    while stack:
+        value, parts, depth = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem is not None:
+                raise fail(parts, problem)
+            continue
+        if isinstance(value, Mapping):
+            children = list(value.items())
+        elif isinstance(value, list | tuple):
+            children = list(enumerate(value))
+        else:
+            continue
+        if depth > MAX_NESTING:
+            raise fail(parts, too_deep())
+        count += len(children) * (2 if isinstance(value, Mapping) else 1)
+        if count > MAX_VALUES:
+            raise fail(parts, too_many_values())
+        for key, child in reversed(children):  # reversed: popped in the file's order
+            if isinstance(value, Mapping) and isinstance(key, str):
+                problem = text_problem(key)
+                if problem is not None:
+                    raise fail((*parts, key), problem)
+            stack.append((child, (*parts, key), depth + 1))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -778,14 +1007,15 @@ _KINDS = {
 
 
 def _unknown(kind: str, name: object, allowed: list[str]) -> str:
-    hint = difflib.get_close_matches(str(name), allowed, n=1)
-    suggestion = _("; did you mean {hint!r}?", hint=hint[0]) if hint else ""
+    # difflib is quadratic in the lengths: compare a name no longer than a sensible one
+    hint = difflib.get_close_matches(str(name)[:100], allowed, n=1)
+    suggestion = _("; did you mean {hint!r}?", hint=shown(hint[0])) if hint else ""
     return _(
         "unknown {kind} {name!r}{suggestion} allowed: {allowed}",
         kind=_(_KINDS.get(kind, kind)),
         name=shown(name),
         suggestion=suggestion,
-        allowed=", ".join(allowed),
+        allowed=listing(allowed),
     )
 
 
@@ -874,6 +1104,13 @@ class _Shown(str):
         return str(self)
 
 
+def listing(names: list[str] | tuple[str, ...], *, most: int = 20) -> str:
+    """``names`` for "allowed: ..." in a message: comma-separated, each on one line and
+    cut to 40 characters, the first ``most`` of them (names come from files too)."""
+    shortened = [one_line(str(name), limit=40) for name in names[:most]]
+    return ", ".join(shortened + (["…"] if len(names) > most else []))
+
+
 def shown(value: object) -> _Shown:
     """``value`` for ``{value!r}`` in a message: short (1e+400, 'abc...'), one line."""
     return _Shown(_Shortened().repr(value))
@@ -905,6 +1142,9 @@ def _describe(error: Mapping[str, Any]) -> str:
             name=shown(context.get("tag", error.get("input"))),
             allowed=", ".join(DIST_NAMES),
         )
+    given = error.get("input")
+    # pydantic leaves a mapping's length out of a too_long error
+    count = context.get("actual_length") or (len(given) if isinstance(given, Mapping) else 0)
     templates = {
         "literal_error": _(
             "got {value!r}; allowed: {expected}", value=value, expected=context.get("expected")
@@ -915,6 +1155,11 @@ def _describe(error: Mapping[str, Any]) -> str:
         "tuple_type": _("must be a list, got {value!r}", value=value),
         "model_type": _("must be a mapping of fields, got {value!r}", value=value),
         "too_short": _("must not be empty"),
+        "too_long": _(
+            "has {count:,} items; allowed: at most {limit:,}",
+            count=count,
+            limit=context.get("max_length", 0),
+        ),
     }
     aliases = {
         "int_type": "int_parsing",
@@ -963,6 +1208,8 @@ def validate_scenario(
         raise ScenarioError(
             source, "", _("expected a mapping of fields, got {kind}", kind=type(data).__name__)
         )
+    if not prefix:  # a variant's data is a validated scenario and checked overrides
+        check_shape(data, source=source)
     defaults = {} if defaults is None else defaults
     context = {"read_column": read_column}
     data = _with_defaults(data, source, defaults)

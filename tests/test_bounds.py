@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import subprocess
+import sys
 import types
 import typing
 from collections.abc import Iterator
@@ -267,6 +270,260 @@ def test_a_number_too_long_for_python_is_a_scenario_error(tmp_path):
     with pytest.raises(ScenarioError, match="not valid YAML: .*4300 digits") as caught:
         load_scenario(path)
     assert len(str(caught.value)) < 200 + len(str(path))
+
+
+# --------------------------------------------------------------------------- issue 19, items 1-6
+def _erlang_check_text(extra: str = "") -> str:
+    return (cxsim.data_dir() / "scenarios" / "erlang_check.yaml").read_text("utf-8") + extra
+
+
+def _bomb(levels: int = 9, width: int = 10) -> str:
+    """Nine levels of ten aliases: a billion values once expanded."""
+    lines = ['  a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels + 1):
+        lines.append(f"  a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]")
+    return "\n".join(lines)
+
+
+def _refusal_in_a_child(path: Path) -> str:
+    """``load_scenario(path)``'s ScenarioError, in a child process under a memory and a
+    time limit, so that a regression to a hang or a blow-up fails here in seconds."""
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))\n"
+        "from cxsim import ScenarioError, load_scenario\n"
+        "try:\n"
+        "    load_scenario(sys.argv[1])\n"
+        "except ScenarioError as error:\n"
+        "    print(error)\n"
+        "else:\n"
+        "    print('loaded')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # about a second when it works
+        env={**os.environ, "CXSIM_LANG": "en"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    message = done.stdout.strip()
+    assert message.startswith(f"{path}: ") and "\n" not in message, message
+    assert len(message) - len(str(path)) < 250, message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (f"x_bomb:\n{_bomb()}\n", "x_bomb.a4[0]: more than 20,000 values in all"),
+        ("policies:\n  bomb:\n" + _bomb().replace("  ", "    ") + "\n", "values in all"),
+        ("policies:\n  bomb: {description: &d [*d]}\n", "values in all"),  # an endless alias
+    ],
+    ids=["unknown-field", "in-a-policy", "recursive"],
+)
+def test_1_an_alias_bomb_is_refused_quickly(tmp_path, extra, words):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_erlang_check_text(extra), encoding="utf-8")
+    assert words in _refusal_in_a_child(path)
+
+
+def test_1_a_merge_key_bomb_is_refused_while_reading(tmp_path):
+    # YAML's merge key copies the merged mapping inside PyYAML itself: counted as read
+    lines = ["    m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9, j: 10}"]
+    for level in range(1, 10):
+        lines.append(f"    m{level}: &m{level} {{<<: [" + ", ".join([f"*m{level - 1}"] * 10) + "]}")
+    path = tmp_path / "merge.yaml"
+    path.write_text(_erlang_check_text("policies:\n  p:\n" + "\n".join(lines)), "utf-8")
+    assert "values in all" in _refusal_in_a_child(path)
+
+
+def test_1_an_alias_bomb_given_as_python_data_is_refused_too():
+    bomb: Any = ["lol"] * 10
+    for _level in range(9):
+        bomb = [bomb] * 10  # shared lists: what a YAML alias becomes
+    data = yaml.safe_load(_erlang_check_text())
+    data["policies"] = {"bomb": {"description": bomb}}
+    with pytest.raises(ScenarioError, match=r"policies\.bomb\.description.*values in all"):
+        load_scenario(data)
+
+
+def test_1_anchors_and_aliases_of_a_sensible_size_still_load(tmp_path):
+    text = _erlang_check_text().replace(
+        "patience_min: {dist: exponential, mean: 2.0}",
+        "patience_min: &patience {dist: exponential, mean: 2.0}",
+    )
+    text += "policies:\n  same: {segments: {caller: {patience_min: *patience}}}\n"
+    text += "  merged: {<<: {horizon_days: 3}}\n"
+    path = tmp_path / "anchors.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path).with_policy("merged").horizon_days == 3
+
+
+def test_1_a_long_value_is_shown_short():
+    data = yaml.safe_load(_erlang_check_text())
+    data["horizon_days"] = "9" * 5000
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(data)
+    assert len(str(caught.value)) < 150
+
+
+@pytest.mark.parametrize(
+    ("field", "levels"),
+    [("horizon_days", 450), ("description", 5000), ("policies", 300)],
+)
+def test_2_deep_nesting_is_refused_with_its_field(tmp_path, field, levels):
+    deep = "[" * levels + "]" * levels
+    if field == "policies":
+        text = _erlang_check_text(f"policies:\n  deep: {{description: {deep}}}\n")
+        where = "policies.deep.description[0][0]"
+    else:
+        text = _erlang_check_text().replace(f"\n{field}:", f"\n{field}: {deep}\nold_{field}:")
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("old_"))
+        where = f"{field}[0][0]"
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    message = _refusal_in_a_child(path)
+    assert f"{path}: {where}" in message
+    assert "nested more than 20 levels deep; allowed: at most 20" in message
+
+
+def test_2_deep_nesting_given_as_python_data_is_refused():
+    deep: Any = 1.0
+    for _level in range(300):
+        deep = [deep]
+    with pytest.raises(ScenarioError, match="nested more than 20 levels"):
+        load_scenario({**yaml.safe_load(_erlang_check_text()), "policies": {"p": {"x": deep}}})
+
+
+def test_3_a_long_warm_up_with_an_hourly_rota_is_refused_before_running(tmp_path):
+    data = yaml.safe_load(_erlang_check_text())
+    data["warmup_days"] = 1e9
+    data["touchpoints"][0]["staff"] = [10] * 24
+    with pytest.raises(ScenarioError, match="warmup_days: must be at most 3660, got 1e"):
+        cxsim.simulate(data, days=0.25)
+
+
+def test_3_the_run_size_guard_counts_hourly_rows():
+    data = yaml.safe_load(_erlang_check_text())
+    data.update(horizon_days=3000, warmup_days=0, arrivals={"rate_per_hour": 0.01})
+    phone = data["touchpoints"][0]
+    data["touchpoints"] = [phone] + [{**phone, "name": f"line{n}"} for n in range(39)]
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(data)
+    assert "horizon_days: 72,000 hours (warm-up included) at 40 touchpoints make 2,880,000" in str(
+        caught.value
+    )
+
+
+def test_3_the_run_size_guard_counts_steps_returns_and_referrals():
+    # a journey of 100 steps: each arrival is 100 visits
+    data = yaml.safe_load(_erlang_check_text())
+    data["arrivals"]["rate_per_hour"] = 10
+    data["horizon_days"] = 3000
+    data["journeys"][0]["steps"] = [{"touchpoint": "phone"}] * 100
+    assert load_scenario(
+        {**data, "journeys": [{"name": "call", "steps": [{"touchpoint": "phone"}]}]}
+    )
+    with pytest.raises(ScenarioError, match="about 72,024,000 visits over 3001 days"):
+        load_scenario(data)
+    # customers who come back every minute and never leave
+    opening = yaml.safe_load(_erlang_check_text())
+    opening["behaviour"] = {
+        "segment_defaults": {"inter_purchase_days": {"dist": "deterministic", "value": 1e-9}},
+        "retention": {"floor": 0, "ceiling": 0},
+    }
+    with pytest.raises(ScenarioError, match=r"arrivals\.rate_per_hour: about .* visits"):
+        load_scenario(opening)
+    # every customer a promoter who brings a friend a tenth of a day later
+    opening["behaviour"] = {
+        "word_of_mouth": {"referral_probability": 1, "referral_delay_days": 0.1},
+    }
+    with pytest.raises(ScenarioError, match=r"about \d\.\d\de\+\d+ visits"):
+        load_scenario(opening)
+
+
+def test_4_a_lognormal_mean_of_1e308_is_refused(tmp_path):
+    message = _bundled_with(
+        tmp_path,
+        "contact_centre",
+        lambda d: d["touchpoints"][0]["service_min"].update(mean=1e308),
+    )
+    assert "touchpoints[0].service_min.mean: must be at most 525600, got 1e+308" in message
+
+
+@pytest.mark.parametrize("steepness", [50, 130, 1e6, 1e300])
+def test_4_a_steep_retention_curve_never_overflows(steepness):
+    from cxsim.behaviour import leave_probability
+
+    for memory in (-1e6, 0.0, 4.5, 10.0, 1e6):
+        chance = leave_probability(memory, steepness=steepness)
+        assert 0.01 <= chance <= 0.28
+
+
+def test_4_a_zero_discount_rate_is_refused(tmp_path):
+    # with nobody seen leaving in a short run, a customer's lifetime value had no end
+    # and the KPIs raised ValueError (found by setting every number to its bound)
+    message = _bundled_with(
+        tmp_path,
+        "retail_journey",
+        lambda d: d.setdefault("economics", {}).update(discount_rate_per_year=0),
+    )
+    assert "economics.discount_rate_per_year: must be greater than 0, got 0" in message
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ([], "values: must not be empty"),
+        ([1.0, -2.0], "values[1]: must be greater than 0, got -2"),
+        ([1.0, math.nan], "values[1]: must be a number, got nan"),
+        ([1.0, 1e308], "values[1]: must be at most 525600, got 1e+308"),
+        ("abc", "values: must be a list, got 'abc'"),
+    ],
+    ids=["empty", "negative", "nan", "huge", "text"],
+)
+def test_5_empirical_values_are_checked(tmp_path, values, words):
+    message = _bundled_with(
+        tmp_path,
+        "erlang_check",
+        lambda d: d["touchpoints"][0].update(
+            service_min={"dist": "empirical", "file": "x.csv", "column": "x", "values": values}
+        ),
+    )
+    assert f"touchpoints[0].service_min.{words}" in message
+
+
+def test_5_an_empirical_file_outside_data_is_not_read(tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n", encoding="utf-8")
+    data = yaml.safe_load(_erlang_check_text())
+    data["touchpoints"][0]["service_min"] = {
+        "dist": "empirical",
+        "file": str(secret),
+        "column": "password",
+    }
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(data)
+    assert "touchpoints[0].service_min: no data file" in str(caught.value)
+    assert "allowed: a CSV file inside that folder" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d["touchpoints"][0].update(name="ph\ud800one"), "touchpoints[0].name"),
+        (lambda d: d["segments"][0].update(name="\udcff"), "segments[0].name"),
+        (lambda d: d.update(policies={"p\ud800": {"horizon_days": 2}}), "policies.p\\ud800"),
+        (lambda d: d.update(description="\ud800"), "description"),
+    ],
+    ids=["touchpoint", "segment", "policy-name", "description"],
+)
+def test_6_a_lone_surrogate_is_refused_naming_the_field(tmp_path, change, where):
+    message = _bundled_with(tmp_path, "erlang_check", change)
+    assert f": {where}: a lone surrogate " in message
+    message.encode("utf-8")  # the message itself prints
 
 
 # --------------------------------------------------------------------------- submissions

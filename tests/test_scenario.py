@@ -255,6 +255,74 @@ def test_files_that_are_not_scenarios(tmp_path, content, words):
         assert word in message
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("a: &a [*a]\n", ["a[0]: more than 20,000 values in all"]),
+        ("name: " + "[" * 50 + "]" * 50 + "\n", ["name[0]", "nested more than 20 levels"]),
+        ("name: x\n\u2028: 1\n", ["not valid YAML"]),
+        ("name: x\nhorizon_days: 1\n\u202e: 1\n", ["\\u202e: unknown field '\\u202e'"]),
+        ("name: x\nhorizon_days: 1\n'a\tb': 1\n", ["a\\tb: unknown field 'a\\tb'"]),
+        ("? [a, b]\n: " + "[" * 30 + "]" * 30 + "\n", ["?[0][0]", "nested more than"]),
+        ("? [a, b]\n: 1\n", ["not valid YAML (line 1): found unhashable key"]),
+    ],
+    ids=[
+        "recursive-alias",
+        "deep",
+        "line-separator",
+        "right-to-left-override",
+        "tab-in-a-key",
+        "deep-under-a-list-as-key",
+        "a-list-as-key",
+    ],
+)
+def test_odd_files_get_one_printable_line(tmp_path, content, words):
+    message = error_for(tmp_path, content)
+    for word in words:
+        assert word in message
+    assert message.isprintable()
+
+
+def test_a_file_too_large_for_a_scenario(tmp_path):
+    path = write(tmp_path, MINIMAL + "#" * 1_000_001 + "\n")
+    with pytest.raises(ScenarioError, match="more than 1,000,000 bytes; allowed: at most"):
+        load_scenario(path)
+
+
+def test_error_messages_cut_long_paths_and_lists():
+    error = ScenarioError("f.yaml", "a" * 500, "bad")
+    assert error.path == "a" * 500  # the parts keep everything
+    assert len(str(error)) < 140 and "…" in str(error)
+    data = base()
+    data["touchpoints"] = [
+        {**data["touchpoints"][0], "name": f"{n:03d}" + "x" * 100} for n in range(60)
+    ]
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(data)
+    assert "unknown touchpoint 'phone'" in str(caught.value)
+    assert len(str(caught.value)) < 1200 and str(caught.value).endswith(", …")
+
+
+@pytest.mark.parametrize(
+    ("field", "count"),
+    [("segments", 101), ("touchpoints", 101), ("journeys", 101), ("policies", 51)],
+)
+def test_lists_of_named_items_are_bounded(field, count):
+    data = base()
+    if field == "policies":
+        data["policies"] = {f"p{n}": {"horizon_days": 2} for n in range(count)}
+    else:
+        data[field] = [{**data[field][0], "name": f"x{n}"} for n in range(count)]
+    with pytest.raises(ScenarioError, match=f"{field}: has {count} items; allowed: at most"):
+        load_scenario(data)
+
+
+def test_a_seed_is_a_whole_number_from_0():
+    for seed in (-1, 1.5, True, 2**64):
+        with pytest.raises(ScenarioError, match="seed: must be a whole number from 0 to"):
+            cxsim.simulate("erlang_check", seed=seed, days=0.01)
+
+
 def test_missing_file_and_unknown_bundled_name():
     with pytest.raises(ScenarioError, match="file not found"):
         load_scenario("/no/such/file.yaml")
