@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -38,6 +39,7 @@ SLOW_MODULES = frozenset(
         "test_classroom_service",
         "test_classroom_store",
         "test_classroom_room",
+        "test_classroom_shutdown",
         "test_wheelhouse",
         "test_app",
         "test_fa_notebooks",
@@ -60,6 +62,7 @@ def load_script(name: str) -> ModuleType:
     """``scripts/NAME.py`` as a module (the scripts are not a package)."""
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
@@ -171,3 +174,21 @@ class ServiceThread:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
+
+
+def marked_processes(mark: str) -> list:
+    """Live processes that inherited ``CXSIM_TEST_MARK=mark`` from a test: a service, its
+    workers and multiprocessing's resource tracker (what a clean stop must not leave)."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if (
+                process.environ().get("CXSIM_TEST_MARK") == mark
+                and process.status() != psutil.STATUS_ZOMBIE
+            ):
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found

@@ -3,6 +3,7 @@ announced and stopped with nothing left behind (cxsim/classroom/room.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -10,13 +11,14 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 import uuid
 from pathlib import Path
 
 import psutil
 import pytest
-from conftest import ROOT, free_port
+from conftest import ROOT, free_port, marked_processes
 
 from cxsim import classroom
 from cxsim.classroom import room as room_module
@@ -116,19 +118,14 @@ def _read_until(lines: queue.Queue, word: str) -> str:
             return "".join(seen)
 
 
-def _marked(mark: str) -> list[psutil.Process]:
-    """Live processes that inherited this test's mark (the room's whole family)."""
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if (
-                process.environ().get("CXSIM_TEST_MARK") == mark
-                and process.status() != psutil.STATUS_ZOMBIE
-            ):
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
+def _submit(port: int, policy: dict) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/submit",
+        data=json.dumps({"code": "tulip", "team": f"Team {policy}", "policy": policy}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return answer.status
 
 
 def _get(url: str) -> int:
@@ -166,19 +163,27 @@ def test_the_room_serves_both_pages_and_stops_leaving_no_process(tmp_path, stop)
         assert _get(f"http://127.0.0.1:{app_port}/") == 200
         assert _get(f"http://127.0.0.1:{app_port}/voila/render/03_courtesy.ipynb") == 200
         assert _get(f"http://127.0.0.1:{port}/") == 200
-        family = _marked(mark)
+        # a worker busy evaluating when the room stops (issue 19, item 10): the service
+        # stops as `serve` does on SIGTERM, and renews no pool after
+        for extra in (1, 2, 3):
+            assert _submit(port, {"extra_agents": extra}) == 202
+        deadline = time.monotonic() + 60
+        while not any("spawn_main" in " ".join(p.cmdline()) for p in marked_processes(mark)):
+            assert time.monotonic() < deadline, "no evaluation worker started"
+            time.sleep(0.05)
+        family = marked_processes(mark)
         names = " ".join(" ".join(p.cmdline()) for p in family)
         assert "voila" in names and "ipykernel" in names and "classroom serve" in names
         process.send_signal(stop)
         assert process.wait(timeout=120) == 0
-        assert _marked(mark) == []
+        assert marked_processes(mark) == []
         assert not any(
             p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family if _exists(p)
         )
     finally:
         if process.poll() is None:
             process.kill()
-        for leftover in _marked(mark):
+        for leftover in marked_processes(mark):
             leftover.kill()
 
 
@@ -200,4 +205,4 @@ def test_a_busy_port_stops_the_room_before_it_starts_anything(tmp_path):
         assert process.wait(timeout=120) == 2
         shown = _read_until(lines, "Pre-flight")
     assert f"port {port} (standings) BUSY" in shown and "trainees use 127.0.0.1" in shown
-    assert _marked(mark) == []
+    assert marked_processes(mark) == []

@@ -35,6 +35,7 @@ from ..i18n import _
 from .core import (
     ClassConfig,
     Classroom,
+    check_policy,
     class_id,
     plot_standings,
     standings_frame,
@@ -115,7 +116,7 @@ class ClassClient:
         """Submit ``team``'s ``policy`` (lever values only: the class re-simulates it).
         ``token``: the team's token, needed after its first submission (remembered
         by this client)."""
-        checked = Policy.from_dict(policy)
+        checked = check_policy(policy)  # the service's own check, before sending
         key = team_key(team) if isinstance(team, str) else str(team)
         token = token or self.tokens.get(key)
         answer = self._send(team, checked.to_dict(), token)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -31,14 +32,18 @@ from ..experiments import SerialExecutor
 from ..i18n import _
 from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
+from ..scenario import shown
 from .store import Store, SubmissionError, digest
+from .workers import stop_executor
 
 __all__ = [
     "ClassConfig",
     "Classroom",
     "FIELDS",
     "MAX_TEAM_NAME",
+    "check_team",
     "evaluate_policy",
+    "normalise_team",
     "parse_submission",
     "plot_standings",
     "standings_frame",
@@ -50,6 +55,18 @@ log = logging.getLogger("cxsim.classroom")
 FIELDS = ("code", "team", "policy", "token")
 #: Longest team name, in characters.
 MAX_TEAM_NAME = 40
+#: Longest token or class code, in characters.
+MAX_TEXT = 200
+#: Arabic letters a keyboard may type for the Persian ones that look the same
+#: (ي/ك for ی/ک): one letter, so «علي» and «علی» are one team.
+_PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9"})
+#: Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): a name
+#: holding one could reorder the rest of a row where the standings are shown as text.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Half of a UTF-16 surrogate pair: JSON's "\\ud800" decodes to one, and it is no character.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: ZWNJ and ZWJ: they join or part two letters, so they mean nothing at a word's edge.
+_JOINERS = "\u200c\u200d"
 #: The KPIs kept from each evaluation (mean and 95% interval).
 KPIS = ("profit", "csat", "retention_rate", "mean_wait_min", "cost")
 LOCAL_CLASS = "local"
@@ -148,20 +165,81 @@ def evaluate_policy(config: Mapping[str, Any], policy: Mapping[str, Any]) -> dic
 
 
 # --------------------------------------------------------------------------- checks
+def normalise_team(name: str) -> str:
+    """A team name as stored and compared: NFC, Persian ی/ک for Arabic ي/ك, one space
+    between words, no ZWNJ or ZWJ at a word's edge (inside a word they stay)."""
+    text = unicodedata.normalize("NFC", name).translate(_PERSIAN_LETTERS)
+    words = (word.strip(_JOINERS) for word in text.split())
+    return " ".join(word for word in words if word)
+
+
 def team_key(name: str) -> str:
-    """One key per team however its name is spaced or cased."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """One key per team however its name is spaced or cased, or typed with Arabic ي/ك:
+    what every look-up of a team by its name compares."""
+    return normalise_team(name).casefold()
+
+
+def _surrogate(value: Any) -> str | None:
+    """The first lone surrogate (a JSON escape such as ``\\ud800`` that is not a
+    character) in ``value``'s text, keys included, as ``\\ud800``; None if there is none."""
+    if isinstance(value, str):
+        found = _LONE_SURROGATE.search(value)
+        return None if found is None else f"\\u{ord(found.group()):04x}"
+    if isinstance(value, Mapping):
+        value = [part for item in value.items() for part in item]
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = _surrogate(item)
+            if found:
+                return found
+    return None
+
+
+def _refuse_surrogate(field: str, value: Any, allowed: str) -> None:
+    # A lone surrogate cannot be written as UTF-8: the store, the digest and every
+    # JSON answer echoing it would fail, so it is refused before any of them.
+    found = _surrogate(value)
+    if found:
+        raise SubmissionError(
+            _(
+                "{field}: {escape} is half of a surrogate pair, not a character; "
+                "allowed: {allowed}",
+                field=field,
+                escape=found,
+                allowed=allowed,
+            ),
+            field=field,
+        )
 
 
 def check_team(name: Any) -> str:
-    """The team name, trimmed; :class:`SubmissionError` naming ``team`` otherwise."""
+    """The team name as stored (:func:`normalise_team`): Persian, ZWNJ and any
+    other letters welcome; :class:`SubmissionError` naming ``team`` otherwise."""
     allowed = _("text of 1 to {n} characters", n=MAX_TEAM_NAME)
     if not isinstance(name, str):
         raise SubmissionError(
-            _("team: {value!r} is not text; allowed: {allowed}", value=name, allowed=allowed),
+            _(
+                "team: {value!r} is not text; allowed: {allowed}",
+                value=shown(name),
+                allowed=allowed,
+            ),
             field="team",
         )
-    name = " ".join(unicodedata.normalize("NFC", name).split())
+    _refuse_surrogate("team", name, allowed)
+    bidi = sorted({f"U+{ord(ch):04X}" for ch in name if ch in _BIDI_CONTROLS})
+    if bidi:
+        raise SubmissionError(
+            _(
+                "team: {codes} is a bidirectional control character, which could reorder "
+                "a row of the standings; allowed: {allowed}, without the controls {ranges} "
+                "(Persian letters and the ZWNJ are welcome)",
+                codes=", ".join(bidi),
+                allowed=allowed,
+                ranges="U+202A-U+202E, U+2066-U+2069",  # text: its digits stay Latin
+            ),
+            field="team",
+        )
+    name = normalise_team(name)
     if (
         not name
         or len(name) > MAX_TEAM_NAME
@@ -179,6 +257,43 @@ def check_team(name: Any) -> str:
     return name
 
 
+def check_policy(policy: Any) -> Policy:
+    """The policy as a :class:`Policy`; :class:`SubmissionError` naming ``policy``
+    and the lever at fault otherwise."""
+    if isinstance(policy, Policy):
+        return policy
+    if isinstance(policy, Mapping):  # its values are echoed escaped (shown), its names not
+        _refuse_surrogate(
+            "policy",
+            list(policy),
+            _("the lever names {names}", names=", ".join(Policy().to_dict())),
+        )
+    try:
+        return Policy.from_dict(policy)
+    except (TypeError, ValueError) as error:
+        raise SubmissionError(_("policy: {message}", message=error), field="policy") from None
+
+
+def check_text(field: str, value: Any) -> str | None:
+    """A token or class code: None or text of at most :data:`MAX_TEXT` characters;
+    :class:`SubmissionError` naming ``field`` otherwise."""
+    if value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT):
+        raise SubmissionError(
+            _("{field}: not allowed; allowed: text of at most 200 characters", field=field),
+            field=field,
+        )
+    _refuse_surrogate(field, value, _("text of at most 200 characters"))
+    return value
+
+
+def _field_name(key: Any) -> str:
+    """A field name as it can be echoed: short, and a lone surrogate written as an escape."""
+    text = str(key)
+    if len(text) > 40 or _surrogate(text):
+        return str(shown(text))[1:-1]  # repr, without its quotes
+    return text
+
+
 def parse_submission(body: Any) -> tuple[str, Policy, str | None, str | None]:
     """``(team, policy, token, code)`` from a submission's JSON body, or
     :class:`SubmissionError` (status 400/422) naming the field and what is allowed."""
@@ -187,7 +302,7 @@ def parse_submission(body: Any) -> tuple[str, Policy, str | None, str | None]:
             _("a submission is a JSON object with the fields {fields}", fields=", ".join(FIELDS)),
             status=400,
         )
-    unknown = [str(key) for key in body if key not in FIELDS]
+    unknown = [_field_name(key) for key in body if key not in FIELDS]
     if unknown:
         raise SubmissionError(
             _(
@@ -203,17 +318,8 @@ def parse_submission(body: Any) -> tuple[str, Policy, str | None, str | None]:
                 _("{field}: missing; a submission needs team and policy", field=field), field=field
             )
     team = check_team(body["team"])
-    try:
-        policy = Policy.from_dict(body["policy"])
-    except (TypeError, ValueError) as error:
-        raise SubmissionError(_("policy: {message}", message=error), field="policy") from None
-    token, code = body.get("token"), body.get("code")
-    for field, value in (("token", token), ("code", code)):
-        if value is not None and (not isinstance(value, str) or len(value) > 200):
-            raise SubmissionError(
-                _("{field}: not allowed; allowed: text of at most 200 characters", field=field),
-                field=field,
-            )
+    policy = check_policy(body["policy"])
+    token, code = check_text("token", body.get("token")), check_text("code", body.get("code"))
     return team, policy, token, code
 
 
@@ -227,7 +333,8 @@ class Classroom:
     evaluates each submission at once in this process (the notebook's local
     store), a process pool evaluates in the background (the web service).
     ``renew``: makes a new executor when the pool breaks (a worker killed): the
-    evaluations it was running are queued again, once.
+    evaluations it was running are queued again, once.  :meth:`stop` ends the
+    evaluations for good (the service stops): no pool is renewed after it.
     """
 
     def __init__(
@@ -250,6 +357,7 @@ class Classroom:
         self._running: dict[str, Future] = {}
         self._failed: dict[str, str] = {}
         self._retries: dict[str, int] = {}
+        self._stopped = False
         self.resume()
 
     def __repr__(self) -> str:
@@ -263,10 +371,8 @@ class Classroom:
         ``status`` ("done" or "evaluating"), ``submissions`` and, for a new team,
         ``token`` (needed to submit again under that name)."""
         name = check_team(team)
-        try:
-            checked = Policy.from_dict(policy)
-        except (TypeError, ValueError) as error:
-            raise SubmissionError(_("policy: {message}", message=error), field="policy") from None
+        checked = check_policy(policy)
+        token = check_text("token", token)
         receipt = self.store.submit(self.class_id, team_key(name), name, checked.to_dict(), token)
         status = self._schedule(receipt["policy_key"], checked.to_dict())
         return {
@@ -285,6 +391,8 @@ class Classroom:
             self._finish(key, evaluate_policy(self.config.to_dict(), policy))
             return "done"
         with self._lock:
+            if self._stopped:  # stored: the next start evaluates it (resume)
+                return "evaluating"
             if key not in self._running:
                 self._failed.pop(key, None)
                 future = self._submit(policy)
@@ -298,7 +406,7 @@ class Classroom:
         try:
             return self.executor.submit(evaluate_policy, self.config.to_dict(), policy)
         except (BrokenExecutor, RuntimeError):  # broken, or shut down
-            if self.renew is None:
+            if self.renew is None or self._stopped:
                 raise
             log.warning("the evaluation pool is broken: starting a new one")
             old, self.executor = self.executor, self.renew()
@@ -314,6 +422,8 @@ class Classroom:
             self._finish(key, future.result())
         except Exception as error:  # a worker died, the store refused...: show it, go on
             with self._lock:
+                if self._stopped:  # its workers were ended on purpose: stored, not failed
+                    return
                 retry = (
                     isinstance(error, BrokenExecutor)
                     and self.renew is not None
@@ -329,6 +439,17 @@ class Classroom:
                 self._running.pop(key, None)
         if retry:
             self._schedule(key, policy)
+
+    def stop(self) -> None:
+        """Stop evaluating, for good, however the service is stopped: the pool and its
+        workers are ended and none is renewed after (a pool that breaks because its
+        workers were ended would otherwise start a new one).  What was being evaluated
+        stays stored for the next start (:meth:`resume`).  Safe to call twice, from any
+        thread."""
+        with self._lock:  # after this, _schedule() and _done() start nothing
+            self._stopped = True
+            executor = self.executor
+        stop_executor(executor)
 
     def resume(self) -> None:
         """Evaluate every stored policy that has no evaluation yet (after a restart)."""

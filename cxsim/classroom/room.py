@@ -13,11 +13,13 @@ Submit button in the app adds to the class the standings page shows), prints the
 addresses, the class code and a QR code of the app's address, and waits.
 
 Ctrl+C (SIGINT) or SIGTERM stops everything, here and only here (:meth:`Room.stop`):
-each service is asked to stop, then whatever it started (Voila's kernels, the
-service's worker processes) is ended too, found by a mark in its environment that every
-process the room starts inherits, so nothing is left behind even when a process was
-orphaned.  The room depends on the store and the network helpers, never on lessons or
-widgets.
+each service is asked to stop with SIGTERM, so the standings service stops exactly as
+``python -m cxsim classroom serve`` does on SIGTERM or Ctrl+C (one code path,
+:func:`.server.serve`'s ``_stop_service``: its class stops evaluating, its workers are
+ended, no pool is renewed); then whatever is still running (Voila's kernels, anything
+orphaned) is ended too, found by a mark in its environment that every process the room
+starts inherits, so nothing is left behind.  The room depends on the store and the
+network helpers, never on lessons or widgets.
 """
 
 from __future__ import annotations

@@ -13,8 +13,11 @@
 
 Refusals are JSON ``{"error": message, "field": name}``: 400 (not JSON), 401
 (wrong class code, also logged), 403 (a team's name without its token), 413
-(body over :data:`MAX_BODY` bytes), 422 (a field out of range, unknown, missing),
+(body over :data:`MAX_BODY` bytes), 422 (a field out of range, unknown, missing,
+nested over :data:`MAX_DEPTH` deep, or holding a lone surrogate such as ``\\ud800``),
 429 (more than :data:`MAX_WRONG_CODES` wrong codes a minute from one address).
+Hostile bodies (deep nesting, numbers of thousands of digits, lone surrogates) are
+refused before they reach the parser's recursion, ``int()``'s digit limit or UTF-8.
 Every team name is shown as text: escaped in the HTML, set with ``textContent``
 in the page's script, and the page forbids inline scripts (Content-Security-Policy).
 """
@@ -27,13 +30,14 @@ import html
 import io
 import json
 import logging
-import multiprocessing
-import os
+import re
+import signal
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from contextlib import asynccontextmanager, contextmanager
+from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
@@ -42,7 +46,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from ..formatting import format_value
 from ..i18n import _, get_language
+from ..scenario import shown
 from .core import (
     ClassConfig,
     Classroom,
@@ -53,12 +59,21 @@ from .core import (
 )
 from .network import addresses
 from .store import Store, SubmissionError
+from .workers import stop_executor, worker_pool
 
-__all__ = ["MAX_BODY", "addresses", "create_app", "serve"]
+__all__ = ["MAX_BODY", "MAX_DEPTH", "addresses", "create_app", "serve", "worker_pool"]
 
 log = logging.getLogger("cxsim.classroom")
 #: Largest submission body accepted, in bytes (a policy is about 150).
 MAX_BODY = 8192
+#: Deepest nesting of JSON arrays and objects accepted (a submission needs 2:
+#: ``{"policy": {...}}``); Python's parser recurses once per level.
+MAX_DEPTH = 16
+#: Digits past which an integer is read through Decimal (``int()`` refuses 4300+).
+_LONG_NUMBER = 400
+_SHAPE = '{"code": "...", "team": "...", "policy": {"extra_agents": 1}, "token": "..."}'
+#: Strings, brackets and colons of a JSON text (a string's escapes skipped whole).
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}:]', re.DOTALL)
 #: Wrong class codes one address may send per minute before it is told to wait (429).
 MAX_WRONG_CODES = 10
 #: Seconds between two refreshes of the standings page.
@@ -104,10 +119,12 @@ _SCRIPT = """\
         else if (key === "within_budget") {
           value = value === null || value === undefined ? "" : (value ? data.yes : data.no);
         } else if (numbers.indexOf(key) >= 0) {
-          value = value === null || value === undefined ? "" : Number(value).toFixed(2);
+          // written by the server's one formatter, in the page's language and digits
+          value = (team.shown && team.shown[key]) || "";
         } else if (value === null || value === undefined) { value = ""; }
         const td = cell("td", String(value));
         td.dataset.column = key;
+        if (key === "team") { td.dir = "auto"; }
         row.appendChild(td);
       });
       body.appendChild(row);
@@ -150,10 +167,33 @@ _ORDER = (
 )
 
 
+#: How each number of the standings is written (cxsim.formatting): money in millions
+#: with one decimal, shares in percent, the wait in minutes with two decimals.
+_KINDS: dict[str, tuple[str, int | None]] = {
+    "profit": ("millions", 1),
+    "profit_low": ("millions", 1),
+    "profit_high": ("millions", 1),
+    "cost": ("millions", 1),
+    "extra_cost": ("millions", 1),
+    "csat": ("share", None),
+    "retention": ("share", None),
+    "mean_wait": ("number", 2),
+}
+
+
+def _shown(row: dict[str, Any]) -> dict[str, str]:
+    """A team's numbers as the reader's language writes them ("" for none yet)."""
+    return {
+        key: "" if row.get(key) is None else format_value(row[key], kind, decimals=decimals)
+        for key, (kind, decimals) in _KINDS.items()
+    }
+
+
 def _payload(classroom: Classroom) -> dict[str, Any]:
     teams = classroom.standings()
     for row in teams:
         row.pop("submission_id", None)
+        row["shown"] = _shown(row)
     waiting = sum(row["status"] == "evaluating" for row in teams)
     version = hashlib.sha256(
         json.dumps([(row["team"], row["status"], row.get("profit")) for row in teams]).encode()
@@ -187,11 +227,13 @@ def _cell(key: str, row: dict[str, Any], statuses: dict[str, str]) -> str:
         value = statuses.get(value, value)
     elif key == "within_budget":
         value = "" if value is None else (_("yes") if value else _("no"))
-    elif isinstance(value, float):
-        value = f"{value:.2f}"
+    elif key in _KINDS:
+        value = row["shown"][key]
     elif value is None:
         value = ""
-    return f'<td data-column="{key}">{html.escape(str(value))}</td>'
+    # a team name (Persian in an English page, or the reverse) takes its own direction
+    direction = ' dir="auto"' if key == "team" else ""
+    return f'<td data-column="{key}"{direction}>{html.escape(str(value))}</td>'
 
 
 def _page(data: dict[str, Any]) -> str:
@@ -242,10 +284,73 @@ tr.status-evaluating td, tr.status-failed td {{ color: #888; font-style: italic;
 """
 
 
+def _printable(text: str | None) -> str | None:
+    # a lone surrogate echoed in an answer would fail in UTF-8: written as \ud800
+    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _error(message: str, status: int, field: str | None = None) -> JSONResponse:
     return JSONResponse(
-        {"error": message, "field": field}, status_code=status, headers=_SECURITY_HEADERS
+        {"error": _printable(message), "field": _printable(field)},
+        status_code=status,
+        headers=_SECURITY_HEADERS,
     )
+
+
+def _too_deep(raw: bytes, limit: int = MAX_DEPTH) -> tuple[int, str | None] | None:
+    """``(limit, field)`` if ``raw`` nests arrays and objects deeper than ``limit``
+    (``field``: the top-level member where, or None), else None.  Checked before
+    ``json.loads``, whose recursion a deep enough body exhausts."""
+    depth, last, field = 0, b"", None
+    for match in _JSON_TOKENS.finditer(raw):
+        token = match.group()
+        if token[:1] == b'"':
+            last = token
+        elif token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return limit, field
+        elif token in (b"]", b"}"):
+            depth = max(0, depth - 1)  # a stray closer: json.loads refuses it anyway
+        elif depth == 1:  # a colon: the string before it names a top-level field
+            try:
+                field = str(json.loads(last))
+            except ValueError:
+                field = None
+    return None
+
+
+def _whole_number(text: str) -> int:
+    # int() refuses more than 4300 digits (a ValueError the body's check would call
+    # "not JSON"); Decimal has no such limit, and the lever's range check then names
+    # the lever and its range (1e+5000 is outside -2 to 5)
+    return int(text) if len(text) <= _LONG_NUMBER else int(Decimal(text))
+
+
+def _parse(raw: bytes) -> Any:
+    """The submission's JSON, or :class:`SubmissionError` (400 not JSON, 422 too deep)."""
+    deep = _too_deep(raw)
+    if deep is not None:
+        limit, field = deep
+        shown_field = None if field is None else str(shown(field))[1:-1]
+        raise SubmissionError(
+            _(
+                "{field}: arrays or objects nested more than {limit} deep; allowed: "
+                "a submission such as {shape}",
+                field=shown_field or "body",
+                limit=limit,
+                shape=_SHAPE,
+            ),
+            status=400 if field is None else 422,
+            field=shown_field,
+        )
+    try:
+        return json.loads(raw, parse_int=_whole_number)
+    except (UnicodeDecodeError, ValueError):
+        raise SubmissionError(
+            _("the body is not JSON; send a JSON object with the fields code, team, policy, token"),
+            status=400,
+        ) from None
 
 
 async def _read_body(request: Request) -> bytes:
@@ -313,17 +418,7 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
     async def submit(request: Request) -> Response:
         client = request.client.host if request.client else "?"
         try:
-            raw = await _read_body(request)
-            try:
-                body = json.loads(raw)
-            except (UnicodeDecodeError, ValueError):  # ValueError: also a >4300-digit number
-                raise SubmissionError(
-                    _(
-                        "the body is not JSON; send a JSON object with the "
-                        "fields code, team, policy, token"
-                    ),
-                    status=400,
-                ) from None
+            body = _parse(await _read_body(request))
             if not isinstance(body, dict):
                 parse_submission(body)  # raises: a submission is a JSON object (400)
             given = body.get("code")
@@ -333,16 +428,18 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
                     status=429,
                     field="code",
                 )
+            # surrogatepass: a code holding "\ud800" is a wrong code, not a crash
             if not (
                 isinstance(given, str)
-                and hmac.compare_digest(given.encode("utf-8"), code.encode("utf-8"))
+                and hmac.compare_digest(
+                    given.encode("utf-8", "surrogatepass"), code.encode("utf-8", "surrogatepass")
+                )
             ):
                 wrong_codes.setdefault(client, []).append(time.monotonic())
-                team = body.get("team")
                 log.warning(
-                    "refused a submission from %s for team %r: wrong class code",
+                    "refused a submission from %s for team %s: wrong class code",
                     client,
-                    str(team)[:60],
+                    shown(body.get("team")),  # short: never a 5000-digit number in full
                 )
                 raise SubmissionError(
                     _("code: wrong class code; ask your instructor for the class's code word"),
@@ -361,10 +458,9 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
         yield
-        if executor is not None:
-            _stop_pool(executor)
-            if classroom.executor is not executor:  # renewed after a break
-                _stop_pool(classroom.executor)
+        if executor is not None:  # the app owns the evaluations: they stop with it
+            classroom.stop()
+            stop_executor(executor)  # if it is not the classroom's (already stopped)
 
     routes = [
         Route("/", page),
@@ -377,13 +473,6 @@ def create_app(classroom: Classroom, code: str, *, executor: Executor | None = N
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.classroom = classroom
     return app
-
-
-def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """A process pool for evaluations (fresh interpreters: ``spawn``, safe beside the
-    server's threads)."""
-    workers = workers or max(1, (os.cpu_count() or 1))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def open_classroom(
@@ -408,20 +497,39 @@ def serve(
     workers: int | None = None,
     config: ClassConfig | None = None,
 ) -> None:
-    """Run the class's service until interrupted, printing what trainees should type."""
+    """Run the class's service until Ctrl+C or SIGTERM, printing what trainees should
+    type.  However it stops, :func:`_stop_service` ends the evaluations and their
+    worker processes before it returns."""
     import uvicorn
 
     if not code or not code.strip():
         raise ValueError(_("--code: a class code word is needed, e.g. --code tulip"))
-    pool = worker_pool(workers)
     try:
-        classroom = open_classroom(
-            code, db, config, executor=pool, renew=lambda: worker_pool(workers)
-        )
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    app = create_app(classroom, code, executor=pool)
+        code.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 in the command line
+        raise ValueError(
+            _("--code: {code} is not text; allowed: a word such as tulip", code=shown(code))
+        ) from None
+    with _sigterm_as_interrupt():
+        pool = worker_pool(workers)
+        classroom: Classroom | None = None
+        try:
+            classroom = open_classroom(
+                code, db, config, executor=pool, renew=lambda: worker_pool(workers)
+            )
+            app = create_app(classroom, code, executor=pool)
+            _announce(classroom, code, host, port)
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+            # uvicorn stops on Ctrl+C or SIGTERM (running the app's lifespan, which stops
+            # the class), then re-raises the signal: SIGTERM too is a KeyboardInterrupt
+            # here (see _sigterm_as_interrupt), which uvicorn.run swallows
+            uvicorn.run(app, host=host, port=port, log_level="warning")
+        finally:
+            # also when uvicorn skipped the lifespan (Ctrl+C twice) or never started
+            _stop_service(classroom, pool)
+
+
+def _announce(classroom: Classroom, code: str, host: str, port: int) -> None:
     print(
         _(
             "cxsim classroom: store {store}; each policy is re-simulated {n} times for "
@@ -446,27 +554,37 @@ def serve(
         ),
         flush=True,
     )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # The app's lifespan stops the worker pools: uvicorn runs it on Ctrl+C and SIGTERM
-    # before re-raising the signal (a finally here would not run). The pool starts its
-    # workers only at the first submission.
-    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-def _stop_pool(executor: Executor | None) -> None:
-    """Stop a worker pool and its processes when the service stops.
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
-    Spawned workers hold their own ends of the pool's pipes, so they would not notice
-    the service exiting: left alone they outlive it, idle, until the machine restarts.
-    """
-    if executor is None:
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the service as Ctrl+C does (a KeyboardInterrupt), so ``finally``
+    blocks run: by default SIGTERM ends the process at once, leaving its workers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    if not isinstance(executor, ProcessPoolExecutor):
-        executor.shutdown(wait=False, cancel_futures=True)
-        return
-    processes = list((executor._processes or {}).values())  # noqa: SLF001 - no public handle
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=5)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_service(classroom: Classroom | None, pool: Executor) -> None:
+    """The one way the service stops (Ctrl+C, SIGTERM, the room's Ctrl+C, which sends
+    SIGTERM): the class stops evaluating for good, the pool's workers are ended.  Ctrl+C
+    and SIGTERM are ignored meanwhile, so a second one cannot cut it short."""
+    held = {}
+    if threading.current_thread() is threading.main_thread():
+        held = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if classroom is not None:
+            classroom.stop()
+        stop_executor(pool)
+    finally:
+        for sig, handler in held.items():
+            signal.signal(sig, handler)
