@@ -17,7 +17,7 @@ to Persian, with Persian digits (``persian_digits=False`` keeps Latin ones);
 (``from cxsim import plots, widgets``).
 """
 
-from . import theory
+from . import formatting, theory  # formatting: notebooks show tables through it
 from .catalog import data_dir, list_scenarios, load_scenario
 from .experiments import Comparison, Replications, Sweep, compare, replicate, sweep
 from .i18n import _, available_languages, get_language, set_language
@@ -26,6 +26,7 @@ from .scenario import Scenario, ScenarioError
 from .simulation import simulate
 
 __all__ = [
+    "formatting",
     "available_languages",
     "Comparison",
     "Replications",

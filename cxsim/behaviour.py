@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 __all__ = [
     "NEUTRAL_SCORE",
@@ -218,17 +221,38 @@ def recommend_score(memory_score: float) -> int:
     return int(min(10, max(0, math.floor(memory_score + 0.5))))
 
 
-def nps(recommend_scores: Sequence[int]) -> float:
-    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), Reichheld 2003.
+def recommend_scores(memory_scores: Any) -> np.ndarray:
+    """:func:`recommend_score` of many journeys at once (NaN stays NaN: not remembered).
+
+    >>> recommend_scores([8.6, 6.5, 6.4, np.nan, 11.0]).tolist()
+    [9.0, 7.0, 6.0, nan, 10.0]
+    """
+    scores = np.asarray(memory_scores, dtype=float)
+    return np.where(np.isnan(scores), np.nan, np.floor(np.clip(scores, 0, 10) + 0.5))
+
+
+def promoter_points(recommend: Any) -> np.ndarray:
+    """Each answer's share of NPS: +100 a promoter (9-10), -100 a detractor (0-6), 0 a
+    passive; their mean is :func:`nps` (Reichheld 2003).
+
+    >>> promoter_points([10, 8, 3]).tolist()
+    [100.0, 0.0, -100.0]
+    """
+    answers = np.asarray(recommend, dtype=float)
+    return 100.0 * ((answers >= 9).astype(float) - (answers <= 6).astype(float))
+
+
+def nps(recommend: Any) -> float:
+    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), Reichheld 2003;
+    NaN without answers.
 
     >>> nps([10, 9, 8, 7, 3])
     20.0
     """
-    if not recommend_scores:
+    answers = np.asarray(recommend, dtype=float)
+    if not len(answers):
         return math.nan
-    promoters = sum(score >= 9 for score in recommend_scores)
-    detractors = sum(score <= 6 for score in recommend_scores)
-    return 100.0 * (promoters - detractors) / len(recommend_scores)
+    return float(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
 
 
 def leave_probability(
@@ -251,7 +275,10 @@ def leave_probability(
     >>> round(leave_probability(9.0), 3), round(leave_probability(2.0), 3)
     (0.01, 0.28)
     """
-    return floor + (ceiling - floor) / (1.0 + math.exp(steepness * (memory_score - midpoint)))
+    # exp(709.8) is the largest float: past 700 the curve is at its floor to 1e-304, and
+    # the cap keeps a steep curve from overflowing (the same numbers below it).
+    exponent = min(steepness * (memory_score - midpoint), 700.0)
+    return floor + (ceiling - floor) / (1.0 + math.exp(exponent))
 
 
 def recovered_score(memory_score: float, recovery_points: float) -> float:

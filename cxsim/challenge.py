@@ -39,6 +39,7 @@ import pandas as pd
 
 from .catalog import load_scenario
 from .experiments import Comparison, compare, confidence_interval
+from .formatting import format_value
 from .i18n import N_, _
 from .results import kpi_label
 from .rota import shift_rota
@@ -86,10 +87,6 @@ def lever_label(lever: str) -> str:
     return _(_LEVER_LABELS[lever])
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 def _finite(value: numbers.Real) -> bool:
     try:
         return math.isfinite(value)
@@ -121,7 +118,7 @@ class Policy:
             value = getattr(self, name)
             if name == "promise_min" and value is None:
                 continue
-            allowed = _("{low} to {high}", low=_number(low), high=_number(high))
+            allowed = _("{low} to {high}", low=format_value(low), high=format_value(high))
             if name == "promise_min":
                 allowed = _("{range} minutes, or None for no promise", range=allowed)
             if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):

@@ -21,12 +21,11 @@ from .i18n import (
     _,
     available_languages,
     get_language,
-    localise_digits,
     persian_digits,
     set_language,
     translate_name,
 )
-from .results import kpi_label
+from .results import format_kpi, kpi_label
 from .scenario import ScenarioError
 from .simulation import simulate
 
@@ -266,13 +265,16 @@ def _run(args: argparse.Namespace) -> int:
         _(
             "{scenario} (policy: {policy}, seed {seed})",
             scenario=result.scenario.name,
-            policy=args.policy or _("baseline"),
+            policy=translate_name(args.policy or "baseline"),
             seed=args.seed,
         )
     )
+    economics = result.scenario.economics
+    currency = economics.currency if economics is not None else "toman"
     for name, value in kpis.items():
-        shown = localise_digits(f"{value:,.0f}" if isinstance(value, int) else f"{value:.3f}")
-        print(f"  {kpi_label(name):<{width}}  {shown:>12}")
+        # the one formatter: shares in %, counts whole, money with its currency
+        shown = format_kpi(name, value, currency)
+        print(f"  {kpi_label(name):<{width}}  {shown:>24}")
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         tables: dict[str, pd.DataFrame] = {

@@ -63,6 +63,7 @@ Parallel runs
 
 from __future__ import annotations
 
+import html
 import math
 import numbers
 import os
@@ -80,7 +81,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .catalog import load_scenario
+from .formatting import table_html, table_text
 from .i18n import _
+from .kpis import KPIS
 from .results import kpi_label
 from .scenario import Scenario, ScenarioError
 from .simulation import simulate
@@ -416,17 +419,14 @@ def _readable(frame: pd.DataFrame, level: float) -> pd.DataFrame:
     }
     shown = frame.copy()
     if "kpi" in shown.columns:
+        # each row's numbers are of its KPI's kind (cxsim.formatting)
+        shown.attrs["row_kinds"] = [KPIS[kpi].kind if kpi in KPIS else None for kpi in shown["kpi"]]
         shown["kpi"] = shown["kpi"].map(kpi_label)
     if shown.index.name == "kpi":
         shown.index = shown.index.map(kpi_label).rename(labels["kpi"])
-    return shown.rename(columns=labels)
-
-
-def _number(value: float) -> str:
-    """Thousands separators for big numbers, four significant digits for small ones."""
-    if math.isfinite(value) and abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+    shown = shown.rename(columns=labels)
+    shown.attrs["column_kinds"] = {labels["n"]: "count", labels["significant"]: None}
+    return shown
 
 
 class _Shown:
@@ -439,10 +439,10 @@ class _Shown:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"{self._title()}\n{self._table().to_string(float_format=_number)}"
+        return f"{self._title()}\n{table_text(self._table())}"
 
     def _repr_html_(self) -> str:
-        return f"<p><b>{self._title()}</b></p>\n{self._table().to_html(float_format=_number)}"
+        return f"<p><b>{html.escape(self._title())}</b></p>\n{table_html(self._table())}"
 
 
 # --------------------------------------------------------------------------- replicate

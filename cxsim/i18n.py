@@ -45,12 +45,11 @@ __all__ = [
     "format_number",
     "get_language",
     "localise_digits",
-    "localise_table",
     "missing",
     "persian_digits",
     "reset_missing",
     "set_language",
-    "table_html",
+    "on_language_change",
     "text_direction",
     "translate_name",
 ]
@@ -153,7 +152,8 @@ def set_language(language: str, *, persian_digits: bool | None = None) -> None:
         _catalogue(language)  # fail here, not at the first message, if it is unreadable
     _current_language = language
     _persian_digits = (language == "fa") if persian_digits is None else bool(persian_digits)
-    _show_tables_in_language()
+    for listener in _LANGUAGE_LISTENERS:
+        listener()
     if language in _RTL:
         _style_notebook_page()
 
@@ -190,69 +190,19 @@ def _style_notebook_page() -> None:
     display(HTML(RTL_PAGE_CSS))
 
 
-def _show_tables_in_language() -> None:
-    """In a notebook, every DataFrame (and Series) shown goes through :func:`table_html` in
-    a language other than English, and back to pandas' own display in English.  A table is data the
-    lessons compute with; only how it is shown changes."""
-    shell = _notebook_shell()
-    if shell is None:
-        return
-    import pandas  # a notebook has it loaded already; cxsim's import stays light
-
-    formatter = shell.display_formatter.formatters["text/html"]
-    for kind in (pandas.DataFrame, pandas.Series):
-        formatter.pop(kind, None)
-    if _current_language != "en":
-        formatter.for_type(pandas.DataFrame, table_html)
-        # pandas shows a Series as plain monospaced text, left to right: as a table instead
-        formatter.for_type(
-            pandas.Series,
-            lambda series: table_html(
-                series.to_frame(name="" if series.name is None else series.name)
-            ),
-        )
+_LANGUAGE_LISTENERS: list[Any] = []
 
 
-# pandas' HTML: the scoped style block, then the table; text sits between tags.
-_HTML_TEXT = re.compile(r">([^<>]+)<")
-
-
-def table_html(table: Any) -> str:
-    """A DataFrame as HTML for a reader of the current language.
-
-    pandas renders the table (with its usual precision and truncation); then
-    each piece of text is shown as this language writes it: a bundled name
-    (a policy, a touchpoint) translated, True/False as yes/no, NaN as "-",
-    numbers in the current digits.  Right-to-left languages get a
-    right-to-left table (the first column on the right).
-    """
-    rendered = table._repr_html_() or ""
-    head, cut, body = rendered.partition("</style>")
-    if not cut:
-        head, body = "", rendered
-
-    def shown(match: re.Match[str]) -> str:
-        raw = match.group(1)
-        word = raw.strip()
-        if not word:
-            return match.group(0)
-        if word in ("True", "False"):
-            text = _("yes") if word == "True" else _("no")
-        elif word in ("NaN", "&lt;NA&gt;", "NaT"):
-            text = "-"
-        else:
-            text = localise_digits(translate_name(word))
-        return ">" + raw.replace(word, text) + "<"
-
-    return (
-        f'<div dir="{text_direction()}" class="cxsim-table">'
-        f"{head}{cut}{_HTML_TEXT.sub(shown, body)}</div>"
-    )
+def on_language_change(listener: Any) -> None:
+    """Call ``listener()`` after every :func:`set_language` (the formatter re-registers
+    how notebooks show tables; this module knows nothing of tables)."""
+    _LANGUAGE_LISTENERS.append(listener)
 
 
 class Text(str):
     """A string for reading in a notebook: shown as plain paragraphs (no quotes, no
-    monospace), right to left when it is written so, by ``dir="auto"``.
+    monospace): right to left in a right-to-left language (a Persian verdict that starts
+    with a Latin name must still read right to left), else by ``dir="auto"``.
 
     >>> Text("Correct: 11.\\nWell done.").as_html("cxsim-verdict")
     '<div dir="auto" class="cxsim-verdict">Correct: 11.<br>Well done.</div>'
@@ -265,7 +215,8 @@ class Text(str):
         """The text as HTML: its lines escaped and kept, in a ``div`` of ``css_class``."""
         lines = "<br>".join(html.escape(line) for line in self.splitlines())
         styled = f' style="{style}"' if style else ""
-        return f'<div dir="auto" class="{css_class}"{styled}>{lines}</div>'
+        direction = "rtl" if text_direction() == "rtl" else "auto"
+        return f'<div dir="{direction}" class="{css_class}"{styled}>{lines}</div>'
 
     def _repr_html_(self) -> str:
         return self.as_html()
@@ -306,7 +257,7 @@ def format_number(value: float, spec: str = "") -> str:
     '12.5%'
     """
     text = format(value, spec)
-    return text.translate(_LATIN_TO_PERSIAN) if _persian_digits else text
+    return _persian_number(text) if _persian_digits else text
 
 
 def localise_digits(text: str, *, persian: bool | None = None) -> str:
@@ -323,38 +274,19 @@ def localise_digits(text: str, *, persian: bool | None = None) -> str:
     """
     if not (_persian_digits if persian is None else persian):
         return text
-    return _NUMBER_IN_TEXT.sub(lambda match: match.group(0).translate(_LATIN_TO_PERSIAN), text)
+    return _NUMBER_IN_TEXT.sub(lambda match: _persian_number(match.group(0)), text)
 
 
-def localise_table(table: Any, float_format: str = ",.2f") -> Any:
-    """A DataFrame for reading, its numbers written in the current digits.
+#: Persian's minus sign (CLDR): U+2212 after a left-to-right mark, so that the sign stays
+#: on the left of the number inside right-to-left text.
+PERSIAN_MINUS = "\u200e\u2212"
 
-    With Persian digits on, every number becomes text (floats with
-    ``float_format``, whole numbers with thousands separators) in Persian
-    digits, and so do numbers in the index and column labels; otherwise the
-    table is returned unchanged.  For showing a table in a Persian notebook,
-    not for computing with it.
-    """
-    if not _persian_digits:
-        return table
 
-    def cell(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return localise_digits(value) if isinstance(value, str) else value
-        if value != value:  # NaN
-            return "-"
-        if isinstance(value, numbers.Integral) or (float(value).is_integer() and abs(value) >= 1e3):
-            return format_number(value, ",.0f")
-        return format_number(value, float_format)
-
-    def label(value: Any) -> Any:
-        return localise_digits(str(value)) if isinstance(value, str | numbers.Real) else value
-
-    shown = table.map(cell)
-    shown.index = shown.index.map(label)
-    if hasattr(shown, "columns"):
-        shown.columns = shown.columns.map(label)
-    return shown
+def _persian_number(text: str) -> str:
+    """A number written with Latin digits, in Persian digits, its minus sign Persian's."""
+    if text.startswith("-"):
+        text = PERSIAN_MINUS + text[1:]
+    return text.translate(_LATIN_TO_PERSIAN)
 
 
 class _LocalFormatter(string.Formatter):
@@ -367,7 +299,7 @@ class _LocalFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
-            return text.translate(_LATIN_TO_PERSIAN)
+            return _persian_number(text)
         return text
 
 

@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from . import survey as surveys
-from .behaviour import customer_lifetime_value, leave_probability, remember_journey
+from .behaviour import (
+    customer_lifetime_value,
+    leave_probability,
+    promoter_points,
+    recommend_scores,
+    remember_journey,
+)
 from .clock import DAYS_PER_YEAR, MINUTES_PER_DAY, MINUTES_PER_HOUR
 from .customer_base import segment_flows
 
@@ -633,14 +639,13 @@ def morale_effect(
     counterfactual = (
         remembered.reindex(actual.index).fillna(actual["experienced_score"]) + lift
     ).clip(upper=10.0)
-    recommend = np.floor(np.clip(counterfactual, 0, 10) + 0.5)
+    recommend = recommend_scores(counterfactual)
     rows = {}
     per_journey = {
         "csat": ((actual["memory_score"] >= 7).astype(float), (counterfactual >= 7).astype(float)),
         "nps": (
-            100.0
-            * ((actual["recommend"] >= 9).astype(float) - (actual["recommend"] <= 6).astype(float)),
-            100.0 * ((recommend >= 9).astype(float) - (recommend <= 6).astype(float)),
+            pd.Series(promoter_points(actual["recommend"]), index=actual.index),
+            pd.Series(promoter_points(recommend), index=actual.index),
         ),
         "mean_memory_score": (actual["memory_score"], counterfactual),
     }

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .behaviour import recommend_scores
+
 __all__ = ["Records", "VisitLog", "JourneyLog", "OUTCOMES", "CUSTOMER_OUTCOMES", "RETURN_OUTCOMES"]
 
 # Visit outcomes, stored as small integers during the run.
@@ -198,9 +200,7 @@ class JourneyLog:
                 ),
                 "experienced_score": np.array(self.experienced_score, dtype=float),
                 "memory_score": memory,
-                "recommend": np.where(
-                    np.isnan(memory), np.nan, np.floor(np.clip(memory, 0, 10) + 0.5)
-                ),
+                "recommend": recommend_scores(memory),
                 "bad": memory < bad_memory_below,
                 "followed_up": np.array(self.followed_up, dtype=bool),
                 "outcome": pd.Categorical.from_codes(

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from . import metrics, survey
-from .i18n import N_, _, currency_name, localise_digits
-from .kpis import KPI_LABELS, names_of
+from .formatting import MISSING, format_value
+from .i18n import N_, _, currency_name
+from .kpis import KPI_LABELS, KPIS, names_of
 from .records import Records
 from .rng import stream_seed
 from .scenario import Scenario
@@ -71,21 +72,11 @@ def format_kpi(name: str, value: float, currency: str = "toman") -> str:
     >>> format_kpi("profit", 1_752_000_000.0), format_kpi("mean_wait_min", 0.6123)
     ('1,752,000,000 toman', '0.61')
     """
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    # the English text is built first and only its digits change, so that English
-    # output stays exactly as it always was
-    if name in SHARE_KPIS:
-        text = f"{100 * value:.1f}%"
-    elif name in COUNT_KPIS:
-        text = f"{value:,.0f}"
-    elif name in MONEY_KPIS:
-        text = f"{value:,.0f} {currency_name(currency)}"
-    elif name in NPS_KPIS:
-        text = f"{value:+.1f}"
-    else:
-        text = f"{value:.2f}"
-    return localise_digits(text)
+    kind = KPIS[name].kind if name in KPIS else "number"
+    text = format_value(value, kind, decimals=2 if kind == "number" else None)
+    if kind == "money" and text != MISSING:
+        text = f"{text} {currency_name(currency)}"
+    return text
 
 
 def kpi_comparison(results: dict[str, Result], *, survey: bool = False) -> pd.DataFrame:

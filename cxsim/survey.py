@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import behaviour
+
 __all__ = ["MIDPOINT", "response_probability", "draw_respondents", "csat", "nps"]
 
 #: The middle of the 0-10 scale: the least extreme experience.
@@ -112,8 +114,4 @@ def nps(scores) -> float:
     >>> nps([9.4, 8.6, 6.4, 6.5])   # answers 9, 9, 6, 7
     25.0
     """
-    scores = np.asarray(scores, dtype=float)
-    if not len(scores):
-        return float("nan")
-    answers = np.floor(np.clip(scores, 0, 10) + 0.5)  # behaviour.recommend_score
-    return float(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
+    return behaviour.nps(behaviour.recommend_scores(scores))

@@ -49,9 +49,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .catalog import load_scenario
-from .i18n import _, localise_digits, text_direction, translate_name
+from .formatting import format_value, table_html, table_text
+from .i18n import _, text_direction, translate_name
 from .plots import plot_hourly, policy_label
-from .results import Result, kpi_label
+from .results import Result
 from .rota import scale_rota, shift_rota
 from .scenario import Scenario
 from .simulation import simulate
@@ -231,7 +232,7 @@ class Control:
     def allowed(self) -> str:
         """The allowed values in words, for error messages."""
         if self.kind in _SLIDERS:
-            return _("{min} to {max}", min=_number(self.min), max=_number(self.max))
+            return _("{min} to {max}", min=format_value(self.min), max=format_value(self.max))
         if self.kind == "toggle":
             return _("on or off (True or False)")
         return ", ".join(label for label, _value in self.choices())
@@ -294,10 +295,6 @@ def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _number(value: float) -> str:
-    return localise_digits(f"{value:g}" if isinstance(value, float) else str(value))
-
-
 def _value_at(scenario: Scenario, path: str) -> Any:
     """The current value at a dotted override path (named lists addressed by name)."""
     current: Any = scenario.model_dump(mode="json", exclude={"source"})
@@ -320,7 +317,10 @@ def _value_at(scenario: Scenario, path: str) -> Any:
 def kpi_frame(
     results: Result | Mapping[str, Result], kpis: Sequence[str] | None = None, digits: int = 2
 ) -> pd.DataFrame:
-    """KPIs as a table people read: translated labels, rounded to ``digits``.
+    """KPIs as a table: one row per KPI, indexed by its machine name (``"nps"``), rounded
+    to ``digits``.  A notebook and a dashboard show each row with its label in the
+    reader's language and its value written as its kind says (:mod:`cxsim.formatting`);
+    code and tests read the data by name: ``table.loc["nps", "your policy"]``.
 
     One :class:`Result` gives one column ("value"); a mapping ``label ->
     Result`` one column per label, and with exactly two a third column,
@@ -337,28 +337,16 @@ def kpi_frame(
     chosen = available if kpis is None else [kpi for kpi in kpis if kpi in available]
     table = pd.DataFrame(
         {label: [_as_float(kpis_.get(kpi)) for kpi in chosen] for label, kpis_ in values.items()},
-        index=chosen,
+        index=pd.Index(chosen, name=_("KPI")),
     )
     if len(named) == 2:
         first, second = table.columns
         table[_("difference")] = table[second] - table[first]
-    table = table.round(digits)
-    table.index = [kpi_label(kpi) for kpi in chosen]
-    table.index.name = _("KPI")
-    return table
+    return table.round(digits)
 
 
 def _as_float(value: Any) -> float:
     return float(value) if _is_real(value) else float("nan")
-
-
-def _table_html(table: pd.DataFrame) -> str:
-    def number(value: float) -> str:
-        if not math.isfinite(value):
-            return "–"
-        return localise_digits(f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}")
-
-    return table.to_html(float_format=number, border=0, classes="cxsim-kpis")
 
 
 # --------------------------------------------------------------------------- right to left
@@ -540,8 +528,8 @@ class Dashboard:
                     label=control.label,
                     name=control.name,
                     value=default,
-                    min=_number(control.min),
-                    max=_number(control.max),
+                    min=format_value(control.min),
+                    max=format_value(control.max),
                 )
             )
         resolved = dataclasses.replace(control, default=default)
@@ -720,7 +708,7 @@ class Dashboard:
                     for control in self.controls
                 }
                 table, figures = self.update(**values)
-                table_out.outputs = (_html_output(_table_html(table), table.to_string()),)
+                table_out.outputs = (_html_output(table_html(table), table_text(table)),)
                 figure_out.outputs = tuple(_figure_output(figure) for figure in figures)
                 self.last_error = None
                 status.value = _(

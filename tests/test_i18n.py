@@ -23,9 +23,9 @@ from babel.messages.pofile import read_po
 from conftest import load_script
 
 import cxsim
-from cxsim import i18n
+from cxsim import formatting, i18n
 from cxsim.i18n import _
-from cxsim.results import format_kpi
+from cxsim.results import format_kpi, kpi_label
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "cxsim" / "locale"
@@ -123,7 +123,7 @@ def test_format_kpi_in_persian_with_toman_and_rial():
     assert format_kpi("customers", 8660) == "۸٬۶۶۰"
     assert format_kpi("profit", 1_752_000_000.0) == "۱٬۷۵۲٬۰۰۰٬۰۰۰ تومان"
     assert format_kpi("profit", 17_520_000_000.0, "rial") == "۱۷٬۵۲۰٬۰۰۰٬۰۰۰ ریال"
-    assert format_kpi("nps", -12.34) == "-۱۲٫۳"
+    assert format_kpi("nps", -12.34) == "\u200e\u2212۱۲٫۳"  # the sign stays left
     assert format_kpi("mean_wait_min", 0.6123) == "۰٫۶۱"
     cxsim.set_language("fa", persian_digits=False)
     assert format_kpi("profit", 1_752_000_000.0, "rial") == "1,752,000,000 ریال"
@@ -375,20 +375,6 @@ def test_misses_are_recorded_in_persian_only():
     assert i18n.missing() == []
 
 
-def test_localise_table_writes_a_table_in_persian_digits_only_when_on():
-    table = pd.DataFrame(
-        {"mean": [1.5, 2000.0, float("nan")], "n": [3, 4000, 5]},
-        index=["9 agents", "10 agents", "lean"],
-    )
-    assert i18n.localise_table(table) is table  # English: untouched
-    cxsim.set_language("fa")
-    shown = i18n.localise_table(table)
-    assert shown.to_dict() == {
-        "mean": {"۹ agents": "۱٫۵۰", "۱۰ agents": "۲٬۰۰۰", "lean": "-"},
-        "n": {"۹ agents": "۳", "۱۰ agents": "۴٬۰۰۰", "lean": "۵"},
-    }
-
-
 POLICY_TABLE = pd.DataFrame(
     {
         "policy": ["baseline", "more_lanes", "team 7"],
@@ -407,14 +393,16 @@ def _cell_texts(html: str) -> list[str]:
 
 def test_tables_show_names_yes_no_and_digits_in_persian():
     cxsim.set_language("fa")
-    html = i18n.table_html(POLICY_TABLE)
+    html = formatting.table_html(POLICY_TABLE)
     assert html.startswith('<div dir="rtl"')
     texts = _cell_texts(html)
     # bundled names translated, a trainee's own name kept (its number in Persian digits)
     assert {_("baseline"), _("more_lanes"), _("phone"), _("website"), "nowhere", "team ۷"} <= set(
         texts
     )
-    assert {_("yes"), _("no"), "-", "۳٫۰۵۰۰", "۰٫۰۰۱۲", "-۲٫۵۹"} <= set(texts)
+    # a column reads evenly (as many decimals as its most precise value needs, at most
+    # three); the minus sign is U+2212 after a left-to-right mark
+    assert {_("yes"), _("no"), "-", "۳٫۰۵۰", "۰٫۰۰۱", "\u200e\u2212۲٫۵۹"} <= set(texts)
     # column labels that are messages are shown in Persian
     assert _("policy") in texts and _("yes") != "yes"
     # no Latin digit and no True/False/NaN left in what a reader sees
@@ -423,33 +411,64 @@ def test_tables_show_names_yes_no_and_digits_in_persian():
 
 
 def test_tables_in_english_keep_names_and_digits():
-    html = i18n.table_html(POLICY_TABLE)
+    html = formatting.table_html(POLICY_TABLE)
     assert html.startswith('<div dir="ltr"')
     texts = _cell_texts(html)
-    assert {"baseline", "more_lanes", "phone", "3.0500", "-2.59", "yes", "no"} <= set(texts)
+    assert {"baseline", "more_lanes", "phone", "3.050", "-2.59", "yes", "no"} <= set(texts)
 
 
-def test_a_notebook_in_persian_shows_every_table_through_table_html(monkeypatch):
+def test_a_notebook_shows_every_table_through_the_formatter_in_either_language(monkeypatch):
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
-    monkeypatch.setattr(i18n, "_notebook_shell", lambda: shell)
+    monkeypatch.setattr(formatting, "_notebook_shell", lambda: shell)
     monkeypatch.setattr(i18n, "_style_notebook_page", lambda: None)
 
-    def shown_html(table):
+    def shown(table, kind="text/html"):
         data, _metadata = shell.display_formatter.format(table)
-        return data["text/html"]
+        return data[kind]
 
     cxsim.set_language("fa")
-    assert _("more_lanes") in shown_html(POLICY_TABLE)
+    assert _("more_lanes") in shown(POLICY_TABLE)
     cxsim.set_language("fa", persian_digits=False)  # names in Persian, digits Latin
-    html = shown_html(POLICY_TABLE)
-    assert _("more_lanes") in html and "3.0500" in html
-    kpis = pd.Series({"Customers": 8660}, name="baseline")
-    assert _("baseline") in shown_html(kpis) and "8660" in shown_html(kpis)  # a table now
+    html = shown(POLICY_TABLE)
+    assert _("more_lanes") in html and "3.050" in html
+    kpis = pd.Series({"customers": 8660, "service_level": 0.8312}, name="baseline")
+    assert _("baseline") in shown(kpis) and "8,660" in shown(kpis)  # a table now
     cxsim.set_language("en")
-    assert shown_html(POLICY_TABLE) == POLICY_TABLE._repr_html_()
-    assert "text/html" not in shell.display_formatter.format(kpis)[0]  # pandas' own text
+    html, text = shown(kpis), shown(kpis, "text/plain")
+    # KPI names read as their labels, shares as percent, counts whole, in both views
+    for view in (html, text):
+        assert "Service level (answered within target)" in view and "83.1%" in view
+        assert "8,660" in view and "service_level" not in view
+
+
+def test_the_formatter_writes_each_kind_as_people_read_it():
+    assert formatting.format_value(0.8312, "share") == "83.1%"
+    assert formatting.format_value(-0.015, "share", signed=True) == "-1.5%"
+    assert formatting.format_value(0.015, "share", signed=True) == "+1.5%"
+    assert formatting.format_value(1_752_000_000.4, "money") == "1,752,000,000"
+    assert formatting.format_value(1e21, "money") == "1,000,000,000,000,000,000,000"  # no 1e+21
+    assert formatting.format_value(-0.0004, "number") == "0"  # no "-0"
+    assert formatting.format_value(float("nan"), "share") == "-"
+    cxsim.set_language("fa")
+    assert formatting.format_value(-210.4, "millions") == "\u200e\u2212۲۱۰٫۴"
+    assert formatting.format_value(8660.4, "count") == "۸٬۶۶۰"
+    assert formatting.format_value(6.43, "nps") == "\u200e+۶٫۴"
+    assert _("{n} agents", n=-3) == "\u200e\u2212۳ کارشناس"  # messages too
+
+
+def test_rows_and_columns_say_their_kind_by_name_label_unit_or_attrs():
+    table = pd.DataFrame(
+        {"baseline": [0.926, 8660.0, -210.44, 3.0], "difference": [0.015, -12.0, 5.0, 1.0]},
+        index=["service_level", kpi_label("customers"), "Profit (million toman)", "lanes"],
+    )
+    table.attrs["kinds"] = {"lanes": "count"}
+    shown = formatting.table_strings(table)
+    assert shown.loc["Service level (answered within target)"].tolist() == ["92.6%", "+1.5%"]
+    assert shown.loc["Customers"].tolist() == ["8,660", "-12"]
+    assert shown.loc["Profit (million toman)"].tolist() == ["-210.44", "+5.00"]
+    assert shown.loc["lanes"].tolist() == ["3", "+1"]
 
 
 def test_bundled_scenarios_describe_themselves_in_the_reader_language():
@@ -476,4 +495,11 @@ def test_a_description_reads_as_paragraphs_in_a_notebook():
     text = cxsim.load_scenario("erlang_check").describe()
     assert repr(text) == str(text)  # no quotes in a notebook's plain-text view
     html = text._repr_html_()
-    assert html.startswith('<div dir="auto"') and html.count("<br>") == 1
+    assert html.startswith('<div dir="rtl"') and html.count("<br>") == 1
+
+
+def test_a_persian_verdict_reads_right_to_left_even_when_it_starts_with_a_latin_name():
+    cxsim.set_language("fa")
+    assert i18n.Text("Blue whales: ۱۱ کارشناس").as_html().startswith('<div dir="rtl"')
+    cxsim.set_language("en")
+    assert i18n.Text("Correct: 11.").as_html().startswith('<div dir="auto"')

@@ -9,7 +9,7 @@ import cxsim
 from cxsim.lessons import journeys as lesson
 
 YOURS, BASE, DIFF = "your policy", "baseline", "difference"
-CSAT = "Journey CSAT (remembered 7+)"
+CSAT = "Journey CSAT (remembered 7+)"  # an English key, translated when shown
 SUPPORT = "Support: mean contact score (0-10)"
 
 

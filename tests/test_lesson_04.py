@@ -64,14 +64,14 @@ def test_histogram_plots_shares_of_finished_journeys(runs):
 def test_dashboard_directions(board):
     table, figures = board.update()
     assert list(table.columns) == ["baseline", "your policy", "difference"]
-    assert table.loc["Net Promoter Score", "difference"] == 0
-    base = table.loc["Net Promoter Score", "baseline"]
-    kind = board.update(support_courtesy=0.8)[0].loc["Net Promoter Score", "your policy"]
-    rude = board.update(support_courtesy=0.1)[0].loc["Net Promoter Score", "your policy"]
-    store = board.update(store_courtesy=0.9)[0].loc["Net Promoter Score", "your policy"]
+    assert table.loc["nps", "difference"] == 0
+    base = table.loc["nps", "baseline"]
+    kind = board.update(support_courtesy=0.8)[0].loc["nps", "your policy"]
+    rude = board.update(support_courtesy=0.1)[0].loc["nps", "your policy"]
+    store = board.update(store_courtesy=0.9)[0].loc["nps", "your policy"]
     assert rude < base - 3 < base + 3 < kind
     assert store > base + 3
-    average = board.update(memory="average")[0].loc["Net Promoter Score", "your policy"]
+    average = board.update(memory="average")[0].loc["nps", "your policy"]
     assert average != base
     assert len(figures) == 1 and figures[0].get_suptitle()
 

@@ -60,13 +60,13 @@ def test_dashboard_directions(board):
     def mine(**values):
         return board.update(**values)[0]["your policy"]
 
-    assert mine(promise=1)["Net Promoter Score"] < base["Net Promoter Score"] - 2
-    assert mine(promise=10)["Net Promoter Score"] > base["Net Promoter Score"]
-    assert mine(referral_probability=0.4)["Referred customers"] > 2 * base["Referred customers"]
+    assert mine(promise=1)["nps"] < base["nps"] - 2
+    assert mine(promise=10)["nps"] > base["nps"]
+    assert mine(referral_probability=0.4)["referrals"] > 2 * base["referrals"]
     kind = mine(courtesy=0.9)
-    assert kind["Prospects put off"] < base["Prospects put off"]
-    assert kind["Customers"] > base["Customers"]
-    assert mine(courtesy=0.3)["Net Promoter Score"] < base["Net Promoter Score"] - 20
+    assert kind["deterred"] < base["deterred"]
+    assert kind["customers"] > base["customers"]
+    assert mine(courtesy=0.3)["nps"] < base["nps"] - 20
     assert len(figures) == 1 and len(figures[0].axes[0].lines) == 2
 
 

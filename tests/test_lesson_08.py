@@ -6,10 +6,11 @@ import pytest
 from matplotlib.figure import Figure
 
 from cxsim.lessons import follow_up as lesson
+from cxsim.results import kpi_label
 
 REACHED = "Bad journeys called back (share)"
-CALLS, CSAT, MEMORY = "Follow-up calls", "CSAT (share satisfied)", "Remembered experience (0-10)"
-COST = "Follow-up cost (million toman)"
+CALLS, CSAT, MEMORY = "follow_ups", "csat", "mean_memory_score"
+COST = "follow_up_cost"
 YOURS, BASE, DIFF = "your policy", "baseline", "difference"
 
 
@@ -46,7 +47,7 @@ def test_recovery_table_lifts_memory_but_no_loyalty_bonus(pair):
 def test_capacity_table_grows_with_capacity():
     table = lesson.capacity_table((0, 10, 30), days=7, seed=1)
     assert list(table.columns) == [0, 10, 30]
-    calls = list(table.loc[CALLS])
+    calls = list(table.loc[kpi_label(CALLS)])  # a lesson table, labelled for reading
     assert calls[0] == 0 < calls[1] < calls[2]
     reached = list(table.loc[REACHED])
     assert reached[0] < reached[1] < reached[2]

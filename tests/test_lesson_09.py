@@ -9,9 +9,10 @@ from matplotlib.figure import Figure
 
 from cxsim.lessons import challenge as lesson
 from cxsim.lessons.challenge import Policy
+from cxsim.results import kpi_label
 
-PROFIT, CSAT = "Profit (million toman)", "CSAT (share satisfied)"
-WAIT, LEFT = "Mean wait (min)", "Weekly budget left (million toman)"
+PROFIT, CSAT = "profit", "csat"
+WAIT, LEFT = "mean_wait_min", "Weekly budget left (million toman)"
 YOURS, BASE, DIFF = "your policy", "baseline", "difference"
 
 
@@ -110,7 +111,7 @@ def test_standings_rank_by_profit_with_intervals(evaluation):
     assert set(table["within budget"]) == {"yes"}
     charm = table[table["policy"] == "charm_and_call"].iloc[0]
     base = table[table["policy"] == "baseline"].iloc[0]
-    assert charm[CSAT] > base[CSAT] + 0.1  # training and call-backs please
+    assert charm[kpi_label(CSAT)] > base[kpi_label(CSAT)] + 0.1  # training and call-backs please
 
 
 def test_differences_are_paired_against_a_reference(evaluation):

@@ -8,6 +8,11 @@ A notebook stays thin by calling these, e.g.::
 
 Lesson modules sit on top of everything else (scenario, model, results,
 experiments, plots, widgets); nothing in cxsim imports them.
+
+The lessons themselves (ids, titles, minutes, their module, dashboard and exercises,
+their notebooks) are declared once in :mod:`cxsim.lessons.registry`, from which
+``scripts/make_notebook.py`` builds the notebooks and the lesson tables
+(``docs/adding-a-lesson.md``).
 """
 
 from __future__ import annotations
@@ -22,16 +27,24 @@ __all__ = ["Verdict", "check_answer", "in_millions"]
 
 
 def in_millions(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
-    """Money rows of a KPI table (rows labelled by ``kpi_label``) in million toman,
-    rounded to ``digits``: easier to read than nine-digit amounts."""
+    """Money rows of a KPI table in million toman, rounded to ``digits``: easier to read
+    than nine-digit amounts.  A row named by its KPI (``"profit"``, as
+    :func:`cxsim.widgets.kpi_frame` gives) keeps its name and is shown as "Profit
+    (million toman)" (:mod:`cxsim.formatting`); a row labelled for reading is relabelled
+    so."""
     table = table.copy()
-    money = {kpi_label(kpi) for kpi in MONEY_KPIS}
-    renamed = {}
+    labels = {kpi_label(kpi): kpi for kpi in MONEY_KPIS}
+    renamed, kinds = {}, dict(table.attrs.get("kinds", {}))
     for row in table.index:
-        if row in money:
+        if row in MONEY_KPIS or row in labels:
             table.loc[row] = (table.loc[row] / 1e6).round(digits)
-            renamed[row] = _("{label} (million toman)", label=row)
-    return table.rename(index=renamed)
+            if row in MONEY_KPIS:
+                kinds[row] = "millions"
+            else:
+                renamed[row] = _("{label} (million toman)", label=row)
+    table = table.rename(index=renamed)
+    table.attrs["kinds"] = kinds
+    return table
 
 
 class Verdict:

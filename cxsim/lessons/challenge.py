@@ -31,7 +31,7 @@ from ..i18n import _, translate_name
 from ..plots import NotebookFigure, plot_evaluation, policy_colour
 from ..results import kpi_label
 from ..widgets import Control, Dashboard, kpi_frame
-from . import Verdict, check_answer
+from . import Verdict, check_answer, in_millions
 
 __all__ = [
     "LIMITS",
@@ -163,11 +163,7 @@ def dashboard(*, seed: int = 0, days: float = 7, budget: float = WEEKLY_BUDGET) 
     board: _PolicyDashboard
 
     def view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:
-        table = kpi_frame(results, DASHBOARD_KPIS)
-        for kpi in ("cost", "profit"):
-            label = kpi_label(kpi)
-            table.loc[label] = (table.loc[label] / 1e6).round(2)
-            table = table.rename(index={label: _("{label} (million toman)", label=label)})
+        table = in_millions(kpi_frame(results, DASHBOARD_KPIS))
         check = budget_check(board.policy(**board.last_values), budget)
         extra = pd.DataFrame(
             [

@@ -23,7 +23,6 @@ from ..experiments import Comparison, compare, sweep
 from ..i18n import _
 from ..plots import (
     BASELINE_COLOUR,
-    MONEY_KPIS,
     NotebookFigure,
     kpi_axis_label,
     plot_kpi_comparison,
@@ -32,7 +31,7 @@ from ..results import kpi_label
 from ..rota import shift_rota
 from ..scenario import Scenario
 from ..widgets import Control, Dashboard, kpi_frame
-from . import Verdict, check_answer
+from . import Verdict, check_answer, in_millions
 
 __all__ = [
     "DASHBOARD_KPIS",
@@ -197,15 +196,7 @@ def plot_courtesy_lines(frame: pd.DataFrame) -> Figure:
 # --------------------------------------------------------------------------- dashboard
 def kpi_table(results: Any, kpis: Sequence[str] = DASHBOARD_KPIS) -> pd.DataFrame:
     """:func:`cxsim.widgets.kpi_frame` with money in million toman (readable, no 1e+08)."""
-    table = kpi_frame(results, kpis, digits=4)
-    money = [kpi_label(k) for k in kpis if k in MONEY_KPIS]
-    table.loc[table.index.isin(money)] = table.loc[table.index.isin(money)] / 1e6
-    table.index = [
-        _("{label} (million toman)", label=label) if label in money else label
-        for label in table.index
-    ]
-    table.index.name = _("KPI")
-    return table.round(2) + 0.0
+    return in_millions(kpi_frame(results, kpis, digits=4)).round(2) + 0.0
 
 
 def _view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:

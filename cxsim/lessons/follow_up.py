@@ -248,12 +248,8 @@ def callback_comparison(*, days: float = DAYS, seed: int = 1) -> pd.DataFrame:
     results = {policy_label(None): simulate(scenario, seed=seed, days=days)}
     for policy in ("follow_up", "callback"):
         results[policy_label(policy)] = simulate(scenario, policy=policy, seed=seed, days=days)
-    table = (in_millions(kpi_frame(results, CALLBACK_KPIS, digits=3), digits=1) + 0.0).astype(
-        object
-    )  # each row keeps its own digits (no scientific notation)
-    for kpi in ("follow_ups", "callbacks"):
-        table.loc[kpi_label(kpi)] = [int(value) for value in table.loc[kpi_label(kpi)]]
-    return table
+    # each row is written as its KPI's kind says (cxsim.formatting): counts whole
+    return in_millions(kpi_frame(results, CALLBACK_KPIS, digits=3), digits=1) + 0.0
 
 
 # --------------------------------------------------------------------------- plot

@@ -24,7 +24,7 @@ from ..catalog import load_scenario
 from ..experiments import replication_seed
 from ..i18n import N_, _
 from ..plots import BASELINE_COLOUR, NotebookFigure
-from ..results import Result, kpi_label
+from ..results import Result
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, change_rota
 from . import Verdict, check_answer
@@ -152,15 +152,28 @@ def journey_kpis(result: Result) -> dict[str, float]:
     table = touchpoint_vs_journey(result, digits=6)
     score, satisfied, bad = _("mean score (0-10)"), _("satisfied (7+)"), _("bad (below 5)")
     remembered = _(ROWS[3])
+    # keyed by English labels (and a KPI name), translated when shown (cxsim.formatting)
     return {
-        _("Store: mean contact score (0-10)"): table.loc["store", score],
-        _("Support: mean contact score (0-10)"): table.loc["support", score],
-        _("Store: contacts satisfied (7+)"): table.loc["store", satisfied],
-        _("Support: contacts satisfied (7+)"): table.loc["support", satisfied],
-        _("Journey CSAT (remembered 7+)"): table.loc[remembered, satisfied],
-        _("Journeys remembered as bad"): table.loc[remembered, bad],
-        _("{label} (million toman)", label=kpi_label("profit")): result.kpis()["profit"] / 1e6,
+        N_("Store: mean contact score (0-10)"): table.loc["store", score],
+        N_("Support: mean contact score (0-10)"): table.loc["support", score],
+        N_("Store: contacts satisfied (7+)"): table.loc["store", satisfied],
+        N_("Support: contacts satisfied (7+)"): table.loc["support", satisfied],
+        N_("Journey CSAT (remembered 7+)"): table.loc[remembered, satisfied],
+        "bad_journey_rate": table.loc[remembered, bad],
+        "profit": result.kpis()["profit"] / 1e6,
     }
+
+
+#: How :func:`journey_kpis` rows are written: scores as numbers, shares in percent,
+#: profit in millions.
+JOURNEY_KPI_KINDS = {
+    N_("Store: mean contact score (0-10)"): "number",
+    N_("Support: mean contact score (0-10)"): "number",
+    N_("Store: contacts satisfied (7+)"): "share",
+    N_("Support: contacts satisfied (7+)"): "share",
+    N_("Journey CSAT (remembered 7+)"): "share",
+    "profit": "millions",
+}
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -170,6 +183,7 @@ def _view(results: dict[str, Result]) -> tuple[pd.DataFrame, list[Figure]]:
     first, second = table.columns
     table[_("difference")] = table[second] - table[first]
     table.index.name = _("KPI")
+    table.attrs["kinds"] = JOURNEY_KPI_KINDS
     yours = results[second]
     figure = plot_touchpoint_vs_journey(
         touchpoint_vs_journey(yours), _("Your settings: each touchpoint against the journey")

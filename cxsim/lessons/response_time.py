@@ -271,7 +271,7 @@ def _view(result: Result) -> tuple[pd.DataFrame, list[Figure]]:
             _("simulation"): [simulated[k] for k in QUEUE_KPIS],
             _("Erlang A formula"): [getattr(formula, v) for v in QUEUE_KPIS.values()],
         },
-        index=[kpi_label(k) for k in QUEUE_KPIS],
+        index=list(QUEUE_KPIS),  # KPI names, shown as their labels (cxsim.formatting)
     )
     table[_("difference")] = table[_("simulation")] - table[_("Erlang A formula")]
     table.index.name = _("KPI")

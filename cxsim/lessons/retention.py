@@ -28,7 +28,7 @@ from ..plots import NotebookFigure, plot_sweep, policy_colour
 from ..results import Result, kpi_label
 from ..rota import shift_rota
 from ..widgets import Control, Dashboard, kpi_frame
-from . import Verdict, check_answer
+from . import Verdict, check_answer, in_millions
 
 __all__ = [
     "EXTRA_AGENTS",
@@ -299,17 +299,7 @@ def plot_daily_active(results: Mapping[str, Result] | Result) -> Figure:
 
 
 def _view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:
-    table = kpi_frame(results, _DASHBOARD_KPIS, digits=4)
-    labels = []
-    for kpi in _DASHBOARD_KPIS:
-        label = kpi_label(kpi)
-        if label not in table.index:
-            continue
-        if kpi in _MONEY:
-            table.loc[label] = table.loc[label] / 1e6
-            label = _("{label} (million toman)", label=label)
-        labels.append(label)
-    table.index = labels
+    table = in_millions(kpi_frame(results, _DASHBOARD_KPIS, digits=4))
     return table.round(2), [plot_daily_active(results)]
 
 
