@@ -306,7 +306,11 @@ class _Run:
         else:
             # An established base: each day's first journeys (newcomers, and base
             # customers calling for the first time in the run) spread by the profile.
-            hourly = [weight / MINUTES_PER_DAY for weight in arrivals.profile.weights]
+            # The day's total already holds the profile's mean (segment_journeys_per_day),
+            # so the profile only shapes the day: its weights are divided by their mean.
+            weights = arrivals.profile.weights
+            mean_weight = sum(weights) / len(weights)
+            hourly = [weight / (mean_weight * MINUTES_PER_DAY) for weight in weights]
             day_total = [sum(weights) for weights in self.day_weights]
         cycle = len(hourly)
         gap = self.streams.stream("arrivals", "exponential")

@@ -233,3 +233,24 @@ def test_policies_meet_the_same_arrivals():
     assert len(baseline) > 500
     for policy in ("lean", "courtesy_training"):
         assert np.array_equal(first_calls(policy), baseline), policy
+
+
+def test_an_established_base_makes_the_journeys_its_rate_says_whatever_the_profile_scale():
+    """The hourly profile shapes the day; its scale is in the arrival rate once.  A
+    profile of mean 2 at half the rate is the same day as mean 1 at the full rate (the
+    model once multiplied by the profile's mean twice: retail's 0.9875 lost 1.25%)."""
+    bank = cxsim.load_scenario("contact_centre")
+    weights = list(bank.arrivals.profile.weights)
+    doubled = bank.with_overrides(
+        {
+            "arrivals.rate_per_hour": bank.arrivals.rate_per_hour / 2,
+            "arrivals.hourly_profile": [2 * weight for weight in weights],
+        }
+    )
+    expected = sum(bank.segment_journeys_per_day(i) for i in range(len(bank.segments)))
+    assert doubled.segment_journeys_per_day(0) == pytest.approx(bank.segment_journeys_per_day(0))
+    for scenario in (bank, doubled):
+        days = [_journeys_by_day(cxsim.simulate(scenario, seed=seed, days=7)) for seed in (0, 1)]
+        # the first day's journeys are newcomers and the base's first calls: the rate's
+        first_day = np.mean([day[0] for day in days])
+        assert first_day == pytest.approx(expected, rel=0.06), (scenario.name, first_day, expected)
