@@ -3,9 +3,12 @@
     python scripts/update_catalogue.py            # extract, merge, compile
     python scripts/update_catalogue.py --check    # exit 1 if anything is out of date
 
-1. extracts every ``_("...")`` and ``N_("...")`` from ``cxsim/``, and the
-   descriptions and names of the bundled scenarios (``data/scenarios/*.yaml``),
-   into the template ``cxsim/locale/cxsim.pot``;
+1. extracts every ``_("...")`` and ``N_("...")`` from ``cxsim/`` (the lesson registry's
+   titles too), the descriptions and names of the bundled scenarios
+   (``data/scenarios/*.yaml``), and the placeholders ``[[...]]`` in the strings and
+   comments of the lessons' code cells (``notebooks/src/*.py``, which
+   ``scripts/make_notebook.py`` fills in each language), into the template
+   ``cxsim/locale/cxsim.pot``;
 2. merges the template into each ``cxsim/locale/<lang>/LC_MESSAGES/cxsim.po``
    (new messages arrive untranslated, changed ones marked fuzzy, removed ones
    kept as obsolete ``#~`` entries);
@@ -19,9 +22,11 @@ Needs Babel (``pip install -e '.[dev]'``).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -35,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cxsim"
 LOCALE = PACKAGE / "locale"
 SCENARIOS = ROOT / "data" / "scenarios"
+LESSON_SOURCES = ROOT / "notebooks" / "src"
 DOMAIN = "cxsim"
 KEYWORDS = {"_": None, "N_": None}
 
@@ -65,7 +71,33 @@ def extract() -> Catalog:
     for path in sorted(SCENARIOS.glob("*.yaml")):
         for message in scenario_texts(load_scenario(path)):
             template.add(message, locations=[(f"data/scenarios/{path.name}", 0)])
+    for location, message in notebook_texts():
+        template.add(message, locations=[(location, 0)])
     return template
+
+
+def _make_notebook() -> ModuleType:
+    """``scripts/make_notebook.py`` as a module (the scripts are not a package)."""
+    path = Path(__file__).resolve().with_name("make_notebook.py")
+    spec = importlib.util.spec_from_file_location("make_notebook", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def notebook_texts() -> list[tuple[str, str]]:
+    """``(file, message id)`` of every placeholder ``[[...]]`` in the code cells of the
+    English lesson sources: what a reader sees inside the code (example team names,
+    ``# <- [[change this]]``), filled in by ``scripts/make_notebook.py`` in each language."""
+    make_notebook = _make_notebook()
+    found = []
+    for path in sorted(LESSON_SOURCES.glob("*.py")):
+        location = f"notebooks/src/{path.name}"
+        for index, cell in enumerate(make_notebook.parse(path.read_text(encoding="utf-8"))):
+            if cell.cell_type == "code":
+                where = f"{location} cell {index}"
+                found += [(location, m) for m in make_notebook.placeholders(cell.source, where)]
+    return found
 
 
 def scenario_texts(scenario: Scenario) -> list[str]:

@@ -1,5 +1,8 @@
 """``make app``: one code-free page per lesson dashboard, built from its source.
 
+The lessons with a page are those the registry (``cxsim/lessons/registry.py``) marks
+``app_page``.
+
 The pages themselves are run by nbval (``make notebooks``) and, for lesson 03, in
 a real browser under Voila (``tests/browser``).
 """
@@ -16,6 +19,8 @@ from pathlib import Path
 import nbformat
 from conftest import load_script
 
+from cxsim.lessons.registry import LESSONS, notebook_name
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "notebooks" / "app"
 
@@ -25,21 +30,23 @@ def _app_notebooks() -> list[Path]:
 
 
 def test_one_app_page_per_lesson():
-    lessons = {path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    lessons = {notebook_name(lesson) for lesson in LESSONS if lesson.app_page}
     # 10_debrief is the instructor's notebook (class standings), not a trainee dashboard.
-    lessons.discard("10_debrief.ipynb")
-    assert len(lessons) == 10
+    assert "10_debrief.ipynb" not in lessons
     assert {path.name for path in _app_notebooks()} == lessons
 
 
 def test_app_pages_are_built_from_their_sources():
     make_notebook = load_script("make_notebook")
-    for source in sorted((ROOT / "notebooks" / "src" / "app").glob("*.py")):
-        assert make_notebook.target_of(source) == APP / f"{source.stem}.ipynb"
+    for lesson in LESSONS:
+        if not lesson.app_page:
+            continue
+        source = ROOT / "notebooks" / "src" / "app" / f"{lesson.name}.py"
+        assert make_notebook.target_of(source) == APP / notebook_name(lesson)
         built = nbformat.read(make_notebook.target_of(source), as_version=4)
-        cells = make_notebook.parse(source.read_text(encoding="utf-8"))
-        assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in built.cells] == [
-            (c.cell_type, c.source, c.metadata.get("tags", [])) for c in cells
+        cells = make_notebook.cells_of(source)
+        assert [(c.cell_type, c.source, c.metadata.get("tags", []), c.id) for c in built.cells] == [
+            (c.cell_type, c.source, c.metadata.get("tags", []), c.id) for c in cells
         ], source.name
         assert built.metadata["kernelspec"]["name"] == "python3"
 
@@ -57,7 +64,11 @@ def test_each_page_has_prose_and_one_cell_that_shows_a_dashboard():
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
         prose = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
         assert len(code) == 1, path.name
-        assert call.match(code[0].source), (path.name, code[0].source)
+        found = call.match(code[0].source)
+        assert found, (path.name, code[0].source)
+        lesson = next(lesson for lesson in LESSONS if notebook_name(lesson) == path.name)
+        if lesson.dashboard:  # the registry's dashboard, from the lesson's module
+            assert (found.group(3), found.group(4)) == (lesson.module, lesson.dashboard)
         assert code[0].metadata["tags"] == ["nbval-ignore-output"]
         # stored: the widget (so nbval runs it), never an error
         assert [o.output_type for o in code[0].outputs] == ["execute_result"], path.name

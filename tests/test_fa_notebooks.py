@@ -1,11 +1,14 @@
 """The Persian edition mirrors the English one, lesson by lesson.
 
-Pairs are found by file name: every English notebook ``notebooks/NN_*.ipynb`` has a
-Persian twin ``notebooks/fa/NN_*.ipynb`` built from ``notebooks/src/fa/NN_*.py``, and
-every English instructor page ``notebooks/instructor/*.md`` has a Persian page in
+The lessons are those of the registry (``cxsim/lessons/registry.py``): each English
+notebook ``notebooks/NN_slug.ipynb`` has a Persian twin ``notebooks/fa/NN_slug.ipynb``,
+built from the English source's code and ``notebooks/src/fa/NN_slug.py``'s Persian prose,
+and each English instructor page ``notebooks/instructor/NN_slug.md`` has a Persian page in
 ``notebooks/instructor/fa/``.  The twin runs the same code (plus one line that switches
-cxsim to Persian), in the same cells with the same tags; only the prose is Persian,
-wrapped for right-to-left display.
+cxsim to Persian, and the Persian text of the placeholders ``[[...]]`` in strings and
+comments), in the same cells with the same tags; its prose is Persian, wrapped for
+right-to-left display.  ``tests/test_lessons_registry.py`` checks that every notebook is
+what its sources build.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pytest
 from conftest import load_script
 
 from cxsim.i18n import RTL_PAGE_CSS
+from cxsim.lessons.registry import LESSONS, notebook_name
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -28,8 +32,9 @@ GUIDE = NOTEBOOKS / "instructor"
 SWITCH = 'cxsim.set_language("fa")'
 RTL_OPEN, RTL_CLOSE = '<div dir="rtl">', "</div>"
 
-ENGLISH_LESSONS = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-ENGLISH_PAGES = sorted(path.name for path in GUIDE.glob("*.md"))
+ENGLISH_LESSONS = [notebook_name(lesson) for lesson in LESSONS]
+ENGLISH_PAGES = ["README.md", *(f"{lesson.name}.md" for lesson in LESSONS)]
+PLACEHOLDER = re.compile(r"\[\[(.+?)\]\]")
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -76,7 +81,10 @@ def assert_rtl_and_persian(text: str, where: str) -> None:
 
 def test_the_english_edition_is_found():
     assert len(ENGLISH_LESSONS) >= 10
-    assert "README.md" in ENGLISH_PAGES and len(ENGLISH_PAGES) >= 11
+    for name in ENGLISH_LESSONS:
+        assert (NOTEBOOKS / name).is_file(), f"missing notebooks/{name}"
+    for name in ENGLISH_PAGES:
+        assert (GUIDE / name).is_file(), f"missing notebooks/instructor/{name}"
 
 
 def test_persian_share_ignores_code_and_counts_letters():
@@ -89,6 +97,14 @@ def test_persian_share_ignores_code_and_counts_letters():
 def test_every_english_lesson_has_a_persian_source_and_notebook(name):
     assert (PERSIAN / name).is_file(), f"missing notebooks/fa/{name}"
     assert (SOURCES / name.replace(".ipynb", ".py")).is_file(), f"missing notebooks/src/fa/{name}"
+
+
+def _code_line(template: str) -> re.Pattern[str]:
+    """A line of the English source as a pattern: each placeholder matches any text."""
+    parts = PLACEHOLDER.split(template)  # literal, message, literal, message, ...
+    return re.compile(
+        "".join(re.escape(part) if i % 2 == 0 else "(.+?)" for i, part in enumerate(parts))
+    )
 
 
 @pytest.mark.parametrize("name", ENGLISH_LESSONS)
@@ -107,7 +123,32 @@ def test_same_cells_and_same_code_except_the_language_switch(name):
         "the language switch comes right after `import cxsim`"
     )
     del first[position]
-    assert ["\n".join(first), *persian_code[1:]] == english_code
+    persian_code = ["\n".join(first), *persian_code[1:]]
+    # line by line the same code; only the text of a placeholder of the source may differ
+    source = SOURCES.parent / name.replace(".ipynb", ".py")
+    templates = [
+        cell.source
+        for cell in load_script("make_notebook").parse(source.read_text(encoding="utf-8"))
+        if cell.cell_type == "code"
+    ]
+    assert len(templates) == len(english_code) == len(persian_code)
+    for index, (template, mine, theirs) in enumerate(
+        zip(templates, english_code, persian_code, strict=True)
+    ):
+        lines = template.split("\n")
+        assert len(lines) == len(mine.split("\n")) == len(theirs.split("\n")), (name, index)
+        for line, english_line, persian_line in zip(
+            lines, mine.split("\n"), theirs.split("\n"), strict=True
+        ):
+            if PLACEHOLDER.search(line) is None:
+                assert persian_line == english_line == line, (name, index, persian_line)
+            else:
+                pattern = _code_line(line)
+                assert pattern.fullmatch(english_line) and pattern.fullmatch(persian_line), (
+                    name,
+                    index,
+                    persian_line,
+                )
 
 
 @pytest.mark.parametrize("name", ENGLISH_LESSONS)
@@ -122,15 +163,18 @@ def test_notebook_was_rebuilt_from_its_persian_source(name):
     make_notebook = load_script("make_notebook")
     source = SOURCES / name.replace(".ipynb", ".py")
     assert make_notebook.target_of(source) == PERSIAN / name
-    expected = make_notebook.parse(source.read_text(encoding="utf-8"))
+    expected = make_notebook.cells_of(source)
     cells = _read(PERSIAN / name).cells
-    assert len(cells) == len(expected), "rebuild with scripts/make_notebook.py"
+    assert len(cells) == len(expected), "rebuild with scripts/make_notebook.py --all"
     for index, (cell, want) in enumerate(zip(cells, expected, strict=True)):
         assert (cell.cell_type, cell.source, _tags(cell)) == (
             want.cell_type,
             want.source,
             _tags(want),
-        ), f"fa/{name} cell {index} differs from its source: rebuild with scripts/make_notebook.py"
+        ), (
+            f"fa/{name} cell {index} differs from its sources: "
+            "rebuild with scripts/make_notebook.py --all"
+        )
 
 
 @pytest.mark.parametrize("name", ENGLISH_LESSONS)
@@ -184,3 +228,40 @@ def test_persian_instructor_index_links_every_page():
     for name in ENGLISH_PAGES:
         if name != "README.md":
             assert f"({name})" in text, f"instructor/fa/README.md does not link {name}"
+
+
+def _visible_outputs(notebook) -> list[str]:
+    """What a reader sees of each code cell's outputs: HTML text or plain text."""
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                texts.append("".join(data["text/html"]))
+            elif output.get("output_type") == "stream":
+                texts.append(output.get("text", ""))
+            elif "text/plain" in data and "image/png" not in data:
+                texts.append("".join(data["text/plain"]))
+    return texts
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_persian_outputs_keep_the_minus_sign_left_of_persian_digits(name):
+    """A negative number in Persian text is U+2212 after a left-to-right mark (CLDR),
+    never an ASCII hyphen, which right-to-left text moves to the number's right."""
+    notebook = nbformat.read(PERSIAN / name, as_version=4)
+    bad = [
+        match.group(0)
+        for text in _visible_outputs(notebook)
+        for match in re.finditer(r".{0,12}-[۰-۹].{0,8}", text)
+    ]
+    assert bad == [], f"fa/{name}: ASCII minus before Persian digits: {bad[:5]}"
+
+
+@pytest.mark.parametrize("name", ENGLISH_LESSONS)
+def test_persian_verdict_boxes_read_right_to_left(name):
+    notebook = nbformat.read(PERSIAN / name, as_version=4)
+    boxes = re.findall(
+        r'<div dir="(\w+)" class="cxsim-verdict"', "".join(_visible_outputs(notebook))
+    )
+    assert all(direction == "rtl" for direction in boxes), f"fa/{name}: {boxes}"

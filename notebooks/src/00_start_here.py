@@ -83,7 +83,7 @@ plots.plot_hourly(result)
 # staffing:
 
 # %%
-cxsim.kpi_comparison({policy or "baseline": cxsim.simulate(scenario, policy=policy, seed=1)
+cxsim.kpi_comparison({policy or "[[baseline]]": cxsim.simulate(scenario, policy=policy, seed=1)
                       for policy in [None, "lean", "generous"]})
 
 # %% [markdown]
@@ -95,7 +95,7 @@ cxsim.kpi_comparison({policy or "baseline": cxsim.simulate(scenario, policy=poli
 # %%
 from cxsim.lessons import start_here as lesson
 
-my_answer = 0.0  # <- change this
+my_answer = 0.0  # <- [[change this]]
 lesson.check_abandonment_rise(my_answer)
 
 # %% [markdown]

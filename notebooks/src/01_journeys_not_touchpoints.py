@@ -51,16 +51,16 @@ table
 # %% [markdown]
 # **Read the rows.**
 #
-# - The touchpoints (top four rows) score between about 6.7 and 8.3 out of 10 on average.
-#   Support, run by the agency, has by far the most bad contacts (12%); at the other
-#   three, 1 to 2% are bad.
-# - *all contacts*: of all contacts, 3% were bad.
-# - *journey: step by step*: only about two journeys in five were satisfying at **every**
-#   step, and 6% contained at least one bad step, twice the share of bad contacts:
+# - The touchpoints (top four rows) score between about <!--fact:l01_support_score_r-->6.7<!--/fact--> and <!--fact:l01_store_score_r-->8.3<!--/fact--> out of 10 on average.
+#   Support, run by the agency, has by far the most bad contacts (<!--fact:l01_support_bad_pct-->13<!--/fact-->%); at the other
+#   three, <!--fact:l01_store_bad_pct-->1<!--/fact--> to <!--fact:l01_website_bad_pct-->2<!--/fact-->% are bad.
+# - *all contacts*: of all contacts, <!--fact:l01_contacts_bad_pct-->3<!--/fact-->% were bad.
+# - *journey: step by step*: only <!--fact:l01_stepwise_sat_pct-->40<!--/fact-->% of journeys were satisfying at **every**
+#   step, and <!--fact:l01_stepwise_bad_pct-->6<!--/fact-->% contained at least one bad step, twice the share of bad contacts:
 #   problems add up.
-# - *journey as remembered*: 2% of journeys are remembered as bad, against almost none
-#   (0.00) if you average each journey's steps: peak-end memory punishes the one bad
-#   step. (It is still fewer than the 3% of contacts that were bad: bad steps are rare
+# - *journey as remembered*: <!--fact:l01_memory_bad_pct-->2<!--/fact-->% of journeys are remembered as bad, against almost none
+#   (<!--fact:l01_tp_average_bad-->0.00<!--/fact-->) if you average each journey's steps: peak-end memory punishes the one bad
+#   step. (It is still fewer than the <!--fact:l01_contacts_bad_pct-->3<!--/fact-->% of contacts that were bad: bad steps are rare
 #   in this shop.) This row's "satisfied" share is the *journey CSAT* of the rest of the
 #   lesson: the remembered experience of every journey that ended, hang-ups included, not
 #   the answers of a survey.
@@ -99,7 +99,7 @@ lesson.dashboard()
 # or `"support"`? Type its name in quotes. The checker runs the model (about a second).
 
 # %%
-my_answer = "website"  # <- change this
+my_answer = "website"  # <- [[change this]]
 lesson.check_best_touchpoint(my_answer)
 
 # %% [markdown]

@@ -95,7 +95,7 @@ lesson.dashboard()
 # %% [markdown]
 # ## Reflect
 #
-# - With 7 agents utilisation is near 97%. Is that good news for the manager? For the caller?
+# - With 7 agents utilisation is near <!--fact:l02_util_7_pct-->97<!--/fact-->%. Is that good news for the manager? For the caller?
 # - Make callers more patient (10 minutes). Fewer hang up, but what happens to the wait? Why?
 #
 # ## Exercise: staff the busiest hour
@@ -107,7 +107,7 @@ lesson.dashboard()
 # number.
 
 # %%
-my_answer = 5  # <- change this
+my_answer = 5  # <- [[change this]]
 lesson.check_staff_for_target(my_answer)
 
 # %% [markdown]

@@ -54,8 +54,8 @@ plots.plot_differences(comparison.differences(), kpis=["mean_wait_min", "csat", 
 # %% [markdown]
 # ## When does N5 hold?
 #
-# Passengers expect to wait about 10 minutes at security. Today the mean wait is about
-# 3.6 minutes and about nine passengers in ten pass within 10 minutes: the queue is mostly
+# Passengers expect to wait about 10 minutes at security. Today the mean wait is
+# about <!--fact:l03_base_wait_r-->3.6<!--/fact--> minutes and about nine passengers in ten pass within 10 minutes: the queue is mostly
 # *within expectations*, so what is left to judge is mostly the staff.
 # What if the airport had one lane fewer at every hour? Below: four courtesy levels ×
 # four lane settings, 3 runs of 5 days each (about 7 seconds). The table is CSAT; today is
@@ -78,9 +78,9 @@ lesson.plot_courtesy_lines(grid)
 #
 # The starting point with staff courtesy raised from today's 0.6 to 0.8 (one seeded run of
 # 5 days, beside the baseline, money in million toman; this run's luck is worse than the
-# average of the weeks above: its baseline waits longer, about 5.6 minutes, and fewer are
+# average of the weeks above: its baseline waits longer, <!--fact:l03_dash_wait-->5.65<!--/fact--> minutes on average, and fewer are
 # satisfied). The airport earns nothing here,
-# so its books are its costs: the staff of today's lanes cost 50 million toman in 5 days.
+# so its books are its costs: the staff of today's lanes cost <!--fact:l03_dash_staff_cost-->50<!--/fact--> million toman in 5 days.
 
 # %%
 table, figures = lesson.dashboard().update(courtesy=0.8)
@@ -113,7 +113,7 @@ lesson.dashboard()
 # luck can reverse a small difference.
 
 # %%
-my_answer = 1  # <- change this
+my_answer = 1  # <- [[change this]]
 lesson.check_lanes_for_training(my_answer)
 
 # %% [markdown]

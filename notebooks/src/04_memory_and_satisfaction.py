@@ -32,9 +32,9 @@ from cxsim.lessons import memory as lesson
 lesson.hand_made_journeys()
 
 # %% [markdown]
-# **Read it.** "One bad step" averages 6.25, but the customer remembers 4.5: the bad
-# moment weighs as much as the ending. "A good last step" averages 7.3, yet is remembered
-# as a perfect 10. The last two columns answer *"how likely are you to recommend us?"*:
+# **Read it.** "One bad step" averages <!--fact:l04_hand_onebad_avg-->6.25<!--/fact-->, but the customer remembers <!--fact:l04_hand_onebad_pe-->4.5<!--/fact-->: the bad
+# moment weighs as much as the ending. "A good last step" averages <!--fact:l04_hand_goodlast_avg_r-->7.3<!--/fact-->, yet is remembered
+# as a perfect <!--fact:l04_hand_goodlast_pe_r-->10<!--/fact-->. The last two columns answer *"how likely are you to recommend us?"*:
 # 9-10 are **promoters**, 7-8 **passives**, 0-6 **detractors**. NPS = % promoters − %
 # detractors.
 
@@ -92,19 +92,19 @@ cxsim.plots.plot_survey_vs_memory(bank)
 # %% [markdown]
 # **Read it.** Three numbers for one fortnight:
 #
-# - **Remembered, all journeys: about 68%.** This is the CSAT the rest of this workbook
+# - **Remembered, all journeys: about <!--fact:l04_survey_all_csat_r-->68<!--/fact-->%.** This is the CSAT the rest of this workbook
 #   shows: every journey that ended, hang-ups included.
-# - **Remembered, served: about 72%.** Only the callers who reached an agent, the ones the
-#   bank surveys. The 328 journeys that ended in a hang-up all remember it as unsatisfying
-#   (CSAT 0%); leaving them out lifts CSAT by four points. (A caller who got through and
+# - **Remembered, served: about <!--fact:l04_survey_served_csat_r-->72<!--/fact-->%.** Only the callers who reached an agent, the ones the
+#   bank surveys. The <!--fact:l04_survey_hungup_n-->328<!--/fact--> journeys that ended in a hang-up all remember it as unsatisfying
+#   (CSAT <!--fact:l04_survey_hungup_csat_r-->0<!--/fact-->%); leaving them out lifts CSAT by <!--fact:l04_survey_served_gain-->4<!--/fact--> points. (A caller who got through and
 #   later hung up on another call counts in both rows.)
-# - **Survey answers: about 77%.** 708 answers, about 15% of the callers served. Most served
+# - **Survey answers: about <!--fact:l04_survey_survey_csat_r-->77<!--/fact-->%.** <!--fact:l04_survey_survey_n-->708<!--/fact--> answers, about <!--fact:l04_survey_rate-->15%<!--/fact--> of the callers served. Most served
 #   callers had a good call, so the extra answers from the extremes are mostly delighted
-#   ones: another six points.
+#   ones: another <!--fact:l04_survey_answer_gain-->6<!--/fact--> points.
 #
 # Nobody lied: each answer is what that caller felt. The survey reads higher because of
 # who is asked (no hang-ups) and who answers (more of the delighted). NPS moves the same
-# way: about −2 for everyone, +14 in the survey.
+# way: about <!--fact:l04_survey_all_nps_r-->-2<!--/fact--> for everyone, <!--fact:l04_survey_survey_nps_r-->+14<!--/fact--> in the survey.
 #
 # **Reflect.** Which number would you report to the board, and why? What would you add
 # beside it so that the board sees the callers the survey never hears from?
@@ -130,7 +130,7 @@ board
 # remember under peak-end? (The peak is the score farthest from 7, good or bad.)
 
 # %%
-my_answer = 0  # <- change this to your peak-end memory
+my_answer = 0  # <- [[change this to your peak-end memory]]
 lesson.check_peak_end(my_answer)
 
 # %% [markdown]
@@ -140,7 +140,7 @@ lesson.check_peak_end(my_answer)
 # for 7 days for each option; it takes a few seconds.)
 
 # %%
-my_choice = "?"  # <- "store" or "support"
+my_choice = "?"  # <- [["store" or "support"]]
 lesson.check_better_fix(my_choice)
 
 # %% [markdown]

@@ -44,7 +44,7 @@ lesson.plot_leave_curve(observed=check)
 # four weeks (one seeded run each), in **million toman**:
 
 # %%
-results = {p or "baseline": cxsim.simulate("contact_centre", policy=p, seed=0)
+results = {p or "[[baseline]]": cxsim.simulate("contact_centre", policy=p, seed=0)
            for p in [None, "lean", "generous", "courtesy_training"]}
 lesson.books_table(results)
 
@@ -53,9 +53,9 @@ lesson.books_table(results)
 # customer it keeps (100,000 toman for a regular customer, 500,000 for a premium one), so
 # four weeks of revenue barely differ. The customers a policy keeps or loses do: *customer
 # equity* counts the customers who joined minus those who left, each at their lifetime
-# value, and **profit = revenue − cost + customer equity**. `lean` saves 78.4 million on
-# staff, but its customer equity is −891.3 million against −210.4 for the baseline, some
-# 681 million more lost: impatient callers hang up, and more of them leave the bank.
+# value, and **profit = revenue − cost + customer equity**. `lean` saves <!--fact:l05_lean_staff_saving-->78.4<!--/fact--> million on
+# staff, but its customer equity is <!--fact:l05_books_equity_lean-->-891.3<!--/fact--> million against <!--fact:l05_books_equity_baseline-->-210.4<!--/fact--> for the baseline,
+# some <!--fact:l05_lean_equity_loss-->681<!--/fact--> million more lost: impatient callers hang up, and more of them leave the bank.
 # *Customer lifetime value* is the discounted margin a customer brings over their expected
 # years with the bank, given how many stay after each journey.
 
@@ -114,7 +114,7 @@ board
 # each number).
 
 # %%
-my_answer = 0  # <- change this: extra agents at every hour
+my_answer = 0  # <- [[change this: extra agents at every hour]]
 lesson.check_best_extra_agents(my_answer)
 
 # %% [markdown]

@@ -41,11 +41,11 @@ lesson.plot_new_customers(runs)
 # the bank's 36,000). NPS is what they remember of every call that ended, hang-ups
 # included, not a survey's answers. The three policies meet the same arrivals: the same
 # prospects, about 10 a day, so only word of mouth changes how many newcomers come. Under
-# `lean`, promoters bring fewer friends (21 against 37) and detractors put more prospects
-# off (66 against 37): its line in the chart runs below the baseline's (233 newcomers in
-# four weeks against 275). Under `courtesy_training`, promoters bring 119 friends and only
-# 11 are put off, so a few more newcomers come each day (374). But the net is small: about
-# +100 in four weeks at best, beside 36,000 customers. At a bank, courtesy pays mostly
+# `lean`, promoters bring fewer friends (<!--fact:l06_wom_referred_lean-->21<!--/fact--> against <!--fact:l06_wom_referred_baseline-->37<!--/fact-->) and detractors put more prospects
+# off (<!--fact:l06_wom_putoff_lean-->66<!--/fact--> against <!--fact:l06_wom_putoff_baseline-->37<!--/fact-->): its line in the chart runs below the baseline's (233 newcomers in
+# four weeks against 275). Under `courtesy_training`, promoters bring <!--fact:l06_wom_referred_training-->119<!--/fact--> friends and
+# only <!--fact:l06_wom_putoff_training-->11<!--/fact--> are put off, so a few more newcomers come each day (374). But the net is
+# small: <!--fact:l06_wom_net_training_signed-->+108<!--/fact--> in four weeks at best, beside 36,000 customers. At a bank, courtesy pays mostly
 # through the customers who stay (lesson 05), not the friends they bring.
 
 # %% [markdown]
@@ -93,7 +93,7 @@ board
 # asks the model (5 paired runs of 14 days for each promise; a few seconds).
 
 # %%
-my_answer = 0  # <- change this: the promise in minutes
+my_answer = 0  # <- [[change this: the promise in minutes]]
 lesson.check_safe_promise(my_answer)
 
 # %% [markdown]

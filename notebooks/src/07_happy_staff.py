@@ -37,7 +37,7 @@ lesson.morale_table()
 
 # %% [markdown]
 # **Read it.** At a load of 0.8 or less morale stays where it is. At 0.9 the target falls
-# to 0.55, but after one day morale has only slipped to 0.71: the damage builds up slowly,
+# to <!--fact:l07_formula_target_09-->0.55<!--/fact-->, but after one day morale has only slipped to <!--fact:l07_formula_09_day1_r-->0.71<!--/fact-->: the damage builds up slowly,
 # and so does the repair.
 #
 # ## A busy fortnight
@@ -54,7 +54,7 @@ lesson.daily_table(results, column="morale")
 
 # %% [markdown]
 # The table shows staff morale every third day: it hardly moves (at its lowest the `lean`
-# team's morale is about 0.72, from 0.75). Now the key numbers of the fortnight, with the
+# team's morale is about <!--fact:l07_kpi_morale_lean-->0.72<!--/fact-->, from 0.75). Now the key numbers of the fortnight, with the
 # lowest morale of any day on top (money in million toman). CSAT and NPS here, as in every lesson, are
 # the model's remembered experience of every journey that ended, hang-ups included, not
 # the answers of a survey:
@@ -90,12 +90,12 @@ lesson.morale_effect_table(results)
 #
 # - Almost three times the usual calls, yet morale barely moves. Why? (Look at the staff
 #   utilisation: the load is the share of the whole day spent busy, nights included.)
-# - Morale's measured effect is small: about one CSAT point for the `lean` team and
-#   two and a half for `generous` (all the intervals lie above zero, so it is real). The
-#   rotas differ by 14 to 35 points. What does that say about where to act first in a crisis like
+# - Morale's measured effect is small: about <!--fact:l07_effect_lean_r-->1.1<!--/fact--> CSAT points for the `lean` team
+#   and <!--fact:l07_effect_generous_r-->2.5<!--/fact--> for `generous` (all the intervals lie above zero, so it is real). The
+#   rotas differ by <!--fact:l07_csat_gap_baseline-->14<!--/fact--> to <!--fact:l07_csat_gap_generous-->35<!--/fact--> points. What does that say about where to act first in a crisis like
 #   this one?
-# - The `lean` team is only a little unhappier than the baseline team (lowest morale 0.72
-#   against 0.74), though it has one agent fewer at every hour. Look at the abandonment
+# - The `lean` team is only a little unhappier than the baseline team (lowest morale <!--fact:l07_kpi_morale_lean-->0.72<!--/fact-->
+#   against <!--fact:l07_kpi_morale_baseline-->0.74<!--/fact-->), though it has one agent fewer at every hour. Look at the abandonment
 #   rate: who took the load off the lean team, and at what price?
 # - Which is the better deal for the bank here: `generous` staff cost more, but what happens
 #   to CSAT, the customers who stay, and profit?
@@ -121,7 +121,7 @@ board
 # team fall to **0.55**? Give a share between 0 and 1.
 
 # %%
-my_load = 0.5  # <- change this
+my_load = 0.5  # <- [[change this]]
 lesson.check_overload_load(my_load)
 
 # %% [markdown]
@@ -130,7 +130,7 @@ lesson.check_overload_load(my_load)
 # it started?
 
 # %%
-my_agents = 0  # <- change this
+my_agents = 0  # <- [[change this]]
 lesson.check_agents_for_morale(my_agents)
 
 # %% [markdown]
@@ -142,7 +142,7 @@ lesson.check_agents_for_morale(my_agents)
 # - In the model, overload does not hurt morale at once: it erodes it **day by day** (the
 #   table at the top), and courtesy follows.
 # - In this busy fortnight the day's load stays near 0.8, so morale barely moves, and its
-#   measured effect on CSAT is at most about two and a half points, against 14 to 35 between
+#   measured effect on CSAT is at most about <!--fact:l07_effect_generous_r-->2.5<!--/fact--> points, against <!--fact:l07_csat_gap_baseline-->14<!--/fact--> to <!--fact:l07_csat_gap_generous-->35<!--/fact--> between
 #   the rotas: the customers suffer from the queue (long waits, hang-ups), not from a
 #   tired team.
 # - Looking after the team (enough staff, training) is part of looking after customers

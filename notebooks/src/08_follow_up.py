@@ -67,7 +67,7 @@ lesson.plot_follow_up(results["follow_up"])
 # %% [markdown]
 # ## Reflect
 #
-# - Before the call, bad journeys score about **4.5**, just below the bad mark. Where does a
+# - Before the call, bad journeys score about **<!--fact:l08_in_before_r-->4.5<!--/fact-->**, just below the bad mark. Where does a
 #   2.5-point call leave them? A caller who hung up after a long wait can be among them; one
 #   who hung up quickly scores 5.2, is not bad, and is never called. What would help those
 #   customers more?
@@ -126,7 +126,7 @@ board
 # multiple of 5, as on the slider) that reaches **at least half** of the bad journeys?
 
 # %%
-my_capacity = 0  # <- change this
+my_capacity = 0  # <- [[change this]]
 lesson.check_capacity_for_share(my_capacity)
 
 # %% [markdown]
@@ -143,11 +143,11 @@ lesson.check_capacity_for_share(my_capacity)
 # - It lifts a hang-up only when the long wait made it a bad memory: a caller who hung up
 #   quickly is never called. A **callback** serves the callers who hung up, with the
 #   same agents: it competes with the callers on hold.
-# - In this fortnight follow-up lowers the yearly churn more (from about 8.4% to 6.8%,
-#   against about 8.2% with callbacks), with 134 calls for 5.4 million toman that lift bad
-#   memories (CSAT up from 0.68 to 0.69). Callbacks cost far less (273 calls, about 0.5
+# - In this fortnight follow-up lowers the yearly churn more (from about <!--fact:l08_cb_churn_base-->8.4%<!--/fact--> to <!--fact:l08_cb_churn_fu-->6.8%<!--/fact-->,
+#   against about <!--fact:l08_cb_churn_cb-->8.2%<!--/fact--> with callbacks), with <!--fact:l08_cb_fu_calls_fu-->134<!--/fact--> calls for <!--fact:l08_cap_cost_10_r-->5.4<!--/fact--> million toman that lift bad
+#   memories (CSAT up from <!--fact:l08_cb_csat_base_r-->68%<!--/fact--> to <!--fact:l08_cb_csat_fu_r-->69%<!--/fact-->). Callbacks cost far less (<!--fact:l08_cb_cb_calls_cb-->273<!--/fact--> calls, about <!--fact:l08_cb_extra_cost_cb-->0.5<!--/fact-->
 #   million toman) and serve most callers who hung up, but the callers on hold pay: their
-#   abandonment rises from about 8.4% to 9.6%, and CSAT dips slightly (0.67). Follow-up also
+#   abandonment rises from about <!--fact:l08_cb_abandon_base-->8.4%<!--/fact--> to <!--fact:l08_cb_abandon_cb-->9.6%<!--/fact-->, and CSAT dips slightly (<!--fact:l08_cb_csat_cb_r-->67%<!--/fact-->). Follow-up also
 #   shows the higher profit here, and again with `seed=2`, `3` and `4`: one fortnight is one
 #   draw of luck, four say more.
 #

@@ -47,7 +47,7 @@ from cxsim import classroom
 
 # %%
 my_policy = Policy(extra_agents=1, training=0.0, promise_min=2,
-                   follow_up=False, follow_up_capacity=10)  # <- change these
+                   follow_up=False, follow_up_capacity=10)  # <- [[change these]]
 lesson.budget_check(my_policy)
 
 # %% [markdown]
@@ -82,7 +82,7 @@ board
 
 # %%
 rivals = lesson.example_rivals()
-evaluation = lesson.evaluate({"baseline": Policy(), "our team": my_policy, **rivals},
+evaluation = lesson.evaluate({"[[baseline]]": Policy(), "[[our team]]": my_policy, **rivals},
                              n=5, days=7, seed=0)
 evaluation.standings()
 
@@ -101,7 +101,7 @@ evaluation.plot()
 # replication.
 
 # %%
-evaluation.differences(against="baseline")
+evaluation.differences(against="[[baseline]]")
 
 # %% [markdown]
 # A difference is **distinguishable from 0** when its interval does not contain 0. Now the
@@ -109,9 +109,9 @@ evaluation.differences(against="baseline")
 # more of them have decided to stay or leave). Up to a minute.
 
 # %%
-longer = lesson.evaluate({"baseline": Policy(), "our team": my_policy, **rivals},
+longer = lesson.evaluate({"[[baseline]]": Policy(), "[[our team]]": my_policy, **rivals},
                          n=10, days=14, seed=0)
-longer.differences(against="our team")
+longer.differences(against="[[our team]]")
 
 # %% [markdown]
 # ## Reflect
@@ -131,7 +131,7 @@ longer.differences(against="our team")
 # the extra one included: today's rota has 57 staffed hours a day.)
 
 # %%
-my_cost = 0  # <- change this (million toman)
+my_cost = 0  # <- [[change this (million toman)]]
 lesson.check_weekly_cost(my_cost)
 
 # %% [markdown]
@@ -139,7 +139,7 @@ lesson.check_weekly_cost(my_cost)
 # `more_agents` with an interval that excludes 0?
 
 # %%
-lesson.check_challenge(longer, team="our team", rival="more_agents")
+lesson.check_challenge(longer, team="[[our team]]", rival="more_agents")
 
 # %% [markdown]
 # If not, change `my_policy` in section 1 and run the notebook again (menu *Run → Run All

@@ -37,11 +37,11 @@ from cxsim.lessons.challenge import Policy
 room = classroom.local(Path(tempfile.mkdtemp()) / "demo.sqlite",
                        config=classroom.ClassConfig(n=5, days=7, seed=0))
 examples = {
-    "Blue whales": Policy(extra_agents=1),
-    "Charm & call": Policy(training=1.0, follow_up=True, follow_up_capacity=20),
-    "Lean & promise": Policy(extra_agents=-1, promise_min=5),
-    "Balanced": Policy(extra_agents=1, training=0.1, follow_up=True, follow_up_capacity=10),
-    "Big spenders": Policy(extra_agents=4, training=1.0),
+    "[[Blue whales]]": Policy(extra_agents=1),
+    "[[Charm & call]]": Policy(training=1.0, follow_up=True, follow_up_capacity=20),
+    "[[Lean & promise]]": Policy(extra_agents=-1, promise_min=5),
+    "[[Balanced]]": Policy(extra_agents=1, training=0.1, follow_up=True, follow_up_capacity=10),
+    "[[Big spenders]]": Policy(extra_agents=4, training=1.0),
 }
 for team, policy in examples.items():
     room.submit(team, policy)
@@ -50,7 +50,7 @@ for team, policy in examples.items():
 # A team may submit again: its entry is replaced, and the history keeps every submission.
 
 # %%
-room.submit("Blue whales", Policy(extra_agents=1, promise_min=2)).message()
+room.submit("[[Blue whales]]", Policy(extra_agents=1, promise_min=2)).message()
 
 # %% [markdown]
 # ## 1 · The standings

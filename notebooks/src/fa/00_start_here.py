@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/00_start_here.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/00_start_here.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -16,12 +20,6 @@
 # می‌دهد. اگر جایی کار متوقف شد، از منوی *Kernel → Restart Kernel and Run All Cells* استفاده کنید.
 #
 # </div>
-
-# %%
-%matplotlib inline
-import cxsim
-cxsim.set_language("fa")
-from cxsim import plots, widgets
 
 # %% [markdown]
 # <div dir="rtl">
@@ -52,10 +50,6 @@ from cxsim import plots, widgets
 #
 # </div>
 
-# %%
-scenario = cxsim.load_scenario("contact_centre")
-scenario.describe()
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -65,10 +59,6 @@ scenario.describe()
 # حاضران در کلاس عددهای یکسانی ببینند.
 #
 # </div>
-
-# %%
-result = cxsim.simulate(scenario, seed=1)
-result.kpi_table()
 
 # %% [markdown]
 # <div dir="rtl">
@@ -92,9 +82,6 @@ result.kpi_table()
 #
 # </div>
 
-# %%
-plots.plot_hourly(result)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -105,28 +92,18 @@ plots.plot_hourly(result)
 #
 # </div>
 
-# %%
-cxsim.kpi_comparison({policy or "baseline": cxsim.simulate(scenario, policy=policy, seed=1)
-                      for policy in [None, "lean", "generous"]})
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # ## تمرین
 #
-# از روی جدول بخوانید: در سیاست `lean` (ستون «کم‌نیرو») نرخ رهاکردن صف نسبت به وضع موجود (ستون «وضع موجود») چند **واحد درصد** بالا می‌رود؟ پاسخ
+# از روی جدول بخوانید: در سیاست `lean` (ستون «کم‌نیرو») نرخ ترک صف نسبت به وضع موجود (ستون «وضع موجود») چند **واحد درصد** بالا می‌رود؟ پاسخ
 # خود را با یک رقم اعشار بنویسید و سلول را اجرا کنید.
 #
 # *نکته:* در سلول کد، عدد را با رقم‌های لاتین و نقطه اعشار بنویسید (مثلاً `2.5`)؛ پایتون رقم‌های فارسی را
 # به‌عنوان عدد نمی‌شناسد.
 #
 # </div>
-
-# %%
-from cxsim.lessons import start_here as lesson
-
-my_answer = 0.0  # <- change this
-lesson.check_abandonment_rise(my_answer)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -138,21 +115,13 @@ lesson.check_abandonment_rise(my_answer)
 #
 # </div>
 
-# %%
-dashboard = widgets.staffing_dashboard("contact_centre")
-table, figures = dashboard.update()
-table.round(2)
-
-# %% tags=nbval-ignore-output
-dashboard
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # ## تأمل کنید
 #
 # - در سیاست `lean` چند تماس‌گیرنده بیشتر از سیاست `generous` گوشی را قطع می‌کنند؟ این برای شرکت چه هزینه‌ای دارد؟
-# - میزان اشتغال کارکنان (utilisation) در سیاست `lean` از همه بالاتر است، و همین سیاست بدترین خدمت را می‌دهد. چرا تیمی که سرش شلوغ است لزوماً خدمت خوبی نمی‌دهد؟
+# - درصد مشغولیت کارکنان (utilisation) در سیاست `lean` از همه بالاتر است، و همین سیاست بدترین خدمت را می‌دهد. چرا تیمی که سرش شلوغ است لزوماً خدمت خوبی نمی‌دهد؟
 #
 # **بعدی:** `01_journeys_not_touchpoints`. فهرست کامل درس‌ها در `notebooks/fa/README.md` آمده است.
 #

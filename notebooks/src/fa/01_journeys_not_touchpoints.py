@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/01_journeys_not_touchpoints.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/01_journeys_not_touchpoints.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -13,12 +17,6 @@
 # هر سلول را با **Shift + Enter** اجرا کنید.
 #
 # </div>
-
-# %%
-%matplotlib inline
-import cxsim
-cxsim.set_language("fa")
-from cxsim.lessons import journeys as lesson
 
 # %% [markdown]
 # <div dir="rtl">
@@ -43,10 +41,6 @@ from cxsim.lessons import journeys as lesson
 #
 # </div>
 
-# %%
-result = cxsim.simulate("retail_journey", seed=1, days=14)
-result.kpis(by="touchpoint")[["arrivals", "mean_wait_min", "service_level", "abandonment_rate"]].round(2)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -55,31 +49,24 @@ result.kpis(by="touchpoint")[["arrivals", "mean_wait_min", "service_level", "aba
 #
 # </div>
 
-# %%
-table = lesson.touchpoint_vs_journey(result)
-table
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # **ردیف‌ها را بخوانید.**
 #
-# - نقاط تماس (چهار ردیف بالا) به‌طور میانگین امتیازی بین حدود ۶٫۷ و ۸٫۳ از ۱۰ می‌گیرند. بیشترین سهم تماس‌های بد،
-#   با فاصله زیاد، از آنِ پشتیبانی است که شرکت بیرونی اداره‌اش می‌کند (۱۲٪)؛ در سه نقطه تماس دیگر ۱ تا ۲٪
+# - نقاط تماس (چهار ردیف بالا) به‌طور میانگین امتیازی بین حدود <!--fact:l01_support_score_r-->۶٫۷<!--/fact--> و <!--fact:l01_store_score_r-->۸٫۳<!--/fact--> از ۱۰ می‌گیرند. بیشترین سهم تماس‌های بد،
+#   با فاصله زیاد، از آنِ پشتیبانی است که شرکت بیرونی اداره‌اش می‌کند (<!--fact:l01_support_bad_pct-->۱۳<!--/fact-->٪)؛ در سه نقطه تماس دیگر <!--fact:l01_store_bad_pct-->۱<!--/fact--> تا <!--fact:l01_website_bad_pct-->۲<!--/fact-->٪
 #   تماس‌ها بد بوده‌اند.
-# - *همه تماس‌ها*: از همه تماس‌ها، ۳٪ بد بوده است.
-# - *سفر: گام به گام*: فقط حدود دو سفر از هر پنج سفر در **همه** گام‌ها رضایت‌بخش بوده‌اند و ۶٪ دست‌کم یک گام بد
+# - *همه تماس‌ها*: از همه تماس‌ها، <!--fact:l01_contacts_bad_pct-->۳<!--/fact-->٪ بد بوده است.
+# - *سفر: گام به گام*: فقط <!--fact:l01_stepwise_sat_pct-->۴۰<!--/fact-->٪ سفرها در **همه** گام‌ها رضایت‌بخش بوده‌اند و <!--fact:l01_stepwise_bad_pct-->۶<!--/fact-->٪ دست‌کم یک گام بد
 #   داشته‌اند، دو برابر سهم تماس‌های بد: مشکل‌ها روی هم جمع می‌شوند.
-# - *سفر آن‌گونه که به یاد مانده*: ۲٪ سفرها بد به یاد مانده‌اند، در حالی که اگر از گام‌های هر سفر میانگین
-#   می‌گرفتیم تقریباً هیچ سفری (۰٫۰۰) بد نمی‌شد: حافظه اوج و پایان، آن یک گام بد را سخت جریمه می‌کند. (این سهم
-#   هنوز از ۳٪ تماس‌های بد کمتر است: در این فروشگاه گام‌های بد کم‌اند.) سهم «راضی» در این ردیف همان *رضایت
+# - *سفر آن‌گونه که به یاد مانده*: <!--fact:l01_memory_bad_pct-->۲<!--/fact-->٪ سفرها بد به یاد مانده‌اند، در حالی که اگر از گام‌های هر سفر میانگین
+#   می‌گرفتیم تقریباً هیچ سفری (<!--fact:l01_tp_average_bad-->۰٫۰۰<!--/fact-->) بد نمی‌شد: حافظه اوج و پایان، آن یک گام بد را سخت جریمه می‌کند. (این سهم
+#   هنوز از <!--fact:l01_contacts_bad_pct-->۳<!--/fact-->٪ تماس‌های بد کمتر است: در این فروشگاه گام‌های بد کم‌اند.) سهم «راضی» در این ردیف همان *رضایت
 #   مشتری از کل سفر* است که در ادامه درس می‌بینید: خاطره هر سفرِ پایان‌یافته، از جمله سفرهایی که با قطع کردن
 #   گوشی تمام شده‌اند، نه پاسخ‌های یک نظرسنجی.
 #
 # </div>
-
-# %%
-lesson.plot_touchpoint_vs_journey(table)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -96,10 +83,6 @@ lesson.plot_touchpoint_vs_journey(table)
 #
 # </div>
 
-# %%
-numbers, figures = lesson.dashboard().update(support_courtesy=0.9)
-numbers
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -108,9 +91,6 @@ numbers
 # تماس را ببینید **و هم** رضایت مشتری از کل سفر را: آیا با هم حرکت می‌کنند؟
 #
 # </div>
-
-# %% tags=nbval-ignore-output
-lesson.dashboard()
 
 # %% [markdown]
 # <div dir="rtl">
@@ -123,10 +103,6 @@ lesson.dashboard()
 # (حدود یک ثانیه).
 #
 # </div>
-
-# %%
-my_answer = "website"  # <- change this
-lesson.check_best_touchpoint(my_answer)
 
 # %% [markdown]
 # <div dir="rtl">

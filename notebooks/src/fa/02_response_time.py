@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/02_response_time.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/02_response_time.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -14,13 +18,6 @@
 # هر سلول را با **Shift + Enter** اجرا کنید.
 #
 # </div>
-
-# %%
-%matplotlib inline
-import cxsim
-cxsim.set_language("fa")
-from cxsim import plots
-from cxsim.lessons import response_time as lesson
 
 # %% [markdown]
 # <div dir="rtl">
@@ -41,10 +38,6 @@ from cxsim.lessons import response_time as lesson
 #
 # </div>
 
-# %%
-runs = lesson.staff_sweep(staff=(7, 8, 9, 10, 11, 12), n=5, days=1)
-lesson.simulation_vs_theory(runs).head(8)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -54,23 +47,17 @@ lesson.simulation_vs_theory(runs).head(8)
 #
 # </div>
 
-# %%
-plots.plot_simulation_vs_theory(runs)
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # ## نمودار چوب هاکی
 #
 # کم کردن یک کارشناس از ۱۲ به ۱۱ تقریباً اثری ندارد؛ اما کم کردن از ۸ به ۷ بسیار گران تمام می‌شود.
-# در سمت راست، همین عددها را در برابر *میزان اشتغال* (utilisation، یعنی کارشناسان چقدر مشغول‌اند) می‌بینید:
+# در سمت راست، همین عددها را در برابر *درصد مشغولیت* (utilisation، یعنی کارشناسان چقدر مشغول‌اند) می‌بینید:
 # وقتی کارشناسان بیش از حدود ۹۰٪ مشغول باشند، زمان انتظار ناگهان جهش می‌کند. تیمی که تمام وقت مشغول است،
 # تیم کارآمدی نیست: تیمی است که مشتریانش منتظر مانده‌اند.
 #
 # </div>
-
-# %%
-lesson.plot_hockey_stick(runs)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -85,12 +72,6 @@ lesson.plot_hockey_stick(runs)
 #
 # </div>
 
-# %%
-lesson.five_minute_table(days=7, seed=1)
-
-# %%
-lesson.plot_five_minutes(days=7, seed=1)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -104,10 +85,6 @@ lesson.plot_five_minutes(days=7, seed=1)
 #
 # </div>
 
-# %%
-table, figures = lesson.dashboard().update()
-table
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -116,15 +93,12 @@ table
 #
 # </div>
 
-# %% tags=nbval-ignore-output
-lesson.dashboard()
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # ## تأمل کنید
 #
-# - با ۷ کارشناس میزان اشتغال نزدیک ۹۷٪ است. این برای مدیر خبر خوبی است؟ برای تماس‌گیرنده چطور؟
+# - با ۷ کارشناس درصد مشغولیت نزدیک <!--fact:l02_util_7_pct-->۹۷<!--/fact-->٪ است. این برای مدیر خبر خوبی است؟ برای تماس‌گیرنده چطور؟
 # - تماس‌گیرندگان را صبورتر کنید (۱۰ دقیقه). کمتر کسی گوشی را قطع می‌کند، اما بر سر زمان انتظار چه می‌آید؟ چرا؟
 #
 # ## تمرین: تعداد کارکنان شلوغ‌ترین ساعت
@@ -135,10 +109,6 @@ lesson.dashboard()
 # بررسی‌کننده پاسخ همچنین نشان می‌دهد شبیه‌سازی و فرمول برای عدد شما چه نتیجه‌ای می‌دهند.
 #
 # </div>
-
-# %%
-my_answer = 5  # <- change this
-lesson.check_staff_for_target(my_answer)
 
 # %% [markdown]
 # <div dir="rtl">

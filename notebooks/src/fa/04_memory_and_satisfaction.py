@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/04_memory_and_satisfaction.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/04_memory_and_satisfaction.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -15,12 +19,6 @@
 #
 # </div>
 
-# %%
-%matplotlib inline
-import cxsim
-cxsim.set_language("fa")
-from cxsim.lessons import memory as lesson
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -35,21 +33,15 @@ from cxsim.lessons import memory as lesson
 #
 # </div>
 
-# %%
-lesson.hand_made_journeys()
-
 # %% [markdown]
 # <div dir="rtl">
 #
-# **این‌طور بخوانید.** میانگین سفر «یک گام بد» (`one bad step`) ۶٫۲۵ است، اما مشتری آن را ۴٫۵ به یاد می‌آورد: لحظه بد
-# هم‌وزن پایان سفر است. میانگین «یک گام آخر خوب» (`a good last step`) ۷٫۳ است، اما به‌صورت یک ۱۰ کامل به یاد می‌ماند. دو ستون
+# **این‌طور بخوانید.** میانگین سفر «یک گام بد» (`one bad step`) <!--fact:l04_hand_onebad_avg-->۶٫۲۵<!--/fact--> است، اما مشتری آن را <!--fact:l04_hand_onebad_pe-->۴٫۵<!--/fact--> به یاد می‌آورد: لحظه بد
+# هم‌وزن پایان سفر است. میانگین «یک گام آخر خوب» (`a good last step`) <!--fact:l04_hand_goodlast_avg_r-->۷٫۳<!--/fact--> است، اما به‌صورت یک <!--fact:l04_hand_goodlast_pe_r-->۱۰<!--/fact--> کامل به یاد می‌ماند. دو ستون
 # آخر به این پرسش پاسخ می‌دهند: *«چقدر احتمال دارد ما را به دیگران توصیه کنید؟»*؛ ۹ و ۱۰ **مروج‌اند**،
 # ۷ و ۸ **بی‌طرف**، و ۰ تا ۶ **منتقد**. NPS = درصد مروجان − درصد منتقدان.
 #
 # </div>
-
-# %%
-lesson.plot_hand_made()
 
 # %% [markdown]
 # <div dir="rtl">
@@ -63,10 +55,6 @@ lesson.plot_hand_made()
 #
 # </div>
 
-# %%
-runs = lesson.run_memory_models(seed=0, days=7)
-lesson.memory_table(runs)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -77,9 +65,6 @@ lesson.memory_table(runs)
 # خاطره‌ای ندارند، پس CSAT، NPS و سه گروه مروج، بی‌طرف و منتقد فقط سفرهای تمام‌شده را می‌شمارند.
 #
 # </div>
-
-# %%
-lesson.plot_remembered_scores(runs)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -107,30 +92,23 @@ lesson.plot_remembered_scores(runs)
 #
 # </div>
 
-# %%
-bank = lesson.survey_run(seed=1, days=14)
-bank.survey_table()
-
-# %%
-cxsim.plots.plot_survey_vs_memory(bank)
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # **این‌طور بخوانید.** سه عدد برای یک دوره دوهفته‌ای:
 #
-# - **به یادمانده، همه سفرها: حدود ۶۸٪.** این همان رضایت مشتری است که بقیه این کتاب کار نشان می‌دهد:
+# - **به یادمانده، همه سفرها: حدود <!--fact:l04_survey_all_csat_r-->۶۸<!--/fact-->٪.** این همان رضایت مشتری است که بقیه این کتاب کار نشان می‌دهد:
 #   هر سفری که تمام شد، از جمله تماس‌هایی که در صف رها شدند.
-# - **به یادمانده، خدمت‌گرفته: حدود ۷۲٪.** فقط تماس‌گیرندگانی که به کارشناس رسیدند، یعنی همان‌هایی که بانک
-#   از آن‌ها نظر می‌پرسد. هر ۳۲۸ سفری که با رهاکردن صف تمام شد تجربه‌ای ناراضی‌کننده به یاد دارد (رضایت ۰٪)؛
-#   کنار گذاشتن آن‌ها رضایت را چهار واحد درصد بالا می‌برد. (تماس‌گیرنده‌ای که یک بار به کارشناس رسید و در
+# - **به یادمانده، خدمت‌گرفته: حدود <!--fact:l04_survey_served_csat_r-->۷۲<!--/fact-->٪.** فقط تماس‌گیرندگانی که به کارشناس رسیدند، یعنی همان‌هایی که بانک
+#   از آن‌ها نظر می‌پرسد. هر <!--fact:l04_survey_hungup_n-->۳۲۸<!--/fact--> سفری که با ترک صف تمام شد تجربه‌ای ناراضی‌کننده به یاد دارد (رضایت <!--fact:l04_survey_hungup_csat_r-->۰<!--/fact-->٪)؛
+#   کنار گذاشتن آن‌ها رضایت را <!--fact:l04_survey_served_gain-->۴<!--/fact--> واحد درصد بالا می‌برد. (تماس‌گیرنده‌ای که یک بار به کارشناس رسید و در
 #   تماسی دیگر صف را رها کرد، در هر دو ردیف شمرده می‌شود.)
-# - **پاسخ‌های نظرسنجی: حدود ۷۷٪.** ۷۰۸ پاسخ، حدود ۱۵٪ از تماس‌گیرندگان خدمت‌گرفته. بیشتر آن‌ها تماس خوبی
-#   داشتند، پس پاسخ‌های اضافه‌ای که از دو سر طیف می‌آید بیشتر از مشتریان بسیار راضی است: شش واحد درصد دیگر.
+# - **پاسخ‌های نظرسنجی: حدود <!--fact:l04_survey_survey_csat_r-->۷۷<!--/fact-->٪.** <!--fact:l04_survey_survey_n-->۷۰۸<!--/fact--> پاسخ، حدود <!--fact:l04_survey_rate-->۱۵٪<!--/fact--> از تماس‌گیرندگان خدمت‌گرفته. بیشتر آن‌ها تماس خوبی
+#   داشتند، پس پاسخ‌های اضافه‌ای که از دو سر طیف می‌آید بیشتر از مشتریان بسیار راضی است: <!--fact:l04_survey_answer_gain-->۶<!--/fact--> واحد درصد دیگر.
 #
 # کسی دروغ نگفته است: هر پاسخ همان است که آن تماس‌گیرنده حس کرد. نظرسنجی بالاتر نشان می‌دهد به خاطر اینکه از
 # چه کسانی پرسیده می‌شود (نه از کسانی که صف را رها کردند) و چه کسانی پاسخ می‌دهند (بیشتر مشتریان بسیار راضی).
-# NPS هم همین‌طور جابه‌جا می‌شود: حدود −۲ برای همه، +۱۴ در نظرسنجی.
+# NPS هم همین‌طور جابه‌جا می‌شود: حدود <!--fact:l04_survey_all_nps_r-->‎−۲<!--/fact--> برای همه، <!--fact:l04_survey_survey_nps_r-->‎+۱۴<!--/fact--> در نظرسنجی.
 #
 # **تأمل کنید.** کدام عدد را به هیئت‌مدیره گزارش می‌کنید، و چرا؟ در کنار آن چه چیزی می‌گذارید تا هیئت‌مدیره
 # تماس‌گیرندگانی را هم ببیند که نظرسنجی هرگز صدایشان را نمی‌شنود؟
@@ -148,13 +126,6 @@ cxsim.plots.plot_survey_vs_memory(bank)
 #
 # </div>
 
-# %%
-board = lesson.dashboard()
-board.update()[0]
-
-# %% tags=nbval-ignore-output
-board
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -166,10 +137,6 @@ board
 #
 # </div>
 
-# %%
-my_answer = 0  # <- change this to your peak-end memory
-lesson.check_peak_end(my_answer)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -179,10 +146,6 @@ lesson.check_peak_end(my_answer)
 # چند ثانیه طول می‌کشد.)
 #
 # </div>
-
-# %%
-my_choice = "?"  # <- "store" or "support"
-lesson.check_better_fix(my_choice)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -195,7 +158,7 @@ lesson.check_better_fix(my_choice)
 # - نقطه تماسی که در پایان سفر با بیشترین مشتریان سروکار دارد، می‌تواند از بدترین نقطه تماسی که مشتریان
 #   کمی آن را می‌بینند مهم‌تر باشد.
 # - نظرسنجی پس از تماس بالاتر از آنچه مشتریان به یاد دارند نشان می‌دهد: از کسانی که صف را رها کردند هرگز
-#   نمی‌پرسد، و مشتریان بسیار راضی بیشتر پاسخ می‌دهند. آن را در کنار آمار رهاکردن صف گزارش کنید.
+#   نمی‌پرسد، و مشتریان بسیار راضی بیشتر پاسخ می‌دهند. آن را در کنار آمار ترک صف گزارش کنید.
 #
 # **بعدی:** `05_retention_and_revenue`: هزینه یک خاطره بد.
 #

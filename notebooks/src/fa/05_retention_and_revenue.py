@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/05_retention_and_revenue.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/05_retention_and_revenue.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -13,12 +17,6 @@
 # 4. یک داشبورد و یک تمرین (۵ دقیقه).
 #
 # </div>
-
-# %%
-%matplotlib inline
-import cxsim
-cxsim.set_language("fa")
-from cxsim.lessons import retention as lesson
 
 # %% [markdown]
 # <div dir="rtl">
@@ -37,13 +35,6 @@ from cxsim.lessons import retention as lesson
 #
 # </div>
 
-# %%
-check = lesson.leave_after_bad_table(n=5, seed=0)
-check
-
-# %%
-lesson.plot_leave_curve(observed=check)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -56,11 +47,6 @@ lesson.plot_leave_curve(observed=check)
 #
 # </div>
 
-# %%
-results = {p or "baseline": cxsim.simulate("contact_centre", policy=p, seed=0)
-           for p in [None, "lean", "generous", "courtesy_training"]}
-lesson.books_table(results)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -69,8 +55,8 @@ lesson.books_table(results)
 # سیاست‌های مختلف تقریباً یکی است. آنچه فرق می‌کند مشتریانی است که هر سیاست نگه می‌دارد یا از دست می‌دهد:
 # *ارزش مشتریان به‌دست‌آمده یا از‌دست‌رفته* مشتریانی را که آمده‌اند منهای مشتریانی که رفته‌اند می‌شمارد،
 # هر کدام به اندازه ارزش طول عمرش، و **سود = درآمد − هزینه + ارزش مشتریان به‌دست‌آمده یا از‌دست‌رفته**.
-# سیاست `lean` (کم‌نیرو) ۷۸٫۴ میلیون تومان در هزینه کارکنان صرفه‌جویی می‌کند، اما ارزش مشتریان آن
-# −۸۹۱٫۳ میلیون تومان است در برابر −۲۱۰٫۴ در وضع موجود، یعنی حدود ۶۸۱ میلیون تومان بیشتر مشتری از دست
+# سیاست `lean` (کم‌نیرو) <!--fact:l05_lean_staff_saving-->۷۸٫۴<!--/fact--> میلیون تومان در هزینه کارکنان صرفه‌جویی می‌کند، اما ارزش مشتریان
+# آن <!--fact:l05_books_equity_lean-->‎−۸۹۱٫۳<!--/fact--> میلیون تومان است در برابر <!--fact:l05_books_equity_baseline-->‎−۲۱۰٫۴<!--/fact--> در وضع موجود، یعنی حدود <!--fact:l05_lean_equity_loss-->۶۸۱<!--/fact--> میلیون تومان بیشتر مشتری از دست
 # می‌دهد: تماس‌گیرندگان کم‌حوصله گوشی را می‌گذارند و سهم بیشتری از آنان بانک را ترک می‌کنند. *ارزش
 # طول عمر مشتری* حاشیه سود تنزیل‌شده‌ای است که یک مشتری در سال‌هایی که توقع می‌رود با بانک بماند برایش
 # می‌آورد، با در نظر گرفتن اینکه پس از هر سفر چه سهمی از مشتریان می‌مانند.
@@ -88,13 +74,6 @@ lesson.books_table(results)
 #
 # </div>
 
-# %%
-agents = lesson.staff_sweep(extra=[-1, 0, 1, 2, 3, 4], n=5, days=14)
-lesson.profit_table(agents, "extra_agents")
-
-# %%
-lesson.plot_profit_by_agents(agents)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -102,13 +81,6 @@ lesson.plot_profit_by_agents(agents)
 # نفر در روز ۳۰۰٬۰۰۰ تومان هزینه دارد):
 #
 # </div>
-
-# %%
-training = lesson.training_sweep(levels=[0, 0.25, 0.5, 0.75, 1], n=5, days=14)
-lesson.profit_table(training, "levers.training")
-
-# %%
-lesson.plot_profit_by_training(training)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -133,13 +105,6 @@ lesson.plot_profit_by_training(training)
 #
 # </div>
 
-# %%
-board = lesson.dashboard()
-board.update()[0]
-
-# %% tags=nbval-ignore-output
-board
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -150,10 +115,6 @@ board
 # ۱۴روزه). عدد را با رقم لاتین بنویسید.
 #
 # </div>
-
-# %%
-my_answer = 0  # <- change this: extra agents at every hour
-lesson.check_best_extra_agents(my_answer)
 
 # %% [markdown]
 # <div dir="rtl">

@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/06_word_of_mouth.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/06_word_of_mouth.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -11,12 +15,6 @@
 # 3. یک داشبورد و یک تمرین (۶ دقیقه).
 #
 # </div>
-
-# %%
-%matplotlib inline
-import cxsim
-cxsim.set_language("fa")
-from cxsim.lessons import word_of_mouth as lesson
 
 # %% [markdown]
 # <div dir="rtl">
@@ -36,13 +34,6 @@ from cxsim.lessons import word_of_mouth as lesson
 #
 # </div>
 
-# %%
-runs = lesson.run_policies([None, "lean", "courtesy_training"], seed=0)
-lesson.word_of_mouth_table(runs)
-
-# %%
-lesson.plot_new_customers(runs)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -50,10 +41,10 @@ lesson.plot_new_customers(runs)
 # ۳۶٬۰۰۰ مشتری بانک). NPS همان چیزی است که آنان از هر تماسی که تمام شد به یاد دارند، از جمله تماس‌هایی که در
 # صف رها شدند؛ پاسخ نظرسنجی نیست. هر سه سیاست با همان ورودها روبه‌رو می‌شوند: همان مشتریان بالقوه، حدود ۱۰
 # نفر در روز؛ پس فقط دهان‌به‌دهان است که شمار مشتریان تازه را تغییر می‌دهد. در سیاست `lean` (کم‌نیرو) مروجان
-# دوستان کمتری می‌آورند (۲۱ در برابر ۳۷) و منتقدان مشتریان بالقوه بیشتری را منصرف می‌کنند (۶۶ در برابر ۳۷):
+# دوستان کمتری می‌آورند (<!--fact:l06_wom_referred_lean-->۲۱<!--/fact--> در برابر <!--fact:l06_wom_referred_baseline-->۳۷<!--/fact-->) و منتقدان مشتریان بالقوه بیشتری را منصرف می‌کنند (<!--fact:l06_wom_putoff_lean-->۶۶<!--/fact--> در برابر <!--fact:l06_wom_putoff_baseline-->۳۷<!--/fact-->):
 # خط آن در نمودار پایین‌تر از خط وضع موجود است (۲۳۳ مشتری تازه در چهار هفته در برابر ۲۷۵). در سیاست
-# `courtesy_training` (آموزش حسن رفتار) مروجان ۱۱۹ دوست می‌آورند و فقط ۱۱ نفر منصرف می‌شوند، پس هر روز چند
-# مشتری تازه بیشتر می‌آید (۳۷۴). اما حاصل خالص کوچک است: در بهترین حالت حدود +۱۰۰ نفر در چهار هفته، در کنار ۳۶٬۰۰۰ مشتری. در
+# `courtesy_training` (آموزش حسن رفتار) مروجان <!--fact:l06_wom_referred_training-->۱۱۹<!--/fact--> دوست می‌آورند و فقط <!--fact:l06_wom_putoff_training-->۱۱<!--/fact--> نفر منصرف می‌شوند، پس هر روز چند
+# مشتری تازه بیشتر می‌آید (۳۷۴). اما حاصل خالص کوچک است: در بهترین حالت <!--fact:l06_wom_net_training_signed-->‎+۱۰۸<!--/fact--> نفر در چهار هفته، در کنار ۳۶٬۰۰۰ مشتری. در
 # بانک، حسن رفتار بیشتر از راه مشتریانی که می‌مانند سود می‌دهد (درس ۰۵)، نه از راه دوستانی که می‌آورند.
 #
 # </div>
@@ -72,9 +63,6 @@ lesson.plot_new_customers(runs)
 # ۳ ثانیه):
 #
 # </div>
-
-# %%
-lesson.promise_table([None, 2, 10], n=5, seed=0, days=14)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -105,13 +93,6 @@ lesson.promise_table([None, 2, 10], n=5, seed=0, days=14)
 #
 # </div>
 
-# %%
-board = lesson.dashboard()
-board.update()[0]
-
-# %% tags=nbval-ignore-output
-board
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -122,10 +103,6 @@ board
 # ۵ اجرای جفت‌شده ۱۴روزه؛ چند ثانیه). عدد دقیقه‌ها را با رقم لاتین بنویسید.
 #
 # </div>
-
-# %%
-my_answer = 0  # <- change this: the promise in minutes
-lesson.check_safe_promise(my_answer)
 
 # %% [markdown]
 # <div dir="rtl">

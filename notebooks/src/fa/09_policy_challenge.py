@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/09_policy_challenge.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/09_policy_challenge.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -15,14 +19,6 @@
 # هر سلول را با **Shift + Enter** اجرا کنید.
 #
 # </div>
-
-# %%
-%matplotlib inline
-import cxsim
-cxsim.set_language("fa")
-from cxsim.lessons import challenge as lesson
-from cxsim.lessons.challenge import Policy
-from cxsim import classroom
 
 # %% [markdown]
 # <div dir="rtl">
@@ -58,11 +54,6 @@ from cxsim import classroom
 #
 # </div>
 
-# %%
-my_policy = Policy(extra_agents=1, training=0.0, promise_min=2,
-                   follow_up=False, follow_up_capacity=10)  # <- change these
-lesson.budget_check(my_policy)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -79,14 +70,6 @@ lesson.budget_check(my_policy)
 #
 # </div>
 
-# %%
-board = lesson.dashboard()
-table, figures = board.update()
-table
-
-# %% tags=nbval-ignore-output
-board
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -100,12 +83,6 @@ board
 #
 # </div>
 
-# %%
-rivals = lesson.example_rivals()
-evaluation = lesson.evaluate({"baseline": Policy(), "our team": my_policy, **rivals},
-                             n=5, days=7, seed=0)
-evaluation.standings()
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -113,9 +90,6 @@ evaluation.standings()
 # برای هر کدام یک فاصله اطمینان ۹۵٪ می‌دهد. سود در برابر رضایت مشتری:
 #
 # </div>
-
-# %%
-evaluation.plot()
 
 # %% [markdown]
 # <div dir="rtl">
@@ -127,9 +101,6 @@ evaluation.plot()
 #
 # </div>
 
-# %%
-evaluation.differences(against="baseline")
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -139,18 +110,13 @@ evaluation.differences(against="baseline")
 #
 # </div>
 
-# %%
-longer = lesson.evaluate({"baseline": Policy(), "our team": my_policy, **rivals},
-                         n=10, days=14, seed=0)
-longer.differences(against="our team")
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # ## تأمل کنید
 #
 # - کدام تفاوت‌ها پس از یک هفته از صفر متمایز بودند، و کدام پس از دو هفته؟
-#   تفاوت‌های جفت‌شده میان سیاست‌های شبیه به هم دقیق‌ترین پاسخ را می‌دهند (`our team` و `more_agents` فقط در
+#   تفاوت‌های جفت‌شده میان سیاست‌های شبیه به هم دقیق‌ترین پاسخ را می‌دهند («گروه ما» و `more_agents` فقط در
 #   وعده با هم فرق دارند)، چون بخت تماس‌گیرندگان یکسان در تفاضل خنثی می‌شود؛ میان سیاست‌های بسیار متفاوت،
 #   این‌جا چیز چندانی به جدول رتبه‌بندی نمی‌افزایند. چرا؟
 # - آیا سیاستی که بهترین رضایت مشتری را داشت، بیشترین سود را هم به دست آورد؟ سخاوت از کجا دیگر به صرفه نیست؟
@@ -165,10 +131,6 @@ longer.differences(against="our team")
 #
 # </div>
 
-# %%
-my_cost = 0  # <- change this (million toman)
-lesson.check_weekly_cost(my_cost)
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -176,9 +138,6 @@ lesson.check_weekly_cost(my_cost)
 # فاصله اطمینانی که ۰ را در بر نمی‌گیرد؟
 #
 # </div>
-
-# %%
-lesson.check_challenge(longer, team="our team", rival="more_agents")
 
 # %% [markdown]
 # <div dir="rtl">
@@ -190,9 +149,6 @@ lesson.check_challenge(longer, team="our team", rival="more_agents")
 # سیاست شما به صورت داده ساده (فقط مقدار اهرم‌ها، نه چیز دیگر):
 #
 # </div>
-
-# %%
-my_policy.to_dict()
 
 # %% [markdown]
 # <div dir="rtl">
@@ -208,9 +164,6 @@ my_policy.to_dict()
 # می‌شوند و `classroom.local().standings()` آن‌ها را نشان می‌دهد.
 #
 # </div>
-
-# %% tags=nbval-ignore-output
-classroom.submit_widget(my_policy)
 
 # %% [markdown]
 # <div dir="rtl">

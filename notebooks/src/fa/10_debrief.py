@@ -1,3 +1,7 @@
+# Persian prose of notebooks/fa/10_debrief.ipynb: one `# %% [markdown]` cell for each
+# markdown cell of notebooks/src/10_debrief.py, in the same order; the code cells
+# come from there. Build: .venv/bin/python scripts/make_notebook.py --all
+
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -14,16 +18,6 @@
 # عدد بهتری را دستی وارد کند.
 #
 # </div>
-
-# %%
-%matplotlib inline
-import tempfile
-from pathlib import Path
-
-import cxsim
-cxsim.set_language("fa")
-from cxsim import classroom
-from cxsim.lessons.challenge import Policy
 
 # %% [markdown]
 # <div dir="rtl">
@@ -42,28 +36,12 @@ from cxsim.lessons.challenge import Policy
 #
 # </div>
 
-# %%
-room = classroom.local(Path(tempfile.mkdtemp()) / "demo.sqlite",
-                       config=classroom.ClassConfig(n=5, days=7, seed=0))
-examples = {
-    "Blue whales": Policy(extra_agents=1),
-    "Charm & call": Policy(training=1.0, follow_up=True, follow_up_capacity=20),
-    "Lean & promise": Policy(extra_agents=-1, promise_min=5),
-    "Balanced": Policy(extra_agents=1, training=0.1, follow_up=True, follow_up_capacity=10),
-    "Big spenders": Policy(extra_agents=4, training=1.0),
-}
-for team, policy in examples.items():
-    room.submit(team, policy)
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # هر گروه می‌تواند دوباره بفرستد: سیاست تازه جای قبلی را می‌گیرد و تاریخچه همه ارسال‌ها را نگه می‌دارد.
 #
 # </div>
-
-# %%
-room.submit("Blue whales", Policy(extra_agents=1, promise_min=2)).message()
 
 # %% [markdown]
 # <div dir="rtl">
@@ -77,21 +55,12 @@ room.submit("Blue whales", Policy(extra_agents=1, promise_min=2)).message()
 #
 # </div>
 
-# %%
-room.standings()
-
 # %% [markdown]
 # <div dir="rtl">
 #
 # اهرم‌های هر گروه، به همان ترتیب، و همه ارسال‌هایی که انجام شده است:
 #
 # </div>
-
-# %%
-room.policies()
-
-# %%
-room.history(times=False)
 
 # %% [markdown]
 # <div dir="rtl">
@@ -102,9 +71,6 @@ room.history(times=False)
 #
 # </div>
 
-# %%
-room.plot()
-
 # %% [markdown]
 # <div dir="rtl">
 #
@@ -114,10 +80,6 @@ room.plot()
 # با گروه اول **جفت‌به‌جفت** و تکرار به تکرار مقایسه کنید (مانند بخش ۴ دفترچه ۰۹).
 #
 # </div>
-
-# %%
-top = room.evaluation(top=3)
-top.differences()
 
 # %% [markdown]
 # <div dir="rtl">
