@@ -85,3 +85,26 @@ def test_the_glossary_states_the_rule():
     glossary = (ROOT / "docs" / "fa-glossary.md").read_text(encoding="utf-8")
     row = next(line for line in glossary.splitlines() if line.startswith("| expectation |"))
     assert "توقع" in row and "never «انتظار»" in row
+
+
+#: KPI terms a Persian trainer misreads (fa-review-1): «اشتغال» is *employment*, «باجه» a
+#: ticket or bank counter, «رهاکردن صف» not the contact centre's word; the glossary's
+#: terms are «درصد مشغولیت کارکنان», «خط بازرسی», «نرخ ترک صف».
+OLD_TERMS = re.compile(r"اشتغال|باجه|رها\s?کردن صف")
+
+
+def test_no_catalogue_entry_uses_an_old_kpi_term():
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    wrong = {
+        message.id: OLD_TERMS.findall(message.string)
+        for message in catalogue
+        if message.id and isinstance(message.string, str) and OLD_TERMS.search(message.string)
+    }
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("path", persian_texts(), ids=lambda path: path.name)
+def test_no_persian_text_uses_an_old_kpi_term(path):
+    found = OLD_TERMS.findall(unquoted(path.read_text(encoding="utf-8")))
+    assert not found, f"{path.relative_to(ROOT)}: {found} (see docs/fa-glossary.md)"
