@@ -52,6 +52,8 @@ KPIS: dict[str, KPI] = {
     kpi.name: kpi
     for kpi in (
         KPI("customers", N_("Customers"), "count", _PEOPLE),
+        # per touchpoint (Result.kpis(by="touchpoint")): visits that arrived there
+        KPI("arrivals", N_("Arrivals"), "count", N_("visits")),
         KPI("interactions", N_("Touchpoint visits"), "count", N_("visits")),
         KPI("mean_wait_min", N_("Mean wait (min)"), "number", N_("min"), label_has_unit=True),
         KPI("p_wait", N_("Share who waited"), "share"),

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from .. import behaviour
 from ..catalog import load_scenario
 from ..experiments import SerialExecutor, compare, replicate, sweep
-from ..i18n import _, currency_name
+from ..i18n import N_, _, currency_name
 from ..plots import NotebookFigure, plot_sweep, policy_colour
 from ..results import Result, kpi_label
 from ..rota import shift_rota
@@ -251,7 +251,12 @@ def profit_table(table: pd.DataFrame, x: str) -> pd.DataFrame:
     here = table[table["kpi"] == "profit"].set_index(x)
     out = here[["mean", "ci_low", "ci_high"]] / 1e6
     out.columns = [_("profit (million toman)"), _("CI low"), _("CI high")]
+    out.index.name = _(SWEEP_LABELS.get(x, x))
     return out.round(1)
+
+
+#: What a sweep's setting is called in a table (its override path is for code).
+SWEEP_LABELS = {"extra_agents": N_("extra agents"), "levers.training": N_("training level (0-1)")}
 
 
 def plot_profit_by_agents(table: pd.DataFrame) -> Figure:
