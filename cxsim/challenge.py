@@ -39,8 +39,8 @@ import pandas as pd
 
 from .catalog import load_scenario
 from .experiments import Comparison, compare, confidence_interval
-from .formatting import format_value
-from .i18n import N_, _
+from .formatting import format_value, table_html, table_text
+from .i18n import N_, Text, _
 from .results import kpi_label
 from .rota import shift_rota
 from .scenario import Scenario, shown
@@ -247,22 +247,26 @@ class BudgetCheck:
             {k: round(v / 1e6, 2) for k, v in values.items()}, name=_("million toman a week")
         )
 
-    def __repr__(self) -> str:
-        rows = [f"{label:<32}{value / 1e6:>9.2f}" for label, value in self.lines.items()]
+    def _shown(self) -> tuple[str, pd.DataFrame, str]:
+        """Title, the cost lines in million toman, and the verdict, for reading."""
+        column = _("Extra cost a week (million toman)")
+        values = {**self.lines, _("total"): self.total, _("weekly budget"): self.budget}
+        table = pd.DataFrame({column: [value / 1e6 for value in values.values()]}, index=values)
+        table.attrs["column_kinds"] = {column: "millions"}  # written by cxsim.formatting
         verdict = (
             _("Within budget: {left:.2f} million toman left.", left=self.left / 1e6)
             if self.within
             else _("Over budget by {over:.2f} million toman.", over=-self.left / 1e6)
         )
-        return "\n".join(
-            [
-                _("Extra cost a week (million toman)"),
-                *rows,
-                f"{_('total'):<32}{self.total / 1e6:>9.2f}",
-                f"{_('weekly budget'):<32}{self.budget / 1e6:>9.2f}",
-                verdict,
-            ]
-        )
+        return column, table, verdict
+
+    def __repr__(self) -> str:
+        _column, table, verdict = self._shown()
+        return f"{table_text(table)}\n{verdict}"
+
+    def _repr_html_(self) -> str:
+        _column, table, verdict = self._shown()
+        return table_html(table) + Text(verdict).as_html("cxsim-verdict")
 
 
 def budget_check(policy: Policy | Mapping[str, Any], budget: float = WEEKLY_BUDGET) -> BudgetCheck:
