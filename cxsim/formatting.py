@@ -307,16 +307,17 @@ def _line(kind: Kind | None, row_kind: Kind | None, i: int, j: int) -> tuple[Any
     return ("row", i) if row_kind else ("column", j)
 
 
-def table_html(table: Any) -> str:
+def table_html(table: Any, css_class: str = "") -> str:
     """A DataFrame or Series as HTML for a reader of the current language: formatted
     by :func:`table_strings`, right to left in a right-to-left language (first column
-    on the right, numbers kept whole by isolation)."""
+    on the right, numbers kept whole by isolation); ``css_class`` is added to the
+    table's classes (a dashboard's ``cxsim-kpis``)."""
     import pandas as pd
 
     strings = table_strings(table)
     rendered = strings.to_html(
         border=0,
-        classes="dataframe cxsim-table",
+        classes=" ".join(filter(None, ("cxsim-table", css_class))),
         escape=True,
         max_rows=pd.get_option("display.max_rows"),
         max_cols=pd.get_option("display.max_columns"),

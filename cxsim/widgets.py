@@ -353,6 +353,8 @@ def _as_float(value: Any) -> float:
 #: CSS class of every dashboard box, and the one added when the language is written
 #: right to left (Persian).
 DASHBOARD_CLASS = "cxsim-dashboard"
+#: CSS class of a dashboard's KPI table (the right-to-left style and browser tests find it).
+KPI_TABLE_CLASS = "cxsim-kpis"
 RTL_CLASS = "cxsim-rtl"
 
 # Shipped inside each dashboard (an HTML widget holding a <style> block), so a dashboard
@@ -708,7 +710,9 @@ class Dashboard:
                     for control in self.controls
                 }
                 table, figures = self.update(**values)
-                table_out.outputs = (_html_output(table_html(table), table_text(table)),)
+                table_out.outputs = (
+                    _html_output(table_html(table, KPI_TABLE_CLASS), table_text(table)),
+                )
                 figure_out.outputs = tuple(_figure_output(figure) for figure in figures)
                 self.last_error = None
                 status.value = _(

@@ -183,3 +183,21 @@ def test_a_killed_worker_loses_no_submission(tmp_path):
     finally:
         for pool in pools:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def test_the_class_history_shows_the_rooms_local_time_to_the_minute(monkeypatch):
+    import datetime
+
+    import cxsim
+    from cxsim.classroom.core import room_time
+
+    moment = datetime.datetime(2026, 12, 3, 9, 5, 7, 123456, tzinfo=datetime.UTC)
+    monkeypatch.delenv("CXSIM_TIMEZONE", raising=False)
+    cxsim.set_language("fa")
+    try:
+        assert room_time(moment) == "۲۰۲۶-۱۲-۰۳ ۱۲:۳۵"  # Tehran, UTC+3:30, no seconds
+        assert room_time(None) == "-"
+    finally:
+        cxsim.set_language("en")
+    monkeypatch.setenv("CXSIM_TIMEZONE", "Europe/London")
+    assert room_time(moment.isoformat()) == "2026-12-03 09:05"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import threading
 import unicodedata
@@ -29,7 +30,7 @@ from matplotlib.figure import Figure
 from .. import challenge
 from ..challenge import WEEKLY_BUDGET, Policy, budget_check
 from ..experiments import SerialExecutor
-from ..i18n import _
+from ..i18n import _, get_language, localise_digits
 from ..plots import NotebookFigure, policy_colour
 from ..results import kpi_label
 from ..scenario import shown
@@ -589,14 +590,47 @@ def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
     return table.set_index(labels["rank"])
 
 
+#: The room's time zone when $CXSIM_TIMEZONE does not name one: Tehran for a Persian
+#: class, else the machine's own.
+PERSIAN_TIME_ZONE = "Asia/Tehran"
+
+
+def room_time(moment: Any, zone: str | None = None) -> str:
+    """A submission's time as the room reads it: its local time to the minute
+    (``$CXSIM_TIMEZONE``, else Tehran in Persian, else the machine's zone), in the
+    reader's digits; "-" for none.  ``zone`` names a zone instead.
+
+    >>> import datetime
+    >>> room_time(datetime.datetime(2026, 12, 3, 9, 5, 7, 123456, tzinfo=datetime.UTC), "UTC")
+    '2026-12-03 09:05'
+    """
+    import datetime
+    import zoneinfo
+
+    if moment is None:
+        return "-"
+    if isinstance(moment, str):
+        moment = datetime.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:  # the store keeps UTC
+        moment = moment.replace(tzinfo=datetime.UTC)
+    name = zone or os.environ.get("CXSIM_TIMEZONE")
+    name = name or (PERSIAN_TIME_ZONE if get_language() == "fa" else None)
+    try:
+        local = zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        local = None  # no time-zone data (Windows without tzdata): the machine's zone
+    return localise_digits(moment.astimezone(local).strftime("%Y-%m-%d %H:%M"))
+
+
 def history_frame(rows: list[Mapping[str, Any]], *, times: bool = True) -> pd.DataFrame:
-    """Submissions as a table: id, team, one column per lever, time (UTC) if ``times``."""
+    """Submissions as a table: id, team, one column per lever, and if ``times`` when
+    (the room's local time to the minute, :func:`room_time`)."""
     records = [
         {
             _("submission"): row["id"],
             _("team"): row["team"],
             **row["policy"],
-            _("submitted at"): row["submitted_at"],
+            _("submitted at"): room_time(row["submitted_at"]),
         }
         for row in rows
     ]

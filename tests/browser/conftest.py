@@ -558,13 +558,18 @@ _TABLE_JS = """table => {
 
 
 def parse_number(text: str) -> float:
-    """A number as the KPI table shows it: ``1,234``, ``-0.28``, ``−3.1``; ``–`` is NaN.
+    """A number as the KPI table shows it (cxsim.formatting): ``1,234``, ``-0.28``,
+    ``−3.1``, ``+6.4``, a percent as a fraction; ``-`` alone is NaN.
 
-    >>> parse_number("1,234"), parse_number("\u22123.5"), parse_number("0.49")
+    >>> parse_number("1,234"), parse_number("\u22123.5"), parse_number("49.0%")
     (1234.0, -3.5, 0.49)
     """
-    text = text.replace(",", "").replace("\u2212", "-").strip()
-    return float("nan") if text in ("\u2013", "-", "") else float(text)
+    text = text.replace(",", "").replace("\u2212", "-").replace("\u200e", "").strip()
+    if text in ("\u2013", "-", ""):
+        return float("nan")
+    if text.endswith("%"):
+        return round(float(text[:-1]) / 100, 6)
+    return float(text)
 
 
 class DashboardView:
@@ -609,15 +614,19 @@ class DashboardView:
     def table_text(self) -> str:
         return str(self.root.locator("table.cxsim-kpis").inner_text())
 
-    def kpis(self) -> dict[str, dict[str, float]]:
-        """The KPI table as numbers: ``{row label: {column: value}}``."""
+    def cells(self) -> dict[str, dict[str, str]]:
+        """The KPI table as the page shows it: ``{row label: {column: text}}``."""
         table = self.root.locator("table.cxsim-kpis").evaluate(_TABLE_JS)
         return {
-            row: {
-                column: parse_number(cell)
-                for column, cell in zip(table["columns"], cells, strict=True)
-            }
+            row: dict(zip(table["columns"], cells, strict=True))
             for row, cells in table["rows"].items()
+        }
+
+    def kpis(self) -> dict[str, dict[str, float]]:
+        """The KPI table as numbers: ``{row label: {column: value}}``."""
+        return {
+            row: {column: parse_number(cell) for column, cell in cells.items()}
+            for row, cells in self.cells().items()
         }
 
     def slider(self, label: str) -> Any:

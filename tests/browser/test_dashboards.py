@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from cxsim.formatting import table_strings
 from cxsim.lessons import courtesy
 from cxsim.results import kpi_label
 
@@ -31,14 +32,11 @@ def expected() -> dict[float, pd.DataFrame]:
     return {level: board.update(courtesy=level)[0] for level in (0.6, 0.85, 0.9)}
 
 
-def assert_shows(shown: dict[str, dict[str, float]], table: pd.DataFrame) -> None:
-    """Every cell of ``table`` as the page shows it (2 decimals, whole numbers from 100)."""
-    assert list(shown) == list(table.index)
-    for row in table.index:
-        for column in table.columns:
-            want, got = float(table.at[row, column]), shown[row][column]
-            tolerance = 0.5 if abs(want) >= 100 else 0.0051
-            assert abs(got - want) <= tolerance, (row, column, got, want)
+def assert_shows(board: Any, table: pd.DataFrame) -> None:
+    """Every cell of ``table`` exactly as the one formatter writes it (cxsim.formatting)."""
+    written = table_strings(table)
+    want = {row: dict(written.loc[row]) for row in written.index}
+    assert board.cells() == want
 
 
 def assert_more_courtesy_pleases(
@@ -62,7 +60,7 @@ def move_courtesy_and_check(
     after = board.kpis()
     screenshot(board.root, shot)
     assert board.slider_value(COURTESY) == level
-    assert_shows(after, expected[level])
+    assert_shows(board, expected[level])
     assert_more_courtesy_pleases(before, after)
 
 
@@ -79,7 +77,7 @@ def test_lab_courtesy_slider_moves_csat(
     screenshot(page, "lab_03_courtesy_ran_all")
     before = board.kpis()
     assert board.slider_value(COURTESY) == 0.6  # the airport's officers today
-    assert_shows(before, expected[0.6])
+    assert_shows(board, expected[0.6])
     screenshot(board.root, "lab_03_courtesy_before")
 
     move_courtesy_and_check(
@@ -115,7 +113,7 @@ def test_voila_courtesy_slider_moves_csat_with_code_hidden(
     assert page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count() == 0
     assert page.get_by_text("Try:").count() == 1  # the prose is shown
     before = board.kpis()
-    assert_shows(before, expected[0.6])
+    assert_shows(board, expected[0.6])
     screenshot(page, "voila_03_courtesy_before")
 
     move_courtesy_and_check(
