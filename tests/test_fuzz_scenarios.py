@@ -29,6 +29,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 19
@@ -321,6 +323,50 @@ def test_the_fuzz_is_reproducible(tmp_path):
 
 
 # --------------------------------------------------------------------------- the command line
+# --------------------------------------------------------------------------- property-based
+# hypothesis draws which bundled scenario, which places and which hostile values; each
+# example is checked in this process under an alarm (no alias bombs here: those, deep
+# nesting and memory are the subprocess fuzz's, above).
+_values = st.one_of(
+    st.integers(min_value=-(10**420), max_value=10**420),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(ODD_TEXT + OTHER),
+    st.text(max_size=12),
+    st.booleans(),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=4),
+    st.recursive(st.integers(-5, 5), lambda inner: st.lists(inner, max_size=2), max_leaves=8),
+)
+
+
+@settings(derandomize=True, max_examples=120, deadline=10_000, database=None)
+@given(
+    which=st.integers(min_value=0, max_value=3),
+    edits=st.lists(st.tuples(st.integers(min_value=0), _values), min_size=1, max_size=3),
+)
+def test_property_any_edit_is_refused_clearly_or_simulates(tmp_path_factory, which, edits):
+    from cxsim.catalog import list_scenarios, scenario_path
+
+    names = sorted(list_scenarios())
+    name = names[which % len(names)]
+    data = yaml.safe_load(scenario_path(name).read_text(encoding="utf-8"))
+    for place, value in edits:
+        places = list(_locations(data)) if isinstance(data, dict) else []
+        if not places:
+            break
+        path = places[place % len(places)]
+        _parent(data, path)[path[-1]] = value
+    folder = tmp_path_factory.mktemp("property")
+    path = folder / f"{name}.yaml"
+    path.write_text(_to_yaml(data, random.Random(0)), encoding="utf-8")
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(CASE_SECONDS)
+    try:
+        outcome, detail = check_file(path)
+    finally:
+        signal.alarm(0)
+    assert outcome in ("refused", "simulated"), detail
+
+
 def _erlang_check_with(value: str) -> str:
     from cxsim.catalog import scenario_path
 
