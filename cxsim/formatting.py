@@ -317,7 +317,8 @@ def table_html(table: Any, css_class: str = "") -> str:
     strings = table_strings(table)
     rendered = strings.to_html(
         border=0,
-        classes=" ".join(filter(None, ("cxsim-table", css_class))),
+        # pandas adds its own "dataframe" class too; the stored outputs carry both
+        classes=" ".join(filter(None, ("dataframe", "cxsim-table", css_class))),
         escape=True,
         max_rows=pd.get_option("display.max_rows"),
         max_cols=pd.get_option("display.max_columns"),
