@@ -40,6 +40,7 @@ SLOW_MODULES = frozenset(
         "test_classroom_store",
         "test_classroom_room",
         "test_classroom_shutdown",
+        "test_fuzz_scenarios",  # hundreds of fuzzed files in child processes
         "test_wheelhouse",
         "test_app",
         "test_fa_notebooks",
