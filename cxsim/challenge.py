@@ -240,32 +240,34 @@ class BudgetCheck:
         """Budget left (negative: over budget), toman."""
         return self.budget - self.total
 
+    def _millions(self) -> dict[str, float]:
+        """Cost lines, total and budget, in million toman."""
+        values = {**self.lines, _("total"): self.total, _("weekly budget"): self.budget}
+        return {label: value / 1e6 for label, value in values.items()}
+
     def table(self) -> pd.Series:
         """Cost lines, total and budget in million toman, rounded to 2 digits."""
-        values = {**self.lines, _("total"): self.total, _("weekly budget"): self.budget}
-        return pd.Series(
-            {k: round(v / 1e6, 2) for k, v in values.items()}, name=_("million toman a week")
-        )
+        rounded = {label: round(value, 2) for label, value in self._millions().items()}
+        return pd.Series(rounded, name=_("million toman a week"))
 
-    def _shown(self) -> tuple[str, pd.DataFrame, str]:
-        """Title, the cost lines in million toman, and the verdict, for reading."""
+    def _shown(self) -> tuple[pd.DataFrame, str]:
+        """The cost lines in million toman and the verdict, for reading."""
         column = _("Extra cost a week (million toman)")
-        values = {**self.lines, _("total"): self.total, _("weekly budget"): self.budget}
-        table = pd.DataFrame({column: [value / 1e6 for value in values.values()]}, index=values)
+        table = pd.DataFrame({column: self._millions()})
         table.attrs["column_kinds"] = {column: "millions"}  # written by cxsim.formatting
         verdict = (
             _("Within budget: {left:.2f} million toman left.", left=self.left / 1e6)
             if self.within
             else _("Over budget by {over:.2f} million toman.", over=-self.left / 1e6)
         )
-        return column, table, verdict
+        return table, verdict
 
     def __repr__(self) -> str:
-        _column, table, verdict = self._shown()
+        table, verdict = self._shown()
         return f"{table_text(table)}\n{verdict}"
 
     def _repr_html_(self) -> str:
-        _column, table, verdict = self._shown()
+        table, verdict = self._shown()
         return table_html(table) + Text(verdict).as_html("cxsim-verdict")
 
 

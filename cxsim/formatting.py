@@ -67,7 +67,7 @@ Kind = Literal["share", "count", "money", "millions", "nps", "number"]
 #: The minus sign of typeset numbers (U+2212); in right-to-left text it follows a
 #: left-to-right mark (U+200E), CLDR's minus sign for Persian.
 MINUS = "\u2212"
-_LRM = "\u200e"
+_LRM = "\u200e"  # i18n.PERSIAN_MINUS is this mark and MINUS
 #: Shown for a missing value (None, NaN).
 MISSING = "-"
 # The most decimals a plain number is shown with: more is noise to a reader.
@@ -78,14 +78,14 @@ def minus_sign() -> str:
     """The minus sign of the current language: ``-`` in English; in Persian U+2212 after
     a left-to-right mark, so that it stays on the left of the number in right-to-left
     text."""
-    return _LRM + MINUS if text_direction() == "rtl" else "-"
+    return i18n.PERSIAN_MINUS if text_direction() == "rtl" else "-"
 
 
 def _signed(text: str, negative: bool, plus: bool) -> str:
     if negative:
         return minus_sign() + text
     if plus:
-        return ("\u200e+" if text_direction() == "rtl" else "+") + text
+        return (_LRM + "+" if text_direction() == "rtl" else "+") + text
     return text
 
 
@@ -337,23 +337,11 @@ def table_text(table: Any) -> str:
 
 
 # --------------------------------------------------------------------------- notebooks
-def _notebook_shell() -> Any:
-    import sys
-
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return None
-    shell = ipython.get_ipython()
-    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
-        return None
-    return shell
-
-
 def show_tables_formatted() -> None:
     """In a notebook, every DataFrame and Series shown goes through this formatter (HTML
     and plain text), in whichever language is current.  Called when cxsim is imported
     and whenever the language changes."""
-    shell = _notebook_shell()
+    shell = i18n.notebook_shell()
     if shell is None:
         return
     import pandas as pd

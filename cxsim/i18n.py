@@ -170,7 +170,7 @@ RTL_PAGE_CSS = (
 )
 
 
-def _notebook_shell() -> Any:
+def notebook_shell() -> Any:
     """The IPython shell of a notebook kernel, or ``None`` outside one."""
     ipython = sys.modules.get("IPython")
     if ipython is None:  # a kernel has imported IPython long before; importing it costs 0.1 s
@@ -183,7 +183,7 @@ def _notebook_shell() -> Any:
 
 def _style_notebook_page() -> None:
     """In a notebook, right-align the right-to-left lessons' paragraphs (see RTL_PAGE_CSS)."""
-    if _notebook_shell() is None:
+    if notebook_shell() is None:
         return
     from IPython.display import HTML, display
 

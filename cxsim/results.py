@@ -11,7 +11,7 @@ import pandas as pd
 from . import metrics, survey
 from .formatting import MISSING, format_value
 from .i18n import N_, _, currency_name
-from .kpis import KPI_LABELS, KPIS, names_of
+from .kpis import KPI_LABELS, KPIS
 from .records import Records
 from .rng import stream_seed
 from .scenario import Scenario
@@ -32,9 +32,6 @@ def kpi_label(name: str) -> str:
     return _(KPI_LABELS.get(name, name))
 
 
-# The kinds of KPI, each written its own way (cxsim.kpis, the one registry).
-SHARE_KPIS, COUNT_KPIS = names_of("share"), names_of("count")
-MONEY_KPIS, NPS_KPIS = names_of("money"), names_of("nps")
 #: What the firm's post-contact survey brings back, beside the remembered experience of
 #: served and hung-up journeys (:meth:`Result.survey_table`).  :func:`kpi_comparison`
 #: leaves them out unless asked (``survey=True``): a lesson shows them on purpose.

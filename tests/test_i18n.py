@@ -421,7 +421,7 @@ def test_a_notebook_shows_every_table_through_the_formatter_in_either_language(m
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
-    monkeypatch.setattr(formatting, "_notebook_shell", lambda: shell)
+    monkeypatch.setattr(i18n, "notebook_shell", lambda: shell)
     monkeypatch.setattr(i18n, "_style_notebook_page", lambda: None)
 
     def shown(table, kind="text/html"):

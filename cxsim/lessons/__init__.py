@@ -21,28 +21,21 @@ import pandas as pd
 
 from ..i18n import Text, _, localise_digits
 from ..plots import MONEY_KPIS
-from ..results import kpi_label
 
 __all__ = ["Verdict", "check_answer", "in_millions"]
 
 
 def in_millions(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
-    """Money rows of a KPI table in million toman, rounded to ``digits``: easier to read
-    than nine-digit amounts.  A row named by its KPI (``"profit"``, as
-    :func:`cxsim.widgets.kpi_frame` gives) keeps its name and is shown as "Profit
-    (million toman)" (:mod:`cxsim.formatting`); a row labelled for reading is relabelled
-    so."""
+    """Money rows of a KPI table (rows named by their KPI, as
+    :func:`cxsim.widgets.kpi_frame` gives) in million toman, rounded to ``digits``:
+    easier to read than nine-digit amounts.  A row keeps its name and is shown as
+    "Profit (million toman)" (:mod:`cxsim.formatting`)."""
     table = table.copy()
-    labels = {kpi_label(kpi): kpi for kpi in MONEY_KPIS}
-    renamed, kinds = {}, dict(table.attrs.get("kinds", {}))
+    kinds = dict(table.attrs.get("kinds", {}))
     for row in table.index:
-        if row in MONEY_KPIS or row in labels:
+        if row in MONEY_KPIS:
             table.loc[row] = (table.loc[row] / 1e6).round(digits)
-            if row in MONEY_KPIS:
-                kinds[row] = "millions"
-            else:
-                renamed[row] = _("{label} (million toman)", label=row)
-    table = table.rename(index=renamed)
+            kinds[row] = "millions"
     table.attrs["kinds"] = kinds
     return table
 
