@@ -25,9 +25,9 @@ import pytest
 from conftest import load_script
 
 from cxsim.lessons.registry import (
-    AGENDA_BREAK,
     ALL_CLAIMS,
     LESSONS,
+    TIMETABLES,
     Lesson,
     lesson,
     notebook_name,
@@ -111,9 +111,49 @@ def test_claims_are_those_of_the_sources_page():
             assert claim == ALL_CLAIMS or claim in known, (item.id, claim)
 
 
-def test_the_agenda_break_follows_a_lesson():
-    after, minutes = AGENDA_BREAK
-    assert after in {item.id for item in LESSONS} and minutes > 0
+def test_the_three_hour_workshop_fits_with_setup_a_break_and_a_long_finale():
+    """Issue 16: the core path fits 180 minutes including 10 of setup, a break and at
+    least 45 for the challenge and the debrief; each core lesson at its own minutes."""
+    plan = TIMETABLES["three_hours"]
+    assert plan.total == 180
+    kinds = [slot.kind for slot in plan.slots]
+    assert kinds[0] == "setup" and plan.slots[0].minutes == 10
+    assert kinds.count("break") == 1 and 0 < kinds.index("break") < len(kinds) - 1
+    assert plan.minutes_of("09") + plan.minutes_of("10") >= 45
+    assert plan.lessons == tuple(item.id for item in LESSONS if item.core)
+    for item in LESSONS:
+        if item.core:
+            assert plan.minutes_of(item.id) == item.minutes, item.id
+        else:
+            assert item.needs, f"optional lesson {item.id} says what it needs"
+
+
+def test_the_ninety_minute_variant_fits_and_keeps_the_challenge():
+    plan = TIMETABLES["ninety_minutes"]
+    assert plan.total == 90
+    assert plan.lessons[-2:] == ("09", "10")
+    assert set(plan.lessons) <= {item.id for item in LESSONS if item.core}
+    assert list(plan.lessons) == sorted(plan.lessons)
+
+
+@pytest.mark.parametrize("name", sorted(TIMETABLES))
+def test_every_core_lever_of_the_challenge_is_taught_before_it(name):
+    """Lesson 09's core levers are taught by lessons of the path before 09; its optional
+    levers by the optional lessons, which the challenge shows apart."""
+    from cxsim import challenge
+
+    plan = TIMETABLES[name]
+    before = plan.lessons[: plan.lessons.index("09")]
+    taught = {lever for item in LESSONS if item.id in before for lever in item.teaches}
+    core_levers = getattr(challenge, "CORE_LEVERS", ("extra_agents", "training"))
+    assert set(core_levers) <= taught, (name, set(core_levers) - taught)
+    optional = {lever for item in LESSONS if not item.core for lever in item.teaches}
+    optional_levers = getattr(
+        challenge, "OPTIONAL_LEVERS", ("promise_min", "follow_up", "follow_up_capacity")
+    )
+    assert set(optional_levers) <= optional
+    every = set(challenge.LIMITS) | {"follow_up"}
+    assert set(core_levers) | set(optional_levers) == every
 
 
 # --------------------------------------------------------------------------- the files
@@ -188,6 +228,7 @@ def test_the_tables_list_each_lesson_once_with_its_minutes():
     english = _table_rows((NOTEBOOKS / "README.md").read_text(encoding="utf-8"), "index")
     persian = _table_rows((NOTEBOOKS / "fa" / "README.md").read_text(encoding="utf-8"), "index")
     agenda = _table_rows((GUIDE / "README.md").read_text(encoding="utf-8"), "agenda")
+    agenda = [row for row in agenda if ":" in row[0]]  # not the optional modules' table
     for rows in (english, persian):
         assert [row[0].translate(PERSIAN_DIGITS) for row in rows] == [i.id for i in LESSONS]
         assert [int(row[-1].translate(PERSIAN_DIGITS)) for row in rows] == [
@@ -196,15 +237,19 @@ def test_the_tables_list_each_lesson_once_with_its_minutes():
         assert [re.search(r"\]\(([^)]+)\)", row[1]).group(1) for row in rows] == [
             notebook_name(i) for i in LESSONS
         ]
+    plan = TIMETABLES["three_hours"]
     lessons = [row for row in agenda if row[1][:2].isdigit()]
-    assert [(row[1][:2], int(row[2])) for row in lessons] == [(i.id, i.minutes) for i in LESSONS]
+    assert [(row[1][:2], int(row[2])) for row in lessons] == [
+        (i.id, i.minutes) for i in LESSONS if i.core
+    ]
     # the clock adds up: each row starts when the one before ends
     clock = 0
     for row in agenda:
         hours, minutes = map(int, row[0].split(":"))
         assert hours * 60 + minutes == clock, row
         clock += int(row[2])
-    assert f"## Agenda ({clock} minutes)" in (GUIDE / "README.md").read_text(encoding="utf-8")
+    assert clock == plan.total == 180
+    assert f"({clock} minutes)" in (GUIDE / "README.md").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the notebooks

@@ -22,7 +22,17 @@ from dataclasses import dataclass
 
 from ..i18n import N_, _
 
-__all__ = ["AGENDA_BREAK", "ALL_CLAIMS", "LESSONS", "Lesson", "lesson", "notebook_name"]
+__all__ = [
+    "ALL_CLAIMS",
+    "LESSONS",
+    "SLOT_NAMES",
+    "TIMETABLES",
+    "Lesson",
+    "Slot",
+    "Timetable",
+    "lesson",
+    "notebook_name",
+]
 
 #: ``claims`` of a lesson that draws on every claim of ``docs/sources.md``.
 ALL_CLAIMS = N_("all")
@@ -56,6 +66,10 @@ class Lesson:
     learn: str
     #: English, one line: what the room does (the instructor's agenda)
     activity: str
+    #: the policy challenge's levers (:data:`cxsim.challenge.LIMITS` names) it teaches
+    teaches: tuple[str, ...] = ()
+    #: English, one line, for an optional module: what it needs (when to run it, after what)
+    needs: str = ""
 
     @property
     def name(self) -> str:
@@ -85,7 +99,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="01",
         slug="journeys_not_touchpoints",
         title=N_("Journeys, not touchpoints"),
-        minutes=20,
+        minutes=15,
         module="journeys",
         dashboard="dashboard",
         exercises=("check_best_touchpoint",),
@@ -110,27 +124,29 @@ LESSONS: tuple[Lesson, ...] = (
             "queues, staffing, waiting and abandonment; the simulation beside the Erlang "
             "formula; the five-minute expectation"
         ),
-        activity=N_("staff the phone line for N1's five minutes; compare with Erlang"),
+        activity=N_("place extra agent-hours in the day's rota where they pay most"),
+        teaches=("extra_agents",),
     ),
     Lesson(
         id="03",
         slug="courtesy",
         title=N_("Courtesy"),
-        minutes=25,
+        minutes=20,
         module="courtesy",
         dashboard="dashboard",
         exercises=("check_lanes_for_training",),
         app_page=True,
         core=True,
         claims=("Q1", "Q2", "N5"),
-        learn=N_("courtesy against waiting time; the airport question"),
-        activity=N_("debate the airport claim (N5), then test it"),
+        learn=N_("courtesy against waiting time; the airport question as cost-effectiveness"),
+        activity=N_("the cheapest way to a satisfaction target: lanes or courtesy (N5)"),
+        teaches=("training",),
     ),
     Lesson(
         id="04",
         slug="memory_and_satisfaction",
         title=N_("Memory and satisfaction"),
-        minutes=25,
+        minutes=15,
         module="memory",
         dashboard="dashboard",
         exercises=("check_peak_end", "check_better_fix"),
@@ -144,7 +160,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="05",
         slug="retention_and_revenue",
         title=N_("Retention and revenue"),
-        minutes=25,
+        minutes=20,
         module="retention",
         dashboard="dashboard",
         exercises=("check_best_extra_agents",),
@@ -153,6 +169,7 @@ LESSONS: tuple[Lesson, ...] = (
         claims=("N2", "N4", "Q12"),
         learn=N_("one bad experience; the firm's books; when generosity stops paying"),
         activity=N_("find where generosity stops paying"),
+        teaches=("extra_agents",),
     ),
     Lesson(
         id="06",
@@ -167,6 +184,8 @@ LESSONS: tuple[Lesson, ...] = (
         claims=("Q5", "Q13", "N8"),
         learn=N_("the social customer; promises set expectations"),
         activity=N_("choose a safe promise"),
+        teaches=("promise_min",),
+        needs=N_("after 05; the promise lever of lesson 09"),
     ),
     Lesson(
         id="07",
@@ -177,10 +196,11 @@ LESSONS: tuple[Lesson, ...] = (
         dashboard="dashboard",
         exercises=("check_overload_load", "check_agents_for_morale"),
         app_page=True,
-        core=True,
+        core=False,
         claims=("Q10",),
         learn=N_("morale, overload and courtesy: the service-profit chain"),
         activity=N_("watch morale erode under overload"),
+        needs=N_("after 05; a discussion of staff morale"),
     ),
     Lesson(
         id="08",
@@ -195,6 +215,8 @@ LESSONS: tuple[Lesson, ...] = (
         claims=("Q4", "Q15"),
         learn=N_("proactive contact and service recovery"),
         activity=N_("size a follow-up team"),
+        teaches=("follow_up", "follow_up_capacity"),
+        needs=N_("after 05; the follow-up lever of lesson 09"),
     ),
     Lesson(
         id="09",
@@ -217,7 +239,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="10",
         slug="debrief",
         title=N_("Debrief: the class standings"),
-        minutes=15,
+        minutes=20,
         module=None,  # the notebook reads cxsim.classroom
         dashboard=None,
         exercises=(),
@@ -232,8 +254,74 @@ LESSONS: tuple[Lesson, ...] = (
     ),
 )
 
-#: The workshop's break in the instructor's agenda: after this lesson, this many minutes.
-AGENDA_BREAK: tuple[str, int] = ("03", 10)
+#: What the agenda calls a slot that is not a lesson.
+SLOT_NAMES = {"setup": N_("setup"), "break": N_("break"), "close": N_("close")}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One slot of a timetable: a lesson (``lesson`` = its id), or ``setup``, ``break``
+    or ``close`` (``lesson`` None); ``note``: English, what to keep or skip in it."""
+
+    kind: str
+    minutes: int
+    lesson: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """A workshop's plan, slot by slot; the instructor's agenda is generated from it."""
+
+    name: str
+    title: str
+    slots: tuple[Slot, ...]
+
+    @property
+    def total(self) -> int:
+        """Its minutes, slots added up."""
+        return sum(slot.minutes for slot in self.slots)
+
+    @property
+    def lessons(self) -> tuple[str, ...]:
+        """The ids of its lessons, in order."""
+        return tuple(slot.lesson for slot in self.slots if slot.lesson)
+
+    def minutes_of(self, lesson_id: str) -> int:
+        """The minutes it gives lesson ``lesson_id`` (0 if it leaves it out)."""
+        return sum(slot.minutes for slot in self.slots if slot.lesson == lesson_id)
+
+
+def _core_path() -> tuple[Slot, ...]:
+    slots = [Slot("setup", 10, note=N_("laptops on, the workbook open, teams of 3-4 formed"))]
+    for item in LESSONS:
+        if item.core:
+            slots.append(Slot("lesson", item.minutes, item.id))
+        if item.id == "03":
+            slots.append(Slot("break", 10))
+    slots.append(Slot("close", 5, note=N_("one thing each team will change on Monday")))
+    return tuple(slots)
+
+
+#: The workshops: the three-hour core path (the core lessons at their own minutes, a
+#: break, the challenge and debrief), and a 90-minute variant.  Optional lessons are
+#: modules a longer course adds, each with what it :attr:`Lesson.needs`.
+TIMETABLES: dict[str, Timetable] = {
+    "three_hours": Timetable("three_hours", N_("Three-hour workshop"), _core_path()),
+    "ninety_minutes": Timetable(
+        "ninety_minutes",
+        N_("90-minute workshop"),
+        (
+            Slot("setup", 5, note=N_("the workbook open before the session starts")),
+            Slot("lesson", 5, "00", N_("one run, one slider; skip the customer's story")),
+            Slot("lesson", 15, "02", N_("the rota decision only; skip the Erlang aside")),
+            Slot("lesson", 10, "03", N_("the cost-effectiveness decision only")),
+            Slot("lesson", 15, "05", N_("the books and the extra-agents decision")),
+            Slot("lesson", 25, "09", N_("core levers only; one evaluation per team")),
+            Slot("lesson", 15, "10", N_("the standings against doing nothing")),
+        ),
+    ),
+}
 
 
 def lesson(lesson_id: str | int) -> Lesson:
