@@ -87,8 +87,8 @@ unit: $(STAMP) system
 # that dies while starting (seen once on a busy 2-core machine: "Kernel died before
 # replying to kernel_info") fails its whole notebook: the notebooks that failed run once
 # more, whole and alone, and only a second failure fails the target (a real difference
-# fails twice).
-NBVAL = $(abspath $(BIN))/python -m pytest -q --nbval --nbval-current-env \
+# fails twice).  CXSIM_STRICT_TEXT: a Persian figure showing English fails its cell.
+NBVAL = CXSIM_STRICT_TEXT=1 $(abspath $(BIN))/python -m pytest -q --nbval --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
 	-p no:randomly -o addopts="" -o testpaths=""
 FAILED_NOTEBOOKS = $(BIN)/python -c "import json; \

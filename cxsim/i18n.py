@@ -44,6 +44,7 @@ __all__ = [
     "currency_name",
     "format_number",
     "get_language",
+    "latin_words",
     "localise_digits",
     "missing",
     "persian_digits",
@@ -280,6 +281,25 @@ def localise_digits(text: str, *, persian: bool | None = None) -> str:
 #: Persian's minus sign (CLDR): U+2212 after a left-to-right mark, so that the sign stays
 #: on the left of the number inside right-to-left text.
 PERSIAN_MINUS = "\u200e\u2212"
+
+#: Latin a Persian reader may see: the names of NPS and CSAT, claim numbers (N2, Q9),
+#: Erlang's two models and the file names of code (``00_start_here``).
+LATIN_ALLOWED = re.compile(
+    r"\b(?:NPS|CSAT|[NQ]\d{1,2}|ارلنگ [AC])\b|ارلنگ [AC]|\b\w+\.(?:ipynb|py|md|yaml)\b"
+)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin words of ``text`` a Persian reader should not see (not NPS, CSAT, claim
+    numbers or Erlang A/C): what the "no English in Persian outputs" checks look for.
+
+    >>> latin_words("شاخص خالص مروجان (NPS) در ادعای N2 و ارلنگ A")
+    []
+    >>> latin_words("سیاست lean: ۲۵٪")
+    ['lean']
+    """
+    return _LATIN_WORD.findall(LATIN_ALLOWED.sub(" ", text))
 
 
 def _persian_number(text: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,6 +47,7 @@ from .i18n import (
     _,
     currency_name,
     get_language,
+    latin_words,
     localise_digits,
     persian_digits,
     translate_name,
@@ -288,10 +290,21 @@ def _right_to_left(text: str) -> str:
     character, so "phone: ..." or "lean: ..." would read left to right; a
     leading RIGHT-TO-LEFT MARK makes the whole line read right to left.
     """
-    return "\n".join(
-        _RLM + line if _ARABIC_SCRIPT.search(line) and not line.startswith(_RLM) else line
-        for line in text.split("\n")
-    )
+    return "\n".join(_rtl_line(line) for line in text.split("\n"))
+
+
+#: A Latin word (a claim number, a model's name) in a Persian line, not yet followed by a
+#: right-to-left mark.
+_LATIN_RUN = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(?![A-Za-z0-9_\u200f])")
+
+
+def _rtl_line(line: str) -> str:
+    if not _ARABIC_SCRIPT.search(line):
+        return line
+    # a RIGHT-TO-LEFT MARK after each Latin word keeps what follows it ("N2: ۲۵٪") in the
+    # Persian order; without it the bidi algorithm runs "N2:" and the number together
+    line = _LATIN_RUN.sub(lambda match: match.group(1) + _RLM, line)
+    return line if line.startswith(_RLM) else _RLM + line
 
 
 def _persian_percent(text: str) -> str:
@@ -310,8 +323,16 @@ class _LocalDigitsFormatter(Formatter):
 
     @staticmethod
     def _local(text: str) -> str:
-        # mathtext ("$10^{2}$", log axes) is left as it is: its parser wants Latin digits
-        return text if "$" in text else localise_digits(text, persian=True)
+        return localise_digits(text, persian=True)
+
+    @staticmethod
+    def _plain(value: float) -> str:
+        # a log axis's mathtext ("$10^{2}$") as the number itself (۱۰۰, ۰٫۱): mathtext
+        # would keep Latin digits, and a trainer reads 100 more easily than 10²
+        return localise_digits(f"{value:,.10g}", persian=True)
+
+    def _tick(self, value: float, text: str) -> str:
+        return self._plain(value) if "$" in text else self._local(text)
 
     def set_axis(self, axis: Any) -> None:
         super().set_axis(axis)
@@ -321,10 +342,13 @@ class _LocalDigitsFormatter(Formatter):
         self.inner.set_locs(locs)
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        return self._local(self.inner(x, pos))
+        return self._tick(x, self.inner(x, pos))
 
     def format_ticks(self, values: Any) -> list[str]:
-        return [self._local(text) for text in self.inner.format_ticks(values)]
+        return [
+            self._tick(value, text)
+            for value, text in zip(values, self.inner.format_ticks(values), strict=True)
+        ]
 
     def format_data(self, value: float) -> str:
         return self._local(self.inner.format_data(value))
@@ -373,6 +397,16 @@ def localise_figure(figure: Figure, *, digits: bool | None = None) -> Figure:
     return figure
 
 
+def visible_text(figure: Figure) -> list[str]:
+    """Every text a reader sees on a drawn ``figure``: titles, labels, tick labels,
+    legends, annotations (empty and invisible ones left out)."""
+    return [
+        text.get_text()
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+
+
 class NotebookFigure(Figure):
     """A :class:`~matplotlib.figure.Figure` that shows itself as a PNG in a notebook,
     with or without ``%matplotlib inline`` (no pyplot involved).
@@ -391,6 +425,14 @@ class NotebookFigure(Figure):
         if self.cxsim_language == "fa":
             localise_figure(self, digits=self.cxsim_persian_digits)
         super().draw(renderer)
+        if self.cxsim_language == "fa" and os.environ.get("CXSIM_STRICT_TEXT"):
+            english = sorted({w for text in visible_text(self) for w in latin_words(text)})
+            if english:
+                raise ValueError(
+                    "a Persian figure shows English: "
+                    + ", ".join(english)
+                    + " (CXSIM_STRICT_TEXT is set: translate it, or use translate_name)"
+                )
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
@@ -1112,10 +1154,15 @@ def plot_evaluation(evaluation: Any) -> Figure:
             markersize=8,
             capsize=4,
             color=colour,
-            label=name,
+            label=translate_name(name),
         )
         ax.annotate(
-            name, (x, y), textcoords="offset points", xytext=(6, 6), fontsize="small", color=colour
+            translate_name(name),
+            (x, y),
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize="small",
+            color=colour,
         )
     ax.set_xlabel(_("CSAT (share satisfied, %)"))
     ax.set_ylabel(_("Profit (million toman)"))

@@ -101,9 +101,10 @@ def test_persian_lines_are_right_to_left_paragraphs():
     ax = figure.subplots()
     ax.set_title("lean: ۸۳٫۱٪\nEnglish only\nسطح خدمت")
     _render(figure, "fa_rtl_lines")
-    assert ax.get_title() == "\u200flean: ۸۳٫۱٪\nEnglish only\n\u200fسطح خدمت"
+    # a mark after "lean" too, so that ": ۸۳٫۱٪" stays in the Persian order
+    assert ax.get_title() == "\u200flean\u200f: ۸۳٫۱٪\nEnglish only\n\u200fسطح خدمت"
     localise_figure(figure)  # twice changes nothing
-    assert ax.get_title().count("\u200f") == 2
+    assert ax.get_title().count("\u200f") == 3
 
 
 def test_english_figures_are_unchanged(runs):
@@ -228,3 +229,48 @@ def test_money_axis_names_the_scenario_currency():
     figure = plots.plot_kpi_comparison({"a": result}, ["profit"])
     assert figure.axes[0].get_ylabel() == "سود (میلیون ریال)"
     assert result.kpi_table()["سود"].endswith(" ریال")
+
+
+def test_a_persian_figure_showing_english_fails_in_strict_mode(monkeypatch):
+    """CXSIM_STRICT_TEXT (set by `make notebooks`): English on a Persian figure is an
+    error naming the words; NPS and claim numbers are allowed."""
+    import io
+
+    from cxsim.plots import NotebookFigure, visible_text
+
+    monkeypatch.setenv("CXSIM_STRICT_TEXT", "1")
+    cxsim.set_language("fa")
+    try:
+        figure = NotebookFigure()
+        ax = figure.subplots()
+        ax.plot([1, 2], [3, 4], label="lean")
+        ax.legend()
+        ax.set_title("ادعای N2: ۲۵٪ و NPS")
+        with pytest.raises(ValueError, match="shows English: lean"):
+            figure.savefig(io.BytesIO(), format="png")
+        ax.get_legend().remove()
+        figure.savefig(io.BytesIO(), format="png")
+        title = next(t for t in visible_text(figure) if "N2" in t)
+        # a right-to-left mark after N2 keeps ": ۲۵٪" in the Persian order
+        assert "N2\u200f:" in title and title.startswith("\u200f")
+    finally:
+        cxsim.set_language("en")
+
+
+def test_log_axis_ticks_are_plain_persian_numbers():
+    import io
+
+    from cxsim.plots import NotebookFigure
+
+    cxsim.set_language("fa")
+    try:
+        figure = NotebookFigure()
+        ax = figure.subplots()
+        ax.plot([0.1, 1, 10, 100], [1, 2, 3, 4])
+        ax.set_xscale("log")
+        figure.savefig(io.BytesIO(), format="png")
+        labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert "۱۰۰" in labels and "۰٫۱" in labels, labels
+        assert not any("$" in label or "10^" in label for label in labels)
+    finally:
+        cxsim.set_language("en")

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from ..catalog import load_scenario
 from ..experiments import compare
-from ..i18n import _
+from ..i18n import _, translate_name
 from ..plots import NotebookFigure, policy_colour
 from ..results import Result, kpi_label
 from ..simulation import simulate
@@ -99,7 +99,7 @@ def plot_new_customers(results: Mapping[str, Result] | Result) -> Figure:
             daily["new_customers"],
             marker="o",
             markersize=3,
-            label=str(label),
+            label=translate_name(str(label)),
             color=policy_colour(str(label)),
             linewidth=1.6,
         )
