@@ -57,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m cxsim", description=_("Customer experience, simulated.")
     )
     _language_option(parser)
+    from . import __version__
+
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"cxsim {__version__}",
+        help=_("show the version of cxsim (to compare two laptops) and exit"),
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help=_("list the bundled scenarios"))
     validate = commands.add_parser("validate", help=_("check a scenario file"))
