@@ -1,12 +1,13 @@
 # %% [markdown]
 # # 00 · Start here
 #
-# **In this notebook (10 minutes)** you will
+# **What you will do** (10 minutes)
 #
 # 1. learn how to run a cell and move a slider,
 # 2. see the whole model in one picture,
 # 3. simulate four weeks of a bank's phone line and read its key numbers,
-# 4. compare staffing policies, then try your own with a dashboard.
+# 4. follow one customer through those four weeks,
+# 5. compare staffing policies and decide which one you would run.
 #
 # **How to use the workbook.** Click a grey code cell and press **Shift + Enter** to run it;
 # the result appears below the cell. Run the cells from top to bottom. Nothing here needs
@@ -68,6 +69,20 @@ result.kpi_table()
 # those it lost), each at their lifetime value.
 
 # %% [markdown]
+# ## Follow one customer
+#
+# Behind every number of the table are customers. Pick one from the list (or press
+# **Another customer**): each row of the figure is one of their calls, each mark one contact,
+# coloured by how it felt (0 awful, 10 delighted), with the wait below it. At the right: what
+# the call left in memory (its worst or best moment and its end, claim Q9) and what the
+# customer did next: came back, or left. Two minutes: find a customer who hung up.
+
+# %% tags=nbval-ignore-output
+from cxsim import story_view
+
+story_view.story_widget(result)
+
+# %% [markdown]
 # ## The day, hour by hour
 #
 # Calls arrive in a morning and an afternoon wave; the rota follows them, not quite.
@@ -87,16 +102,25 @@ cxsim.kpi_comparison({policy or "[[baseline]]": cxsim.simulate(scenario, policy=
                       for policy in [None, "lean", "generous"]})
 
 # %% [markdown]
-# ## Exercise
+# ## Exercise: which rota would you run?
 #
-# From the table: by how many **percentage points** does the abandonment rate rise under
-# `lean` compared with the baseline? Write your answer (one decimal) and run the cell.
+# You are the bank's head of customer service. Would you run `lean`, the baseline or
+# `generous`? The best is the one with the highest **profit over four weeks**, customers won
+# or lost included. One run could be luck, so your answer is judged on 20 runs of each rota,
+# paired on the same customers. Write `"lean"`, `"baseline"` or `"generous"` and run the
+# cell, or choose from the list below it.
 
-# %%
+# %% tags=notebook-only
 from cxsim.lessons import start_here as lesson
 
-my_answer = 0.0  # <- [[change this]]
-lesson.check_abandonment_rise(my_answer)
+my_answer = ""  # <- [[change this]]
+lesson.check_which_policy(my_answer)
+
+# %% tags=nbval-ignore-output
+from cxsim.decision_widgets import decision_widget
+from cxsim.lessons import start_here
+
+decision_widget(start_here.DECISION)
 
 # %% [markdown]
 # ## Your turn: a dashboard
@@ -116,6 +140,7 @@ dashboard
 # ## Reflect
 #
 # - How many more callers hang up under `lean` than under `generous`? What does that cost?
+# - The customer you followed: which moment decided what they remembered?
 # - Utilisation is highest under `lean`, the policy that serves worst. Why is a busy team not
 #   the same as good service?
 #
