@@ -45,7 +45,7 @@ import pandas as pd
 from .catalog import load_scenario
 from .experiments import compare, t_critical
 from .formatting import format_value, table_html, table_text
-from .i18n import Text, _
+from .i18n import Text, _, join_list
 from .kpis import KPIS
 from .precomputed import precomputed, register_table
 
@@ -363,7 +363,7 @@ def verdict(decision: Decision, answer: Any) -> DecisionVerdict:
     """Judge ``answer`` (a candidate's key or label) and say why, with the numbers."""
     candidate = decision.candidate(answer)
     if candidate is None:
-        allowed = ", ".join(_name(c) for c in decision.candidates)
+        allowed = join_list(_name(c) for c in decision.candidates)
         return DecisionVerdict(
             False,
             _(
@@ -383,7 +383,7 @@ def verdict(decision: Decision, answer: Any) -> DecisionVerdict:
         days=format_value(decision.days, "count"),
     )
     others = [c for c in judgement.acceptable if c.key != candidate.key]
-    also = ", ".join(_name(c) for c in others)
+    also = join_list(_name(c) for c in others)
     if not row.feasible:
         kpi, target = decision.constraint
         lines = [
@@ -435,8 +435,10 @@ def verdict(decision: Decision, answer: Any) -> DecisionVerdict:
                 numbers,
                 _("The whole interval lies on one side of 0: the gap is not luck."),
             ]
-    if also:
+    if also and row.acceptable:
         lines.append(_("Also acceptable: {answers}.", answers=also))
+    elif also:
+        lines.append(_("Acceptable answers: {answers}.", answers=also))
     return DecisionVerdict(row.acceptable, "\n".join(lines), judgement)
 
 

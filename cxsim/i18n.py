@@ -32,6 +32,7 @@ import os
 import re
 import string
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ __all__ = [
     "currency_name",
     "format_number",
     "get_language",
+    "join_list",
     "latin_words",
     "localise_digits",
     "missing",
@@ -288,6 +290,15 @@ LATIN_ALLOWED = re.compile(
     r"\b(?:NPS|CSAT|[NQ]\d{1,2}|ارلنگ [AC])\b|ارلنگ [AC]|\b\w+\.(?:ipynb|py|md|yaml)\b"
 )
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Items joined as the current language lists them: ``"a, b"``; in Persian ``"a، b"``.
+
+    >>> join_list(["lean", "generous"])
+    'lean, generous'
+    """
+    return ("، " if _current_language == "fa" else ", ").join(items)
 
 
 def latin_words(text: str) -> list[str]:

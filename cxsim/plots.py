@@ -111,7 +111,7 @@ SHARE_KPIS = names_of("share")
 #: KPIs in money (the scenarios' currency, toman), drawn in millions.
 MONEY_KPIS = names_of("money")
 _COUNT_KPIS = names_of("count")
-# Units of KPIs that are not shares ("%" for shares, "pp" for their differences).
+# Units of KPIs that are not shares ("%" for shares, percentage points for their differences).
 _KPI_UNITS = {
     **{name: kpi.unit for name, kpi in KPIS.items() if kpi.unit is not None},
     **{kpi: N_("million toman") for kpi in MONEY_KPIS},
@@ -175,17 +175,18 @@ def policy_colour(name: str | None) -> str:
 
 # --------------------------------------------------------------------------- labels and style
 def kpi_unit(kpi: str, *, difference: bool = False, currency: str = "toman") -> str | None:
-    """The unit of a KPI: ``"%"`` for shares (``"pp"`` for their differences), else its own.
+    """The unit of a KPI: ``"%"`` for shares (percentage points for their differences, in
+    words: "pp" is jargon to a business audience), else its own.
 
     Money is in millions of ``currency`` (a scenario's ``economics.currency``).
 
     >>> kpi_unit("service_level"), kpi_unit("service_level", difference=True)
-    ('%', 'pp')
+    ('%', 'percentage points')
     >>> kpi_unit("mean_wait_min"), kpi_unit("profit", currency="rial")
     ('min', 'million rial')
     """
     if kpi in SHARE_KPIS:
-        return _("pp") if difference else "%"
+        return _("percentage points") if difference else "%"
     if kpi in MONEY_KPIS and currency != "toman":
         return _("million {currency}", currency=currency_name(currency))
     return _(_KPI_UNITS[kpi]) if kpi in _KPI_UNITS else None
@@ -194,7 +195,7 @@ def kpi_unit(kpi: str, *, difference: bool = False, currency: str = "toman") -> 
 def kpi_axis_label(kpi: str, *, difference: bool = False, currency: str = "toman") -> str:
     """An axis label for a KPI with its unit, e.g. ``"Abandonment rate (%)"``.
 
-    With ``difference=True``: ``"Difference (pp)"``, for a panel whose title
+    With ``difference=True``: ``"Difference (percentage points)"``, for a panel whose title
     names the KPI (differences of shares are in percentage points).
 
     >>> kpi_axis_label("abandonment_rate")

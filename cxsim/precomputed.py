@@ -84,7 +84,11 @@ def model_fingerprint() -> str:
     for path in sorted(
         p
         for p in data.rglob("*")
-        if p.is_file() and p.suffix in {".yaml", ".csv"} and "precomputed" not in p.parts
+        if p.is_file()
+        and p.suffix in {".yaml", ".csv"}
+        and "precomputed" not in p.parts
+        # what runs, not what the assumptions panel varies (its tables' keys hold it)
+        and p.name != "assumptions.yaml"
     ):
         digest.update(str(path.relative_to(data)).encode())
         digest.update(path.read_bytes())

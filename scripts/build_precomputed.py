@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         path = precomputed.build(name)
         print(f"built {path.relative_to(ROOT)} in {time.perf_counter() - start:.1f} s")
+    if args.names:  # a named table built: nothing else is touched
+        return 0
     known = {f"{name}.json" for name in precomputed.REGISTRY}
     for path in sorted(precomputed.shipped_dir().glob("*.json")):
         if path.name not in known:

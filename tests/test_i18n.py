@@ -328,7 +328,7 @@ def _fa_code_paths() -> None:
     )
     memory.plot_hand_made()
     retention.plot_leave_curve(0.3)
-    start_here.check_abandonment_rise(0.0)
+    start_here.check_which_policy("")
     for argv in (
         ["run", "erlang_check", "--days", "0.25"],
         ["list"],

@@ -369,7 +369,7 @@ def test_differences_forest_plot_marks_significant_ones():
             assert sorted(segment[:, 0]) == pytest.approx([row["ci_low"], row["ci_high"]])
         zero = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
         assert len(zero) == 1 and list(zero[0].get_xdata()) == [0.0, 0.0]
-    assert figure.axes[0].get_xlabel().endswith("(pp)")
+    assert figure.axes[0].get_xlabel().endswith("(percentage points)")
     assert isinstance(figure.axes[0].xaxis.get_major_formatter(), PercentFormatter)
 
 
