@@ -7,6 +7,7 @@ picks an answer and sees at once whether it is acceptable and why
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -18,10 +19,15 @@ from .i18n import Text, _, text_direction
 __all__ = ["decision_widget"]
 
 
-def decision_widget(decision: Decision, *, answer: Any = None) -> w.VBox:
+def decision_widget(
+    decision: Decision, *, answer: Any = None, checker: Callable[[Any], Any] | None = None
+) -> w.VBox:
     """The question of ``decision``, a dropdown of its answers and a Check button.
 
-    ``answer``: the answer selected at first (default: none, so a trainee chooses)."""
+    ``answer``: the answer selected at first (default: none, so a trainee chooses);
+    ``checker``: what Check shows for an answer (default :func:`cxsim.decisions.verdict`;
+    a lesson may add its own why, e.g. the rule behind the numbers)."""
+    judge_answer = checker or (lambda chosen: verdict(decision, chosen))
     options = [(_("choose an answer"), None), *candidates_from(decision)]
     choice = w.Dropdown(options=options, value=answer, layout=w.Layout(width="auto"))
     button = w.Button(description=_("Check"), button_style="primary", icon="check")
@@ -33,7 +39,7 @@ def decision_widget(decision: Decision, *, answer: Any = None) -> w.VBox:
             if choice.value is None:
                 display(HTML(Text(_("Choose an answer first.")).as_html()))
             else:
-                display(verdict(decision, choice.value))
+                display(judge_answer(choice.value))
 
     button.on_click(check)
     question = w.HTML(Text(_(decision.question)).as_html("cxsim-question"))

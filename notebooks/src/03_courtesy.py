@@ -1,128 +1,137 @@
 # %% [markdown]
-# # 03 · Courtesy or a shorter queue? The airport question
+# # 03 · Courtesy or a shorter queue? The cheapest way to satisfied passengers
 #
-# **What you will do** (25 minutes)
+# **What you will do** (20 minutes)
 #
-# 1. Compare two ways to please passengers at airport security: more lanes or friendlier staff · 7 min
-# 2. Find out when courtesy matters more than the queue, and when it does not · 8 min
-# 3. Try it yourself on a dashboard · 5 min
-# 4. Exercise: how many extra lanes are worth one courtesy training? · 5 min
+# 1. Turn the airport claim (N5) into a budget question · 3 min
+# 2. See what each lever buys: courtesy training or lanes, cost against satisfaction · 6 min
+# 3. Check hour by hour where the queue builds and what each lever changes · 4 min
+# 4. Try the levers yourself on a dashboard · 3 min
+# 5. Decide: the cheapest plan that reaches the airport's target · 4 min
 #
 # Run every cell with **Shift + Enter**.
 
 # %%
 %matplotlib inline
 import cxsim
-from cxsim import plots
+from cxsim.decision_widgets import decision_widget
 from cxsim.lessons import courtesy as lesson
 
 # %% [markdown]
-# ## The concept
+# ## The question
 #
-# The source texts claim that a grumpy or rude employee hurts the business however
-# skilled they are (**Q1**), and that customers are confused and dissatisfied when they
-# do not see courteous behaviour (**Q2**). They cite an airport study (**N5**):
-# *passengers' satisfaction depended more on how security staff behaved than on the
-# time spent in the queue.* **We could not trace that study.** So we do not take it on
-# trust: we let the model test it.
+# The source texts claim that a rude employee hurts the business however skilled they
+# are (**Q1**), and that customers are dissatisfied when they miss courteous behaviour
+# (**Q2**). They cite an airport study (**N5**): *passengers' satisfaction depended more
+# on how security staff behaved than on the time spent in the queue.* **We could not
+# trace that study**, so we treat it as a question for the budget: **what buys
+# satisfaction most cheaply, courtesy or speed?**
 #
-# The scenario `airport_security`: 40 passengers an hour on average, waves in the
-# morning and evening, security lanes opened by the waves, staff courtesy 0.6 of 1 (an
-# ordinary team, as courteous as passengers expect).
-# Two policies: `more_lanes` (one more lane at every hour from 04:00 to 23:00; the night
-# keeps its single lane) and `courteous_staff` (full courtesy training).
+# The scenario `airport_security`: 40 passengers an hour on average, a morning and an
+# evening wave, lanes opened by the waves, staff courtesy 0.6 of 1 (as courteous as
+# passengers expect). A passenger passes security once and chooses a flight, not an
+# airport: a happier passenger brings the airport no money. Its books here are its
+# **costs**, and the airport sets a target instead: **80% of passengers satisfied** (CSAT,
+# the share who remember the departure at 7 of 10 or more). Two levers, each with a price:
 #
-# Passengers pass security once: a happier passenger does not come back more often,
-# and the airport earns nothing at security. Its books here are its **costs** (lanes
-# cost staff, training costs money). So the question is cost-effectiveness: what is
-# the cheapest way to reach a satisfaction target? Five paired runs of one week each
-# (about 3 seconds):
-
-# %%
-comparison = lesson.compare_policies(n=5, days=7, seed=0)
-lesson.policy_table(comparison)
+# - **lanes**: a lane costs 200,000 toman an hour (its officer);
+# - **courtesy training**: 300,000 toman a day for each officer on the payroll; full
+#   training raises courtesy by 0.25 (half training by half as much).
+#
+# The model's answer rests on one assumption above all: **how much courtesy weighs in a
+# passenger's score** (5 points between a rude and a perfect officer) against the ten
+# minutes passengers expect to wait. Nobody has measured it; keep that in mind as you read.
 
 # %% [markdown]
-# **Observe.** "change vs baseline" is the paired difference with its 95% confidence
-# interval (CI); "real difference" says whether the CI excludes zero. Which policy cuts
-# the wait? Which lifts satisfaction (CSAT, NPS) more? (Both are the model's remembered
-# experience of every passenger who passed security in the week, not the answers of a survey.)
-
-# %%
-plots.plot_differences(comparison.differences(), kpis=["mean_wait_min", "csat", "nps"])
-
-# %% [markdown]
-# ## When does N5 hold?
+# ## What each lever buys
 #
-# Passengers expect to wait about 10 minutes at security. Today the mean wait is
-# about <!--fact:l03_base_wait_r-->3.6<!--/fact--> minutes and about nine passengers in ten pass within 10 minutes: the queue is mostly
-# *within expectations*, so what is left to judge is mostly the staff.
-# What if the airport had one lane fewer at every hour? Below: four courtesy levels ×
-# four lane settings, 3 runs of 5 days each (about 7 seconds). The table is CSAT; today is
-# the row 0 and the column 0.6.
+# Each plan below runs on the same 20 weeks of passengers (paired runs, computed in
+# advance): today, one lever at a time, priced. The cost is the extra spend over today
+# in a week; the interval shows the luck of 20 weeks.
 
 # %%
-grid = lesson.courtesy_lane_sweep(shifts=(-1, 0, 1, 2), courtesy=(0.2, 0.6, 0.8, 1.0), n=3, days=5)
-lesson.sweep_table(grid, "csat")
+lesson.shown_lever_table()
 
 # %%
-lesson.plot_courtesy_lines(grid)
+lesson.plot_cost_against_csat()
 
 # %% [markdown]
-# **Read the chart.** With today's lanes or more, courtesy moves CSAT by tens of points,
-# and a second extra lane adds almost nothing: N5 *holds*. With one lane fewer the queue
-# runs to well over an hour and CSAT collapses; even perfect courtesy cannot rescue it:
-# N5 *fails*. Courtesy matters more than the queue only while the queue is tolerable.
+# **Read the chart.** Moving right costs money; moving up pleases passengers. Full
+# training lifts CSAT from <!--fact:l03_today_csat-->57.4%<!--/fact--> to <!--fact:l03_full_csat-->78.0%<!--/fact--> for <!--fact:l03_full_cost-->14.7<!--/fact--> million toman a week;
+# one more lane at every hour reaches only <!--fact:l03_every_csat-->72.5%<!--/fact--> for <!--fact:l03_every_cost-->26.6<!--/fact--> million. Here N5
+# holds: per point of CSAT, courtesy is the cheaper lever, because most passengers already
+# wait less than they expect. Lanes are dear only where nobody queues: one lane in the
+# evening wave alone costs <!--fact:l03_evening_point-->0.99<!--/fact--> million a point, lanes at every hour <!--fact:l03_every_point-->1.76<!--/fact-->.
+# **No single lever reaches 80%.**
+#
+# ## Hour by hour: where does the queue build?
+#
+# A daily average can hide the hours that matter (and the hours nobody uses). Two runs
+# of a week for today, full training and the evening lane, by the hour passengers reach
+# security (about 10 seconds):
+
+# %%
+by_hour = lesson.hourly_frame(n=2, days=7)
+lesson.plot_by_hour(by_hour)
+
+# %% [markdown]
+# **Read the chart.** The queue builds after each wave, worst in the evening (17:00-21:00),
+# when two or three lanes face the second wave. One more lane there cuts the evening wait and
+# lifts CSAT in those hours only; training lifts every hour with passengers, the night's
+# too. From midnight to 04:00 a lane stays open with no departures: it costs the same in
+# every plan, so it does not change the comparison (whether security must stay open at
+# night is a question the model cannot answer).
 #
 # ## Your turn: the dashboard
 #
-# The starting point with staff courtesy raised from today's 0.6 to 0.8 (one seeded run of
-# 5 days, beside the baseline, money in million toman; this run's luck is worse than the
-# average of the weeks above: its baseline waits longer, <!--fact:l03_dash_wait-->5.65<!--/fact--> minutes on average, and fewer are
-# satisfied). The airport earns nothing here,
-# so its books are its costs: the staff of today's lanes cost <!--fact:l03_dash_staff_cost-->50<!--/fact--> million toman in 5 days.
-
-# %%
-table, figures = lesson.dashboard().update(courtesy=0.8)
-table
-
-# %% [markdown]
-# Move the sliders: **courtesy**, **extra lanes**, **training** (which raises courtesy
-# by up to 0.25 and costs money) and **passengers per hour**. Set training to 1 and note
-# the CSAT change and the training cost; then set training back to 0 and add one lane.
-# Which buys a CSAT point more cheaply? Try 55 passengers an hour: does courtesy still win?
+# The dashboard has exactly the levers of the decision below: the **lane plan** and
+# **courtesy training** (0, half, full). It runs one week beside today (money in million
+# toman; one week is one draw of luck, the decision judges on twenty). Find a plan that
+# reaches 80% and note its total cost; then look for a cheaper one.
 
 # %% tags=nbval-ignore-output
 lesson.dashboard()
 
 # %% [markdown]
-# ## Reflect
+# ## Decide: the cheapest way to 80%
 #
-# - The model says courtesy matters more *here*. What in the scenario makes that true?
-#   Would it be true for a 30-minute queue?
-# - A passenger passes security once, so a happier one brings the airport no money. Say
-#   the airport's target is CSAT 0.60: what is the cheapest way to reach it, and what
-#   does one CSAT point cost that way?
-#
-# ## Exercise: lanes or training?
-#
-# How many **extra lanes at every open hour** buy the same CSAT gain as **full courtesy
-# training**? Answer a whole number, or `"none"` (with quotes) if even 4 extra lanes are
-# not enough. The checker runs the model (about 3 seconds) on paired weeks, like the policy
-# table above: judge from that table and the sweep, not from a single dashboard week, whose
-# luck can reverse a small difference.
+# Eight plans, priced. Pick the one that reaches CSAT of at least 80% at the lowest
+# cost, and press **Check**. The verdict is judged on the same 20 paired weeks: a plan
+# whose whole CSAT interval lies below 80% misses the target; among the rest, the
+# cheapest wins (a plan's cost is certain, its CSAT is not).
 
 # %%
-my_answer = 1  # <- [[change this]]
-lesson.check_lanes_for_training(my_answer)
+decision_widget(lesson.DECISION)
+
+# %% tags=notebook-only
+lesson.check_cheapest_fix("full_training")  # <- [[change this]]
+
+# %% [markdown]
+# ## What if our assumptions are wrong?
+#
+# Some numbers in this model come from no study. Below, the lesson's comparison is re-run
+# with each of them set low and high, one at a time, each range with its reason. A tick
+# means the conclusion survives; a cross means it reverses. These are not decisions: they
+# are what we do not know about customers.
+#
+# Courtesy wins here only if courtesy weighs enough and training works well enough: N5 is
+# a hypothesis the model cannot settle on its own.
+
+# %% tags=nbval-ignore-output
+from cxsim.assumptions_view import panel
+
+panel("03")
 
 # %% [markdown]
 # ## Key takeaways
 #
-# - Courtesy and waiting both shape satisfaction; which weighs more depends on the queue.
-# - When waits are within expectations, staff behaviour decides (N5 holds, Q1, Q2).
-# - When the queue is far too long, no smile fixes it (N5 fails): staff first, then courtesy.
-# - When satisfaction earns nothing directly, compare options by what a CSAT point costs.
-# - A claim without a traceable study is a hypothesis: test it before you budget for it.
+# - When satisfaction earns nothing directly, compare options by what they cost to reach a target.
+# - In this model courtesy buys the first points most cheaply (N5 holds while the queue is
+#   within expectations); beyond what training can give, buy lanes where the queue builds,
+#   not at every hour.
+# - Check by hour: a daily average hides the evening queue and the empty night lane.
+# - The answer rests on an assumption nobody has measured, the weight of courtesy: with a
+#   lighter one, lanes win. A claim without a traceable study is a hypothesis to test
+#   before you budget for it.
 #
 # **Next:** `04`: what customers remember of a whole journey.
