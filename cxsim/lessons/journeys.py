@@ -13,7 +13,7 @@ moment and its end (peak-end, Q9), so one bad step spoils it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,21 +21,28 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..catalog import load_scenario
-from ..experiments import replication_seed
-from ..i18n import N_, _
+from ..decision_widgets import decision_widget
+from ..decisions import Candidate, Decision, DecisionVerdict, register
+from ..fix_value import ended_journeys, register_rule, rule_table, rule_verdict
+from ..i18n import N_, _, translate_name
 from ..plots import BASELINE_COLOUR, NotebookFigure
 from ..results import Result
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, change_rota
-from . import Verdict, check_answer
 
 __all__ = [
+    "DECISION",
+    "FIXED_TOUCHPOINT",
     "ROWS",
+    "artefact_checks",
     "check_best_touchpoint",
-    "courtesy_gains",
     "dashboard",
+    "exercise",
+    "fix_rule",
+    "gain_by_segment_and_hour",
     "journey_kpis",
     "plot_touchpoint_vs_journey",
+    "rule_decision_widget",
     "touchpoint_vs_journey",
 ]
 
@@ -136,9 +143,9 @@ def plot_touchpoint_vs_journey(table: pd.DataFrame, title: str | None = None) ->
         ax.set_xlabel(_("{name} (% of contacts or journeys)", name=name))
         ax.set_title(name, fontsize="medium")
         ax.grid(False, axis="y")
-    axes[0].set_yticks(positions, labels)
-    axes[0].set_ylabel(_("Touchpoint (blue) or whole journey (red)"))
-    figure.suptitle(title or _("Each touchpoint against the whole journey (retail_journey)"))
+    axes[0].set_yticks(positions, [translate_name(str(label)) for label in labels])
+    axes[0].set_ylabel(_("Touchpoint (blue) or whole journey (orange)"))
+    figure.suptitle(title or _("Each touchpoint against the whole journey"))
     return figure
 
 
@@ -152,6 +159,7 @@ def journey_kpis(result: Result) -> dict[str, float]:
     table = touchpoint_vs_journey(result, digits=6)
     score, satisfied, bad = _("mean score (0-10)"), _("satisfied (7+)"), _("bad (below 5)")
     remembered = _(ROWS[3])
+    kpis = result.kpis()
     # keyed by English labels (and a KPI name), translated when shown (cxsim.formatting)
     return {
         N_("Store: mean contact score (0-10)"): table.loc["store", score],
@@ -160,18 +168,22 @@ def journey_kpis(result: Result) -> dict[str, float]:
         N_("Support: contacts satisfied (7+)"): table.loc["support", satisfied],
         N_("Journey CSAT (remembered 7+)"): table.loc[remembered, satisfied],
         "bad_journey_rate": table.loc[remembered, bad],
-        "profit": result.kpis()["profit"] / 1e6,
+        "cost": kpis["cost"] / 1e6,
+        "customer_equity": kpis["customer_equity"] / 1e6,
+        "profit": kpis["profit"] / 1e6,
     }
 
 
 #: How :func:`journey_kpis` rows are written: scores as numbers, shares in percent,
-#: profit in millions.
+#: money in millions.
 JOURNEY_KPI_KINDS = {
     N_("Store: mean contact score (0-10)"): "number",
     N_("Support: mean contact score (0-10)"): "number",
     N_("Store: contacts satisfied (7+)"): "share",
     N_("Support: contacts satisfied (7+)"): "share",
     N_("Journey CSAT (remembered 7+)"): "share",
+    "cost": "millions",
+    "customer_equity": "millions",
     "profit": "millions",
 }
 
@@ -225,6 +237,25 @@ def dashboard(seed: int = 1, days: float = 7) -> Dashboard:
             key="support_staff",
         ),
         Control(
+            "touchpoints.support.staff_cost_per_hour",
+            _("What the agency charges an hour (toman)"),
+            "dropdown",
+            options=(
+                (_("150,000 (today's contract)"), 150_000),
+                (_("200,000 (a better contract)"), BETTER_CONTRACT_PER_HOUR),
+            ),
+            key="support_price",
+        ),
+        Control(
+            "levers.training",
+            _("Courtesy training of the store staff (0 none, 1 full)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.25,
+            key="store_training",
+        ),
+        Control(
             "touchpoints.store.courtesy",
             _("Store staff courtesy (0-1)"),
             "float",
@@ -257,49 +288,205 @@ def dashboard(seed: int = 1, days: float = 7) -> Dashboard:
     )
 
 
-# --------------------------------------------------------------------------- exercise
-def courtesy_gains(
-    level: float = 0.9,
-    touchpoints: Sequence[str] = ("store", "support"),
-    n: int = 5,
-    days: float = 7,
-    seed: int = 0,
-) -> dict[str, float]:
-    """Journey CSAT gain (paired, mean of ``n`` runs) when one touchpoint's staff
-    become as courteous as ``level``; self-service touchpoints have no staff and gain 0.
+# --------------------------------------------------------------------------- the decision
+#: Days in a week: prices and the rule's counts are per week.
+WEEK_DAYS = 7.0
+_BASE = load_scenario(SCENARIO)
+#: The rotas of today, and with one more person at every open hour (never at night: a
+#: rota that adds people at every hour would open the store at 3 am).
+STORE_ROTA = list(_BASE.touchpoint("store").hourly_staff)
+SUPPORT_ROTA = list(_BASE.touchpoint("support").hourly_staff)
+STORE_PLUS_ONE = change_rota(STORE_ROTA, "staff_shift", 1)
+SUPPORT_PLUS_ONE = change_rota(SUPPORT_ROTA, "staff_shift", 1)
+#: What the agency charges an hour for a better-trained team (assumption: a third more
+#: than today's 150,000 toman; the same as our own staff cost, data/defaults.yaml).
+BETTER_CONTRACT_PER_HOUR = 200_000
 
-    CSAT here is the share of ended journeys remembered at 7 or more (see
-    :func:`journey_kpis`)."""
-    base = load_scenario(SCENARIO)
-    variants = {
-        name: base.with_overrides({f"touchpoints.{name}.courtesy": level}) for name in touchpoints
-    }
-    remembered, satisfied = _(ROWS[3]), _("satisfied (7+)")
-    gains: dict[str, float] = dict.fromkeys(touchpoints, 0.0)
-    for i in range(n):
-        run_seed = replication_seed(seed, i)  # the same customers under every variant
-        reference = touchpoint_vs_journey(simulate(base, seed=run_seed, days=days), 6)
-        for name, variant in variants.items():
-            table = touchpoint_vs_journey(simulate(variant, seed=run_seed, days=days), 6)
-            gains[name] += (
-                float(table.loc[remembered, satisfied] - reference.loc[remembered, satisfied]) / n
-            )
-    for touchpoint in base.touchpoints:
-        gains.setdefault(touchpoint.name, 0.0)
-    return gains
-
-
-def check_best_touchpoint(answer: Any) -> Verdict:
-    """Exercise: which touchpoint, if its staff became as courteous as 0.9, lifts journey
-    CSAT the most?  Answer its name (``"website"``, ``"store"``, ``"delivery"`` or
-    ``"support"``); the model computes the gains."""
-    gains = courtesy_gains()
-    expected = max(gains, key=gains.__getitem__)
-    return check_answer(
-        answer,
-        expected,
-        hint=_(
-            "Try the courtesy sliders of the dashboard one at a time and "
-            "watch journey CSAT, not the touchpoint's own score."
+DECISION = register(
+    Decision(
+        name="l01_touchpoint_budget",
+        scenario=SCENARIO,
+        question=N_(
+            "You have one improvement budget of 10 to 20 million toman a week. Which "
+            "touchpoint do you fix? Judged on profit over four weeks, customer equity included."
         ),
+        candidates=(
+            Candidate("nothing", N_("nothing: keep the money"), None),
+            Candidate(
+                "store_staff",
+                N_("store: one more salesperson at every open hour"),
+                {"touchpoints.store.staff": STORE_PLUS_ONE},
+            ),
+            Candidate(
+                "store_training",
+                N_("store: courtesy training for the sales staff"),
+                {"levers.training": 1.0},
+            ),
+            Candidate(
+                "support_staff",
+                N_("support: one more agent at every open hour"),
+                {"touchpoints.support.staff": SUPPORT_PLUS_ONE},
+            ),
+            Candidate(
+                "support_contract",
+                N_("support: a better agency contract (courtesy 0.45 to 0.7)"),
+                {
+                    "touchpoints.support.courtesy": 0.7,
+                    "touchpoints.support.staff_cost_per_hour": BETTER_CONTRACT_PER_HOUR,
+                },
+            ),
+        ),
+        objective="profit",
+        maximise=True,
+        replications=24,
+        days=28,
+        seed=0,
+        shown=("csat", "bad_journey_rate", "nps", "cost", "customer_equity"),
     )
+)
+#: The touchpoint each candidate changes (the rule's "reach" counts its journeys).
+FIXED_TOUCHPOINT = {
+    "store_staff": "store",
+    "store_training": "store",
+    "support_staff": "support",
+    "support_contract": "support",
+}
+register_rule(DECISION, FIXED_TOUCHPOINT)
+
+
+def fix_rule() -> pd.DataFrame:
+    """The rule behind the decision, one row per fix: journeys reached a week x points
+    added to each contact x share the memory keeps = remembered points a week; x what a
+    remembered point is worth = value a week; less the cost = profit a week
+    (:func:`cxsim.fix_value.rule_table`)."""
+    return rule_table(DECISION, FIXED_TOUCHPOINT)
+
+
+def check_best_touchpoint(answer: Any) -> DecisionVerdict:
+    """Exercise: which touchpoint does the improvement budget fix?  Answer a candidate's
+    key (``"store_training"``…) or label; judged on profit over four weeks, with paired
+    replications (:mod:`cxsim.decisions`), and explained by the rule (:func:`fix_rule`)."""
+    return rule_verdict(DECISION, FIXED_TOUCHPOINT, answer)
+
+
+def rule_decision_widget(decision: Decision, checker: Callable[[Any], Any]) -> Any:
+    """:func:`cxsim.decision_widgets.decision_widget` whose Check button shows
+    ``checker(answer)`` (the verdict with the rule's why) instead of the bare verdict."""
+    return decision_widget(decision, checker=checker)
+
+
+def exercise() -> Any:
+    """The decision on screen: question, answers, Check (notebook and app alike)."""
+    return rule_decision_widget(DECISION, check_best_touchpoint)
+
+
+# --------------------------------------------------------------------------- the sceptic
+def artefact_checks(result: Result) -> pd.DataFrame:
+    """Is the journey's story an artefact?  Five shares of one run:
+
+    store visits in an hour the store is closed (a shopper queuing at a locked door: 0
+    since closed steps wait for the next opening, ``when_closed: next_open``); journeys
+    that started while the store was closed; journeys remembered as bad; of those, the
+    share whose worst moment was a self-service step (website, delivery: a 7 ± 1 draw no
+    lever touches, docs/model.md §2); and self-service contacts scored below 5 (about
+    2.3% for a normal draw 2 points below its mean).
+    """
+    start = result.window[0]
+    visits = result.interactions
+    visits = visits[visits["arrival_min"] >= start]
+    store = result.scenario.touchpoint("store")
+    closed_hours = np.array([not open_ for open_ in store.open_hours])
+    hour = (visits["arrival_min"] // 60).astype(int) % len(closed_hours)
+    at_store = visits["touchpoint"] == "store"
+    journeys = ended_journeys(result)
+    start_hour = (journeys["start_min"] // 60).astype(int) % len(closed_hours)
+    bad = journeys[journeys["memory_score"] < _bad_below(result)]
+    contacts = visits[visits["journey_id"].isin(bad["journey_id"]) & visits["score"].notna()]
+    worst = contacts.loc[(contacts["score"] - 7.0).abs().groupby(contacts["journey_id"]).idxmax()]
+    self_service = {t.name for t in result.scenario.touchpoints if t.kind == "self_service"}
+    selfs = visits[visits["touchpoint"].isin(self_service) & visits["score"].notna()]
+    rows = {
+        N_("store visits while the store is closed"): float(
+            closed_hours[hour[at_store]].mean() if at_store.any() else 0.0
+        ),
+        N_("journeys started while the store is closed"): float(closed_hours[start_hour].mean()),
+        N_("journeys remembered as bad"): float(len(bad) / max(1, len(journeys))),
+        N_("bad journeys whose worst moment was self-service"): float(
+            worst["touchpoint"].isin(self_service).mean() if len(worst) else 0.0
+        ),
+        N_("self-service contacts scored below 5"): float((selfs["score"] < 5).mean()),
+    }
+    table = pd.DataFrame({_("share"): {_(k): v for k, v in rows.items()}})
+    table.index.name = _("check")
+    table.attrs["column_kinds"] = {_("share"): "share"}
+    return table
+
+
+#: Hours of the day, in the bands a shop reads its day by (the store opens 08-22).
+HOUR_BANDS = (
+    (N_("08-12"), 8, 12),
+    (N_("12-17"), 12, 17),
+    (N_("17-22"), 17, 22),
+    (N_("22-08 (store closed)"), 22, 32),
+)
+
+
+def gain_by_segment_and_hour(key: str, seed: int = 0, days: float = 28) -> pd.DataFrame:
+    """Where a fix of :data:`DECISION` acts: for each segment and each band of the day
+    (by the hour the journey started), ended journeys, the mean remembered score as it
+    is and with the fix, and the share remembered as bad, on one paired run.
+
+    A gain that sat only in the night, or only in one segment, would be a warning."""
+    candidate = DECISION.candidate(key)
+    if candidate is None:
+        allowed = ", ".join(c.key for c in DECISION.candidates)
+        raise ValueError(
+            _("key: {key!r} is not an answer; allowed: {allowed}", key=key, allowed=allowed)
+        )
+    base = load_scenario(SCENARIO)
+    variant = base if candidate.spec is None else base.with_overrides(dict(candidate.spec))
+    runs = [simulate(s, seed=seed, days=days) for s in (base, variant)]
+    groups: dict[str, list[pd.Series]] = {}
+    for result in runs:
+        journeys = ended_journeys(result)
+        bad = journeys["memory_score"] < _bad_below(result)
+        hour = (journeys["start_min"] // 60).astype(int) % 24
+        masks = {str(name): journeys["segment"] == name for name in journeys["segment"].unique()}
+        for label, low, high in HOUR_BANDS:
+            masks[_(label)] = (hour >= low) & (hour < high) | (hour + 24 >= low) & (
+                hour + 24 < high
+            )
+        for label, mask in masks.items():
+            groups.setdefault(label, []).append(
+                pd.Series(
+                    {
+                        "n": float(mask.sum()),
+                        "memory": float(journeys.loc[mask, "memory_score"].mean()),
+                        "bad": float(bad[mask].mean()),
+                    }
+                )
+            )
+    rows = {}
+    for label, (before, after) in groups.items():
+        rows[label] = {
+            _("journeys (as it is)"): before["n"],
+            _("remembered score as it is"): before["memory"],
+            _("remembered score with the fix"): after["memory"],
+            _("difference"): after["memory"] - before["memory"],
+            _("bad as it is"): before["bad"],
+            _("bad with the fix"): after["bad"],
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    for column in (
+        _("remembered score as it is"),
+        _("remembered score with the fix"),
+        _("difference"),
+    ):
+        table[column] = table[column].round(2)
+    table.index.name = _("segment or hour")
+    table.attrs["column_kinds"] = {
+        _("journeys (as it is)"): "count",
+        _("bad as it is"): "share",
+        _("bad with the fix"): "share",
+    }
+    return table

@@ -13,7 +13,6 @@ the plain average, and compares CSAT, NPS and the remembered scores.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,8 @@ from matplotlib.figure import Figure
 
 from .. import behaviour
 from ..catalog import load_scenario
-from ..experiments import SerialExecutor, compare
+from ..decisions import Candidate, Decision, DecisionVerdict, register
+from ..fix_value import register_rule, rule_table, rule_verdict
 from ..i18n import N_, _, translate_name
 from ..plots import BASELINE_COLOUR, NotebookFigure, policy_colour
 from ..results import Result
@@ -30,17 +30,21 @@ from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
 from . import Verdict, check_answer
+from .journeys import rule_decision_widget
 
 __all__ = [
+    "DECISION",
     "EXAMPLE_JOURNEYS",
     "EXERCISE_JOURNEY",
-    "FIXES",
+    "FIXED_TOUCHPOINT",
     "MEMORY_COLOURS",
     "MEMORY_MODELS",
     "SCENARIO",
     "check_better_fix",
     "check_peak_end",
     "dashboard",
+    "exercise",
+    "fix_rule",
     "hand_made_journeys",
     "loyalty_groups",
     "memory_table",
@@ -67,7 +71,7 @@ EXAMPLE_JOURNEYS: dict[str, tuple[float, ...]] = {
 #: The journey of the hand-calculation exercise.
 EXERCISE_JOURNEY: tuple[float, ...] = (8.0, 6.0, 2.0, 7.0, 9.0)
 #: KPIs the lesson shows.
-MEMORY_KPIS = ("csat", "nps", "mean_memory_score", "bad_journey_rate")
+MEMORY_KPIS = ("csat", "nps", "mean_memory_score", "bad_journey_rate", "cost", "profit")
 _DAYS = 7
 #: The scenario of the survey section: the bank's phone line, whose hang-ups a
 #: post-contact survey never hears from.
@@ -242,7 +246,11 @@ def plot_remembered_scores(results: Mapping[str, Result] | Result) -> Figure:
         shares = counts / max(1, counts.sum())
         offset = (number - (len(results) - 1) / 2) * width
         ax.bar(
-            np.arange(11) + offset, shares, width=width, label=str(label), color=_colour(str(label))
+            np.arange(11) + offset,
+            shares,
+            width=width,
+            label=translate_name(str(label)),
+            color=_colour(str(label)),
         )
     top = ax.get_ylim()[1]
     for x, text in ((3.0, _("detractors")), (7.5, _("passives")), (9.5, _("promoters"))):
@@ -278,7 +286,9 @@ def _view(results: Any) -> tuple[pd.DataFrame, list[Figure]]:
 
 
 def dashboard(*, seed: int = 0, days: float = _DAYS) -> Dashboard:
-    """Memory model, courtesy of the support agency and of the store → CSAT, NPS, histogram.
+    """Memory model, the support agency's courtesy, first-call resolution and price, the
+    store's courtesy and training → CSAT, NPS, cost, profit, histogram: every lever of
+    :data:`DECISION`.
 
     Each update runs ``retail_journey`` for ``days`` days (7 by default, so a
     move of a control answers in a fraction of a second) beside the scenario
@@ -303,6 +313,27 @@ def dashboard(*, seed: int = 0, days: float = _DAYS) -> Dashboard:
             key="support_courtesy",
         ),
         Control(
+            "touchpoints.support.resolution_probability",
+            _("Support: share of problems solved at the first call"),
+            "float",
+            min=0.5,
+            max=1.0,
+            step=0.05,
+            default=0.8,  # the default of data/defaults.yaml: the scenario does not set it
+            key="support_resolution",
+        ),
+        Control(
+            "touchpoints.support.staff_cost_per_hour",
+            _("What the agency charges an hour (toman)"),
+            "dropdown",
+            options=(
+                (_("150,000 (today's contract)"), 150_000),
+                (_("175,000 (a second-level desk)"), RESOLVING_CONTRACT_PER_HOUR),
+                (_("200,000 (a better contract)"), 200_000),
+            ),
+            key="support_price",
+        ),
+        Control(
             "touchpoints.store.courtesy",
             _("Courtesy in the store"),
             "float",
@@ -310,6 +341,15 @@ def dashboard(*, seed: int = 0, days: float = _DAYS) -> Dashboard:
             max=1.0,
             step=0.05,
             key="store_courtesy",
+        ),
+        Control(
+            "levers.training",
+            _("Courtesy training of the store staff (0 none, 1 full)"),
+            "float",
+            min=0.0,
+            max=1.0,
+            step=0.25,
+            key="store_training",
         ),
     ]
     return Dashboard(
@@ -337,30 +377,61 @@ def check_peak_end(answer: float) -> Verdict:
     )
 
 
-#: The two fixes of the second exercise: label -> overrides of ``retail_journey``.
-FIXES: dict[str, dict[str, float]] = {
-    "store": {"touchpoints.store.courtesy": 0.9},
-    "support": {"touchpoints.support.courtesy": 0.65},
-}
+#: What the agency charges an hour for a team that solves more at the first call
+#: (assumption: a sixth more than today's 150,000 toman, for a second-level desk and a
+#: knowledge base).
+RESOLVING_CONTRACT_PER_HOUR = 175_000
 
-
-@lru_cache(maxsize=4)
-def _nps_gains(seed: int, n: int, days: float) -> dict[str, float]:
-    policies = {_("as it is"): {}, **{label: spec for label, spec in FIXES.items()}}
-    comparison = compare(
-        SCENARIO, policies, n, seed=seed, days=days, progress=False, executor=SerialExecutor()
+DECISION = register(
+    Decision(
+        name="l04_peak_or_end",
+        scenario=SCENARIO,
+        question=N_(
+            "Fix the worst moment or polish the end? Judged on profit over four weeks, "
+            "customer equity included, with customers who remember by peak-end."
+        ),
+        candidates=(
+            Candidate("nothing", N_("nothing: keep the money"), None),
+            Candidate(
+                "worst_moment",
+                N_("worst moment: support solves 95% of problems at the first call, not 80%"),
+                {
+                    "touchpoints.support.resolution_probability": 0.95,
+                    "touchpoints.support.staff_cost_per_hour": RESOLVING_CONTRACT_PER_HOUR,
+                },
+            ),
+            Candidate(
+                "end",
+                N_("the end: courtesy training for the store staff"),
+                {"levers.training": 1.0},
+            ),
+        ),
+        objective="profit",
+        maximise=True,
+        replications=30,
+        days=28,
+        seed=0,
+        shown=("csat", "bad_journey_rate", "nps", "cost", "customer_equity"),
     )
-    table = comparison.differences()
-    table = table[table["kpi"] == "nps"].set_index("policy")
-    return {label: float(table.loc[label, "mean_difference"]) for label in FIXES}
+)
+#: The touchpoint each candidate changes (the rule's "reach" counts its journeys).
+FIXED_TOUCHPOINT = {"worst_moment": "support", "end": "store"}
+register_rule(DECISION, FIXED_TOUCHPOINT)
 
 
-def check_better_fix(answer: str, *, seed: int = 0, n: int = 5, days: float = _DAYS) -> Verdict:
-    """Exercise: which fix lifts NPS more under peak-end, ``"store"`` or ``"support"``?
+def fix_rule() -> pd.DataFrame:
+    """The rule of lesson 01 for this decision, with the position customers who averaged
+    their journey would give (:func:`cxsim.fix_value.rule_table`)."""
+    return rule_table(DECISION, FIXED_TOUCHPOINT, average_too=True)
 
-    ``"store"``: store courtesy 0.7 → 0.9; ``"support"``: the agency's courtesy
-    0.45 → 0.65.  The model answers with ``n`` paired replications of ``days`` days.
-    """
-    gains = _nps_gains(seed, n, days)
-    best = max(gains, key=gains.get)
-    return check_answer(str(answer), best, hint=_("Try both in the dashboard above and watch NPS."))
+
+def check_better_fix(answer: Any) -> DecisionVerdict:
+    """Exercise: fix the worst moment (``"worst_moment"``: the support line's unsolved
+    problems) or polish the end (``"end"``: the store, last contact of most store
+    journeys)?  Judged on profit (:data:`DECISION`) and explained by the rule."""
+    return rule_verdict(DECISION, FIXED_TOUCHPOINT, answer)
+
+
+def exercise() -> Any:
+    """The decision on screen: question, answers, Check (notebook and app alike)."""
+    return rule_decision_widget(DECISION, check_better_fix)

@@ -1,12 +1,13 @@
 # %% [markdown]
 # # 01 · Journeys, not touchpoints
 #
-# **What you will do** (20 minutes)
+# **What you will do** (15 minutes)
 #
-# 1. Read a retailer's touchpoint dashboard: website, store, delivery, support · 5 min
-# 2. Set it beside what customers remember of the whole journey · 5 min
-# 3. Move service levers on a dashboard and watch both levels · 5 min
-# 4. Exercise: which touchpoint matters most for the journey? · 5 min
+# 1. Read a retailer's touchpoint dashboard and set it beside the whole journey · 4 min
+# 2. Check, as a sceptic, that the picture is not an artefact · 2 min
+# 3. Move service levers on a dashboard and watch both levels · 3 min
+# 4. Decide: one improvement budget, which touchpoint do you fix? And the rule behind
+#    the answer · 6 min
 #
 # Run every cell with **Shift + Enter**.
 
@@ -40,9 +41,10 @@ result = cxsim.simulate("retail_journey", seed=1, days=14)
 result.kpis(by="touchpoint")[["arrivals", "mean_wait_min", "service_level", "abandonment_rate"]].round(2)
 
 # %% [markdown]
-# **The touchpoint view.** Waits are short, the store and the support line answer most
-# customers within five minutes. Now the score of every contact (0-10), touchpoint by
-# touchpoint, and then for the whole journey:
+# **The touchpoint view.** Waits are short: the store and the support line answer almost
+# every customer within five minutes, and almost nobody gives up. A queue report would
+# say "all fine". Now the score of every contact (0-10), touchpoint by touchpoint, and
+# then for the whole journey:
 
 # %%
 table = lesson.touchpoint_vs_journey(result)
@@ -84,31 +86,108 @@ numbers, figures = lesson.dashboard().update(support_courtesy=0.9)
 numbers
 
 # %% [markdown]
-# Move the levers: who runs support (agency or own staff), support courtesy, support
-# agents, store courtesy, store staff. Watch the touchpoint's own score **and** journey
-# CSAT: do they move together?
+# Move the levers: who runs support (agency or own staff), support courtesy, agents and
+# what the agency charges, store courtesy, training and staff: every answer of the
+# decision below has its lever here. Watch the touchpoint's own score **and** journey
+# CSAT, and the cost and profit of the week: do they move together?
 
 # %% tags=nbval-ignore-output
 lesson.dashboard()
 
 # %% [markdown]
-# ## Exercise: which touchpoint matters most?
+# ## Is it an artefact? The sceptic's check
 #
-# Suppose you can train the staff of **one** touchpoint until their courtesy is 0.9.
-# Which touchpoint lifts **journey CSAT** the most: `"website"`, `"store"`, `"delivery"`
-# or `"support"`? Type its name in quotes. The checker runs the model (about a second).
+# Before we believe the table, three questions a sceptical trainee asks. Do shoppers
+# queue at a locked store at night? Do the bad journeys come from one odd hour? And the
+# website and the delivery have no staff: the model scores them 7 ± 1, a random draw that
+# no lever touches (price, product and late parcels are not modelled). How much of the
+# "bad" is that noise?
 
 # %%
-my_answer = "website"  # <- [[change this]]
-lesson.check_best_touchpoint(my_answer)
+lesson.artefact_checks(result)
+
+# %% [markdown]
+# **Read it.** Nobody queues at a closed store (<!--fact:l01_check_closed-->0%<!--/fact--> of store visits): a shopper who
+# comes at night returns when it opens. But about <!--fact:l01_check_noise-->36%<!--/fact--> of the bad journeys have a
+# self-service step as their worst moment: a delivery drawn below 5 by chance. No decision
+# below touches them; keep them in mind when you read a bad-journey rate.
+#
+# ## Decide: one improvement budget, which touchpoint do you fix?
+#
+# You have 10 to 20 million toman a week. Five answers, each priced in the model:
+#
+# - **nothing**: keep the money;
+# - **store, one more salesperson** at every open hour: 19.6 million a week;
+# - **store, courtesy training** for the sales staff (courtesy 0.7 → about 0.95):
+#   14.7 million a week;
+# - **support, one more agent** at every open hour: 14.7 million a week;
+# - **support, a better agency contract**: courtesy 0.45 → 0.7 for 200,000 instead of
+#   150,000 toman an hour, 9.8 million a week.
+#
+# The model judges them on **profit over four weeks**, customer equity included
+# (customers kept, friends brought, prospects put off, each at their lifetime value),
+# with 24 paired runs. Try the levers in the dashboard above first, then choose and press
+# **Check**.
+
+# %% tags=nbval-ignore-output
+lesson.exercise()
+
+# %% tags=notebook-only
+lesson.check_best_touchpoint("store_staff")  # <- [[your answer]]
+
+# %% [markdown]
+# ## Why: one rule for "which touchpoint?"
+#
+# What a fix is worth = **journeys it reaches** × **points it adds to each contact** ×
+# **the share the memory keeps** (its position: under peak-end a contact that is the
+# last one, or the worst one, counts half each) × **what a remembered point is worth**
+# (customers kept, friends brought). Per week:
+
+# %%
+lesson.fix_rule()
+
+# %% [markdown]
+# **Read it.** More staff reach many journeys but add almost nothing to a contact: the
+# queues are already short (<!--fact:l01_rule_store_staff_size-->0.03<!--/fact--> points at the store). Training reaches the
+# most journeys, <!--fact:l01_rule_store_reach-->543<!--/fact--> a week, and adds <!--fact:l01_rule_store_size-->1.1<!--/fact--> points; the store is the end
+# of most store journeys, so the memory keeps <!--fact:l01_rule_store_position-->90%<!--/fact--> of it. The agency contract
+# reaches half as many (<!--fact:l01_rule_support_reach-->281<!--/fact-->) but each of its points is worth about twice as much
+# (<!--fact:l01_rule_support_worth-->108,489<!--/fact--> toman against <!--fact:l01_rule_store_worth-->48,697<!--/fact-->): it lifts memories near the bad line, where a
+# quarter of customers leave, and it costs less. Profit a week: <!--fact:l01_rule_support_profit-->15.7<!--/fact--> million
+# for the contract, <!--fact:l01_rule_store_profit-->11.3<!--/fact--> for training; the runs cannot tell the two apart with
+# certainty, and both beat doing nothing.
+#
+# **The sceptic again:** does the contract's gain sit in one segment or one hour?
+
+# %%
+lesson.gain_by_segment_and_hour("support_contract")
+
+# %% [markdown]
+# Both segments and every band of the day gain; the closed hours count only the
+# journeys that began then and met the store or support after it opened.
+
+# %% [markdown]
+# ## What if our assumptions are wrong?
+#
+# Some numbers in this model come from no study. Below, the lesson's comparison is re-run
+# with each of them set low and high, one at a time, each range with its reason. A tick
+# means the conclusion survives; a cross means it reverses. These are not decisions: they
+# are what we do not know about customers.
+
+# %% tags=nbval-ignore-output
+from cxsim.assumptions_view import panel
+
+panel("01")
 
 # %% [markdown]
 # ## Key takeaways
 #
 # - Good touchpoint averages can hide a disappointing journey: problems add up (Q7, Q11).
 # - Customers remember peaks and ends, not averages (Q9): one bad step spoils a journey.
-# - Measure the journey as customers live it, not only each department's own score (N3).
-# - The weakest link, even one few customers meet (an outsourced support line), can
-#   matter more than the busiest touchpoint (Q14).
+# - Which touchpoint to fix follows one rule: journeys reached × points added × share
+#   the memory keeps × what a remembered point is worth. A fix that reaches few journeys
+#   can win if it lifts memories near the point where customers leave (Q14: the
+#   outsourced line); a queue that is already short is worth nothing to shorten.
+# - Check the picture before you believe it: by hour, by segment, and for noise.
 #
 # **Next:** `02_response_time`: queues, staffing and the five-minute expectation.

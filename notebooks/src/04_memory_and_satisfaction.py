@@ -1,14 +1,16 @@
 # %% [markdown]
 # # 04 · Memory and satisfaction
 #
-# **What you will do** (25 minutes)
+# **What you will do** (15 minutes)
 #
 # 1. See how one journey can be remembered in two ways: as its **average**, or by its
-#    **peak and its end** (5 minutes).
-# 2. Run a shop's customer journey under both memories and compare CSAT and NPS (7 minutes).
-# 3. See what a post-contact survey would report, beside what customers remember (5 minutes).
-# 4. Use a dashboard to change the courtesy of the store and of the support line (5 minutes).
-# 5. Two exercises (3 minutes).
+#    **peak and its end** (3 minutes).
+# 2. Run a shop's customer journey under both memories and compare CSAT and NPS (3 minutes).
+# 3. Use a dashboard to change the levers of the store and of the support line (2 minutes).
+# 4. Peak-end by hand (2 minutes), then decide: fix the worst moment or polish the end?
+#    (5 minutes).
+#
+# The section *What a survey would show* is for when time allows, or for homework.
 #
 # Run each cell with **Shift + Enter**.
 
@@ -73,7 +75,7 @@ lesson.plot_remembered_scores(runs)
 #   detractors grow too. NPS is promoters minus detractors: what does it hide when both grow?
 
 # %% [markdown]
-# ## What a survey would show
+# ## What a survey would show (if time allows)
 #
 # The model knows what *every* customer remembers. A firm knows only what its survey brings
 # back. Take a bank's phone line (`contact_centre`, 14 days, seed 1). After each call an
@@ -112,9 +114,10 @@ cxsim.plots.plot_survey_vs_memory(bank)
 # %% [markdown]
 # ## Dashboard
 #
-# Back to the shop. Change the memory model and the courtesy of the store and of the
-# support line (often the *last* touchpoint). Each change re-runs 7 days (same seed) beside
-# the scenario as it is. First the default numbers, for reference:
+# Back to the shop. Change the memory model, the courtesy of the store (and its training),
+# and the support line's courtesy, first-call resolution and price (support is often the
+# *last* touchpoint). Each change re-runs 7 days (same seed) beside the scenario as it is.
+# First the default numbers, for reference:
 
 # %%
 board = lesson.dashboard()
@@ -134,14 +137,56 @@ my_answer = 0  # <- [[change this to your peak-end memory]]
 lesson.check_peak_end(my_answer)
 
 # %% [markdown]
-# **2. Which fix lifts NPS more under peak-end?** Option `"store"`: raise the store's
-# courtesy from 0.7 to 0.9. Option `"support"`: raise the support agency's courtesy from
-# 0.45 to 0.65. Try both in the dashboard, then answer. (The checker runs the model 5 times
-# for 7 days for each option; it takes a few seconds.)
+# **2. Decide: fix the worst moment or polish the end?** Peak-end says both count. Two
+# ways to spend on it, each priced in the model:
+#
+# - **the worst moment**: more than half of the bad journeys end on a support call that
+#   solved nothing.
+#   The agency adds a second-level desk and solves 95% of problems at the first call
+#   instead of 80%, for 175,000 instead of 150,000 toman an hour: 4.9 million a week;
+# - **the end**: courtesy training for the store staff, whose sale is the last contact of
+#   most store journeys: 14.7 million a week.
+#
+# Judged on profit over four weeks, customer equity included, 30 paired runs. Try both in
+# the dashboard, then choose and press **Check**.
+
+# %% tags=nbval-ignore-output
+lesson.exercise()
+
+# %% tags=notebook-only
+lesson.check_better_fix("worst_moment")  # <- [[your answer]]
+
+# %% [markdown]
+# **Why: the rule of lesson 01.** Value = journeys reached × points added to each contact ×
+# share the memory keeps × what a remembered point is worth. The column *position if
+# customers averaged* shows the share an average, not peak-end, would keep:
 
 # %%
-my_choice = "?"  # <- [["store" or "support"]]
-lesson.check_better_fix(my_choice)
+lesson.fix_rule()
+
+# %% [markdown]
+# **Read it.** Each point the worst-moment fix adds is worth about three times more
+# (<!--fact:l04_rule_worst_worth-->147,852<!--/fact--> toman against <!--fact:l04_rule_end_worth-->50,801<!--/fact-->): it lifts memories across the line below which a
+# quarter of customers leave, and it halves the bad journeys. But it reaches only the
+# support calls, and adds <!--fact:l04_rule_worst_size-->0.38<!--/fact--> points on average (most calls were solved already), so
+# it makes <!--fact:l04_rule_worst_points-->73<!--/fact--> remembered points a week against the end's <!--fact:l04_rule_end_points-->534<!--/fact-->. Profit a week:
+# <!--fact:l04_rule_end_profit-->12.4<!--/fact--> million for the end, <!--fact:l04_rule_worst_profit-->5.9<!--/fact--> for the worst moment. Lesson 01 chose support, lesson 04
+# the store: the same rule, different sizes and prices. And if customers averaged, the
+# last step would keep less (support <!--fact:l04_rule_worst_avg_position-->37%<!--/fact--> instead of <!--fact:l04_rule_worst_position-->68%<!--/fact-->): peak-end is what makes
+# the end of a journey worth polishing.
+
+# %% [markdown]
+# ## What if our assumptions are wrong?
+#
+# Some numbers in this model come from no study. Below, the lesson's comparison is re-run
+# with each of them set low and high, one at a time, each range with its reason. A tick
+# means the conclusion survives; a cross means it reverses. These are not decisions: they
+# are what we do not know about customers.
+
+# %% tags=nbval-ignore-output
+from cxsim.assumptions_view import panel
+
+panel("04")
 
 # %% [markdown]
 # ## Key takeaways
@@ -150,8 +195,8 @@ lesson.check_better_fix(my_choice)
 #   weigh most (Q9, peak-end rule).
 # - Peak-end spreads memories out: more promoters and more detractors. Neither the mean
 #   score nor NPS (promoters minus detractors) shows it; look at the two groups.
-# - The touchpoint that touches most customers at the end of their journey can matter more
-#   than the worst one that few customers see.
+# - Fix the worst moment or polish the end? Neither by principle: multiply the journeys
+#   reached, the points added, the share the memory keeps, and what a point is worth.
 # - A post-contact survey reads higher than what customers remember: it never asks those
 #   who hung up, and the delighted answer more often. Report it beside the hang-ups.
 #
