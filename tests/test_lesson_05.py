@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 import cxsim
+from cxsim.decisions import judge
+from cxsim.experiments import replication_seed, t_critical
 from cxsim.lessons import retention as lesson
+from cxsim.rota import shift_rota
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +111,74 @@ def test_dashboard_rejects_values_outside_the_model(board):
         board.update(extra_agents=9)
 
 
-def test_check_best_extra_agents():
-    table = lesson.staff_sweep()
-    best = int(lesson.best_row(table)["extra_agents"])
-    assert lesson.check_best_extra_agents(best)
-    verdict = lesson.check_best_extra_agents(best + 2)
-    assert not verdict and "Not yet" in repr(verdict)
+def test_extra_agents_decision_candidates_are_the_shifted_rotas():
+    decision = lesson.DECISION
+    rota = cxsim.load_scenario("contact_centre").touchpoint("phone").hourly_staff
+    assert [c.key for c in decision.candidates] == ["-1", "+0", "+1", "+2", "+3", "+4"]
+    for candidate, extra in zip(decision.candidates, lesson.EXTRA_AGENTS, strict=True):
+        assert candidate.spec == {"touchpoints.phone.staff": shift_rota(rota, extra)}
+    assert decision.objective == "profit" and decision.maximise
+    assert decision.days == 28 and decision.replications == 20
+
+
+def test_extra_agents_decision_reproduces_a_fresh_run_to_the_digit():
+    """The shipped runs are the model's: replication 3 of +2, simulated again now."""
+    runs = lesson.DECISION.runs()
+    spec = lesson.DECISION.candidate("+2").spec
+    scenario = cxsim.load_scenario("contact_centre").with_overrides(spec)
+    fresh = cxsim.simulate(scenario, seed=replication_seed(0, 3), days=28).kpis()
+    assert runs["+2"]["profit"][3] == fresh["profit"]
+    assert runs["+2"]["staff_cost"][3] == fresh["staff_cost"]
+
+
+def test_extra_agents_decision_accepts_what_the_runs_cannot_tell_apart():
+    """Issue 16 item 2: +1 and +2 overlap, so both are accepted; the rest are judged by
+    their Bonferroni-corrected paired interval against the best."""
+    judgement = judge(lesson.DECISION)
+    runs = lesson.DECISION.runs()
+    best = judgement.best.key
+    means = {key: np.mean(values["profit"]) for key, values in runs.items()}
+    assert best == max(means, key=means.get)
+    t = t_critical(19, 1 - 0.05 / 5)
+    accepted = set()
+    for key, values in runs.items():
+        d = np.asarray(values["profit"]) - np.asarray(runs[best]["profit"])
+        half = t * d.std(ddof=1) / math.sqrt(20)
+        if key == best or d.mean() - half <= 0 <= d.mean() + half:
+            accepted.add(key)
+    assert {c.key for c in judgement.acceptable} == accepted
+    assert accepted == {"+1", "+2"}  # the brief's case: the runs cannot tell them apart
+    assert not judgement.row("+0").acceptable  # the rota as it is loses customers
+
+
+def test_check_best_extra_agents_says_why_with_numbers():
+    runs = lesson.DECISION.runs()
+    right = lesson.check_best_extra_agents(2)
+    assert right and "contains 0" in right.message
+    assert lesson.check_best_extra_agents("+2") and lesson.check_best_extra_agents(
+        "+2: two more at every hour"
+    )
+    wrong = lesson.check_best_extra_agents(3)
+    assert not wrong and "not among the best" in wrong.message
+    # the why: two agents more than +1 at every hour of 28 days, at the scenario's wage
+    wage = cxsim.load_scenario("contact_centre").economics.staff_cost_per_hour
+    extra_staff = (np.mean(runs["+3"]["staff_cost"]) - np.mean(runs["+1"]["staff_cost"])) / 1e6
+    assert extra_staff == pytest.approx(2 * 24 * 28 * wage / 1e6)
+    assert f"cost {extra_staff:.1f} million toman more" in wrong.message
+    fewer = lesson.check_best_extra_agents(0)
+    assert not fewer and "saves" in fewer.message and "loses customers" in fewer.message
+    refused = lesson.check_best_extra_agents("lots")
+    assert not refused and "not one of the answers" in refused.message
+
+
+def test_decision_sweep_reads_the_decision_runs():
+    table = lesson.decision_sweep()
+    runs = lesson.DECISION.runs()
+    profit = table[table["kpi"] == "profit"].set_index("extra_agents")
+    assert list(profit.index) == list(lesson.EXTRA_AGENTS)
+    assert profit.loc[2, "mean"] == pytest.approx(np.mean(runs["+2"]["profit"]))
+    assert (profit["n"] == 20).all()
+    assert lesson.best_row(table)["extra_agents"] == 1
 
 
 def test_leave_curve_reads_the_table_in_either_language():

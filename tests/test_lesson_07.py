@@ -7,6 +7,8 @@ from matplotlib.figure import Figure
 
 from cxsim import behaviour
 from cxsim.lessons import staff as lesson
+from cxsim.lessons.thresholds import acceptable
+from cxsim.simulation import simulate
 
 LOW = "Lowest staff morale (0-1)"
 CSAT, WAIT = "csat", "mean_wait_min"
@@ -88,12 +90,43 @@ def test_check_overload_load():
     assert lesson.check_overload_load(0.95, target=0.6, training=1.0)
 
 
-def test_check_agents_for_morale_uses_the_model():
-    expected = lesson.agents_for_morale()
-    assert expected == 1
-    assert lesson.check_agents_for_morale(expected)
-    verdict = lesson.check_agents_for_morale(expected - 1)
-    assert not verdict and "Not yet" in repr(verdict)
+def test_check_overload_load_says_the_target_at_the_given_load():
+    verdict = lesson.check_overload_load(0.85)
+    target = behaviour.morale_target(0.85, 0.0)
+    assert f"the target is {target:.2f}" in verdict.message
+    assert "falls to 0.55 at a load of 0.9." in verdict.message
+
+
+def test_agents_for_morale_is_judged_on_paired_replications():
+    """Issue 16 item 2: ten runs of the dashboard's 10 days per number of agents, the
+    same callers for each, instead of the dashboard's one run."""
+    threshold = lesson.MORALE_THRESHOLD
+    values = threshold.values()
+    assert all(len(runs) == 10 for runs in values.values())
+    # the shipped runs are the model's: replication 2 without extra agents, run again now
+    seed = threshold.run_seeds()[2]
+    fresh = lesson.lowest_morale(
+        simulate(lesson.scenario_at(lesson.EXERCISE_DEMAND, 0), seed=seed, days=10)
+    )
+    assert values[0][2] == fresh
+    judged = {s.setting: s for s in threshold.judge()}
+    assert judged[0].status == "short" and judged[0].high < 0.75  # the team wears down
+    assert max(values[0]) < 0.75 <= max(values[1])
+    assert lesson.agents_for_morale() in acceptable(threshold.judge())  # the dashboard's run agrees
+
+
+def test_check_agents_for_morale_verdicts_give_the_numbers():
+    judged = lesson.MORALE_THRESHOLD.judge()
+    good = acceptable(judged)
+    assert good and good[0] == 1
+    right = lesson.check_agents_for_morale(good[0])
+    assert right and "10 runs of 10 days" in right.message
+    assert f"{judged[0].mean:.4f}" in right.message  # one step fewer, with its numbers
+    short = lesson.check_agents_for_morale(0)
+    assert not short and "too few" in short.message and "below the target" in short.message
+    more = lesson.check_agents_for_morale(4)
+    assert not more and "more than needed" in more.message
+    assert not lesson.check_agents_for_morale(9)
 
 
 def test_morale_effect_table_is_measured_on_each_run(results):

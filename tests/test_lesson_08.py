@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from cxsim.lessons import follow_up as lesson
+from cxsim.lessons.thresholds import acceptable
 from cxsim.results import kpi_label
+from cxsim.simulation import simulate
 
 REACHED = "Bad journeys called back (share)"
 CALLS, CSAT, MEMORY = "follow_ups", "csat", "mean_memory_score"
@@ -84,9 +87,33 @@ def test_dashboard_update_reacts_to_capacity_and_switch(board):
         board.update(capacity_per_day=80)
 
 
-def test_check_capacity_for_share_uses_the_model():
-    expected = lesson.capacity_for_share()
-    assert expected % 5 == 0 and 5 <= expected <= 60
-    assert lesson.check_capacity_for_share(expected)
-    verdict = lesson.check_capacity_for_share(expected - 5)
-    assert not verdict and "Not yet" in repr(verdict)
+def test_capacity_for_share_is_judged_on_paired_replications():
+    """Issue 16 item 2: twenty runs of the dashboard's week per capacity, the same
+    callers for each, instead of the dashboard's one week."""
+    threshold = lesson.CAPACITY_THRESHOLD
+    values = threshold.values()
+    assert all(len(runs) == 20 for runs in values.values())
+    seed = threshold.run_seeds()[5]
+    fresh = lesson.reached_share(
+        simulate(lesson.scenario_with(True, 5, 3.0, 2.5), seed=seed, days=7)
+    )
+    assert values[5][5] == fresh  # the shipped runs are the model's, to the digit
+    means = [np.mean(values[c]) for c in sorted(values)]
+    assert means == sorted(means)  # more calls reach more bad journeys
+    good = acceptable(threshold.judge())
+    assert good == [lesson.capacity_for_share()]  # one week agrees with twenty here
+
+
+def test_check_capacity_for_share_says_why_with_numbers():
+    judged = {s.setting: s for s in lesson.CAPACITY_THRESHOLD.judge()}
+    answer = acceptable(list(judged.values()))[0]
+    right = lesson.check_capacity_for_share(answer)
+    assert right and "20 runs of 7 days" in right.message
+    assert f"{judged[answer].mean:.1%}" in right.message
+    fewer = lesson.check_capacity_for_share(answer - 5)
+    assert not fewer and "too few" in fewer.message
+    assert f"{judged[answer - 5].high:.1%}" in fewer.message
+    more = lesson.check_capacity_for_share(answer + 10)
+    assert not more and "more than needed" in more.message
+    refused = lesson.check_capacity_for_share(7)
+    assert not refused and "not one of the answers" in refused.message

@@ -16,7 +16,8 @@ This module gives the notebook its runs, tables, plot, dashboard and checker:
 - :func:`plot_follow_up`: bad journeys by day and how many were called back,
   and remembered scores before and after the call;
 - :func:`dashboard`: follow-up on/off, capacity, window, recovery points -> KPIs;
-- :func:`check_capacity_for_share`: the exercise checker.
+- :func:`check_capacity_for_share`: the exercise checker, judged on 20 runs per
+  capacity (:mod:`cxsim.lessons.thresholds`).
 """
 
 from __future__ import annotations
@@ -31,15 +32,17 @@ from matplotlib.figure import Figure
 
 from .. import behaviour
 from ..catalog import load_scenario
-from ..i18n import _
+from ..i18n import N_, _
 from ..plots import NotebookFigure, policy_colour, policy_label
 from ..results import Result, kpi_label
 from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
-from . import Verdict, check_answer, in_millions
+from . import in_millions
+from .thresholds import Threshold, ThresholdVerdict, register_threshold
 
 __all__ = [
+    "CAPACITY_THRESHOLD",
     "DASHBOARD_DAYS",
     "DAYS",
     "KPIS",
@@ -402,16 +405,44 @@ def capacity_for_share(
     )
 
 
-def check_capacity_for_share(answer: int, share: float = 0.5, window_days: int = 3) -> Verdict:
-    """Exercise: the fewest calls a day (a multiple of 5) that reach at least
-    ``share`` of the bad journeys in the dashboard's 7 days, calling within
-    ``window_days`` days."""
-    expected = capacity_for_share(share, window_days=window_days)
-    return check_answer(
-        answer,
-        expected,
-        hint=_(
-            "Move the 'Calls a day' slider and read the first row "
-            "(bad journeys called back) of the dashboard's table."
-        ),
+def _reached_share_of_run(capacity: int, seed: int) -> float:
+    """The share of bad journeys called back in one run of the exercise: the dashboard's
+    week, a 3-day window, 2.5 points a call, ``capacity`` calls a day."""
+    result = _run(True, int(capacity), 3.0, 2.5, float(DASHBOARD_DAYS), int(seed))
+    return reached_share(result)
+
+
+#: The exercise judged on replications: 20 runs of the dashboard's week per daily
+#: capacity (0 to 40 in steps of 5), the same callers for every capacity
+#: (:mod:`cxsim.lessons.thresholds`).
+CAPACITY_THRESHOLD = register_threshold(
+    Threshold(
+        name="l08_capacity_for_share",
+        settings=tuple(range(0, 41, _CAPACITY_STEP)),
+        measure=_reached_share_of_run,
+        target=0.5,
+        inputs={
+            "scenario": _SCENARIO,
+            "window_days": 3.0,
+            "recovery_points": 2.5,
+            "measure": "reached_share",
+        },
+        setting_label=N_("{n} calls a day"),
+        measure_label=N_("share of bad journeys called back"),
+        kind="share",
+        replications=20,
+        seed=1,
+        days=DASHBOARD_DAYS,
     )
+)
+
+
+def check_capacity_for_share(answer: int) -> ThresholdVerdict:
+    """Exercise: the fewest calls a day (a multiple of 5) that reach at least half of
+    the bad journeys in the dashboard's week, calling within 3 days.
+
+    Judged on 20 runs of the week per capacity, the same callers for each: an answer is
+    right when its runs do not fall short of half and no smaller capacity clearly
+    reaches it (:mod:`cxsim.lessons.thresholds`); the verdict gives the numbers.
+    """
+    return CAPACITY_THRESHOLD.verdict(answer)

@@ -12,6 +12,7 @@ number of extra agents at every hour, for :func:`cxsim.compare`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -22,21 +23,25 @@ from matplotlib.figure import Figure
 
 from .. import behaviour
 from ..catalog import load_scenario
-from ..experiments import SerialExecutor, compare, replicate, sweep
+from ..decisions import Candidate, Decision, DecisionVerdict, register, verdict
+from ..experiments import SerialExecutor, compare, confidence_interval, replicate, sweep
+from ..formatting import format_value
 from ..i18n import N_, _, currency_name
 from ..plots import NotebookFigure, plot_sweep, policy_colour
 from ..results import Result, kpi_label
 from ..rota import shift_rota
 from ..widgets import Control, Dashboard, kpi_frame
-from . import Verdict, check_answer, in_millions
+from . import in_millions
 
 __all__ = [
+    "DECISION",
     "EXTRA_AGENTS",
     "SCENARIO",
     "TRAINING_LEVELS",
     "best_row",
     "books_table",
     "check_best_extra_agents",
+    "decision_sweep",
     "dashboard",
     "extra_agent_policies",
     "leave_after_bad_table",
@@ -356,15 +361,115 @@ def dashboard(*, seed: int = 0, days: float = 7) -> Dashboard:
 
 
 # --------------------------------------------------------------------------- exercise
-def check_best_extra_agents(
-    answer: int, *, n: int = _SWEEP_N, seed: int = 0, days: float = _SWEEP_DAYS
-) -> Verdict:
-    """Exercise: how many extra agents at every hour (from -1 to 4) maximise mean profit?
+#: Replications and days of the extra-agents decision: four weeks, as the books, and
+#: enough paired runs to tell +1 from its neighbours (6 x 20 runs, about 50 s to build).
+DECISION_REPLICATIONS = 20
+DECISION_DAYS = 28
+#: The candidates' labels, by extra agents at every hour (English, for the catalogue).
+_DECISION_LABELS = {
+    -1: N_("-1: one agent fewer at every hour"),
+    0: N_("0: the rota as it is"),
+    1: N_("+1: one more at every hour"),
+    2: N_("+2: two more at every hour"),
+    3: N_("+3: three more at every hour"),
+    4: N_("+4: four more at every hour"),
+}
 
-    The model answers with ``n`` replications of ``days`` days per setting
-    (the same runs as :func:`staff_sweep` with its defaults).
-    """
-    best = best_row(staff_sweep(EXTRA_AGENTS, n, seed=seed, days=days))
-    return check_answer(
-        answer, int(best["extra_agents"]), hint=_("Look for the top of the profit curve above.")
+
+def _decision_key(extra: int) -> str:
+    return f"{int(extra):+d}"
+
+
+def _extra_agents_decision() -> Decision:
+    policies = extra_agent_policies(EXTRA_AGENTS)
+    return register(
+        Decision(
+            name="l05_extra_agents",
+            scenario=SCENARIO,
+            question=N_(
+                "How many extra agents at every hour (from -1 to +4) give the bank the "
+                "highest profit over four weeks (revenue - cost + customer equity)?"
+            ),
+            candidates=tuple(
+                Candidate(_decision_key(k), _DECISION_LABELS[k], policies[_decision_key(k)])
+                for k in EXTRA_AGENTS
+            ),
+            objective="profit",
+            maximise=True,
+            replications=DECISION_REPLICATIONS,
+            days=DECISION_DAYS,
+            seed=0,
+            shown=("revenue", "staff_cost", "customer_equity", "abandonment_rate"),
+        )
     )
+
+
+#: The lesson's exercise: extra agents at every hour, judged on 20 paired runs of four
+#: weeks against the most profitable number (:mod:`cxsim.decisions`).
+DECISION = _extra_agents_decision()
+
+
+def decision_sweep() -> pd.DataFrame:
+    """The decision's runs (20 paired runs of four weeks per number of extra agents,
+    precomputed, so instant) as a tidy table like :func:`staff_sweep`'s: columns
+    ``extra_agents, kpi, mean, std, ci_low, ci_high, half_width, n``, for
+    :func:`profit_table` and :func:`plot_profit_by_agents`."""
+    runs = DECISION.runs()
+    rows = []
+    for extra in EXTRA_AGENTS:
+        for kpi, values in runs[_decision_key(extra)].items():
+            rows.append({"extra_agents": extra, "kpi": kpi, **confidence_interval(values)})
+    return pd.DataFrame(rows).sort_values(["kpi", "extra_agents"], ignore_index=True)
+
+
+def _why(answer: str, best: str) -> str:
+    """Why ``answer`` earns less than the best, in million toman over the four weeks:
+    what its staff cost against the customers (customer equity) it keeps or loses."""
+    runs = DECISION.runs()
+
+    def gap(kpi: str) -> float:
+        return float(np.mean(runs[answer][kpi]) - np.mean(runs[best][kpi])) / 1e6
+
+    def amount(value: float) -> str:
+        return format_value(abs(value), "number", decimals=1)
+
+    staff, equity = gap("staff_cost"), gap("customer_equity")
+    if staff > 0:
+        return _(
+            "Why: over four weeks its extra agents cost {staff} million toman more than "
+            "the best's, and keep customers worth only {equity} million more.",
+            staff=amount(staff),
+            equity=amount(equity),
+        )
+    return _(
+        "Why: over four weeks it saves {staff} million toman of staff against the best, "
+        "but loses customers worth {equity} million (customer equity).",
+        staff=amount(staff),
+        equity=amount(equity),
+    )
+
+
+def check_best_extra_agents(answer: int | str) -> DecisionVerdict:
+    """Exercise: how many extra agents at every hour (from -1 to 4) maximise profit?
+
+    ``answer``: a number of extra agents (``2``, ``"+2"``) or a candidate's label.  The
+    verdict judges it on the decision's 20 paired four-week runs (common random numbers):
+    every number whose Bonferroni-corrected interval against the best contains 0 is
+    accepted, because the runs cannot tell it from the best, and the message says why,
+    with the numbers (:func:`cxsim.decisions.verdict`).
+    """
+    try:
+        number = float(str(answer).strip())
+    except ValueError:
+        number = math.nan
+    if not isinstance(answer, bool) and number.is_integer():
+        answer = _decision_key(int(number))
+    judged = verdict(DECISION, answer)
+    chosen = DECISION.candidate(answer)
+    if judged.judgement is None or chosen is None:
+        return judged  # not one of the answers: the verdict lists them
+    best = judged.judgement.best.key
+    if chosen.key == best:
+        return judged
+    message = judged.message + "\n" + _why(chosen.key, best)
+    return DecisionVerdict(judged.right, message, judged.judgement)

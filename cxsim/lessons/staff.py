@@ -14,11 +14,13 @@ This module gives the notebook its tables, plot, dashboard and checkers:
 - :func:`daily_table`, :func:`kpi_comparison`: what the runs show, rounded;
 - :func:`plot_morale`: load, morale and courtesy by day, one colour per policy;
 - :func:`dashboard`: demand, extra agents and training -> morale and KPIs;
-- :func:`check_overload_load`, :func:`check_agents_for_morale`: exercise checkers.
+- :func:`check_overload_load` (the formula) and :func:`check_agents_for_morale`
+  (judged on 10 runs per number of agents, :mod:`cxsim.lessons.thresholds`): checkers.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -28,7 +30,8 @@ from matplotlib.figure import Figure
 
 from .. import behaviour
 from ..catalog import load_scenario
-from ..i18n import _, localise_digits
+from ..formatting import format_value
+from ..i18n import N_, _, localise_digits
 from ..plots import NotebookFigure, policy_colour, policy_label
 from ..results import Result
 from ..rota import shift_rota
@@ -36,6 +39,7 @@ from ..scenario import Scenario
 from ..simulation import simulate
 from ..widgets import Control, Dashboard, kpi_frame
 from . import Verdict, check_answer, in_millions
+from .thresholds import Threshold, ThresholdVerdict, register_threshold
 
 __all__ = [
     "morale_effect_table",
@@ -43,6 +47,7 @@ __all__ = [
     "DEMAND",
     "EXERCISE_DEMAND",
     "KPIS",
+    "MORALE_THRESHOLD",
     "agents_for_morale",
     "check_agents_for_morale",
     "check_overload_load",
@@ -368,10 +373,25 @@ def check_overload_load(answer: float, target: float = 0.55, training: float = 0
         else:
             high = middle
     expected = round((low + high) / 2, 3)
+    try:
+        given = float(answer)
+    except (TypeError, ValueError):
+        given = math.nan
+    context = ""
+    if 0.0 <= given <= 1.0:
+        context = _(
+            "At a load of {load} the target is {value}; it falls to {target} at a load of "
+            "{expected}.",
+            load=format_value(given, "number"),
+            value=format_value(target_at(given), "number"),
+            target=format_value(target, "number"),
+            expected=format_value(expected, "number"),
+        )
     return check_answer(
         answer,
         expected,
         tolerance=0.01,
+        context=context,
         hint=_(
             "Read the target column of the table: the target falls by "
             "0.02 for each point of load above 0.8."
@@ -405,22 +425,45 @@ def agents_for_morale(
     )
 
 
-def check_agents_for_morale(
-    answer: int,
-    threshold: float = EXERCISE_MORALE,
-    demand: float = EXERCISE_DEMAND,
-    days: float = DASHBOARD_DAYS,
-    seed: int = 0,
-) -> Verdict:
-    """Exercise: how many extra agents at every hour keep morale at or above
-    ``threshold`` every day at ``demand`` calls an hour (the dashboard's run)?"""
-    expected = agents_for_morale(threshold, demand, days, seed)
-    return check_answer(
-        answer,
-        expected,
-        hint=_(
-            "Set the dashboard to {demand} calls per hour and watch the "
-            "lowest staff morale as you add agents.",
-            demand=demand,
-        ),
+def _lowest_morale_of_run(extra_agents: int, seed: int) -> float:
+    """The lowest daily morale of one run of the exercise (the dashboard's 10 days at
+    50 calls an hour) with ``extra_agents`` more at every hour."""
+    return _lowest_morale_with(int(extra_agents), EXERCISE_DEMAND, DASHBOARD_DAYS, int(seed))
+
+
+#: Exercise 2 judged on replications: 10 runs of the dashboard's 10 days at 50 calls an
+#: hour per number of extra agents, the same callers for every number
+#: (:mod:`cxsim.lessons.thresholds`).
+MORALE_THRESHOLD = register_threshold(
+    Threshold(
+        name="l07_agents_for_morale",
+        settings=(0, 1, 2, 3, 4),
+        measure=_lowest_morale_of_run,
+        target=EXERCISE_MORALE,
+        inputs={"scenario": _SCENARIO, "demand": EXERCISE_DEMAND, "measure": "lowest_morale"},
+        setting_label={
+            0: N_("no extra agent"),
+            1: N_("one extra agent at every hour"),
+            2: N_("two extra agents at every hour"),
+            3: N_("three extra agents at every hour"),
+            4: N_("four extra agents at every hour"),
+        },
+        measure_label=N_("lowest staff morale"),
+        kind="number",
+        decimals=4,
+        replications=10,
+        seed=0,
+        days=DASHBOARD_DAYS,
     )
+)
+
+
+def check_agents_for_morale(answer: int) -> ThresholdVerdict:
+    """Exercise: how many extra agents at every hour keep morale at or above 0.75
+    every day at 50 calls an hour (the dashboard's 10 days)?
+
+    Judged on 10 runs per number of agents, the same callers for each: an answer is
+    right when its runs do not fall short of 0.75 and no smaller number clearly keeps
+    morale there (:mod:`cxsim.lessons.thresholds`); the verdict gives the numbers.
+    """
+    return MORALE_THRESHOLD.verdict(answer)

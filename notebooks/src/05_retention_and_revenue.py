@@ -1,14 +1,14 @@
 # %% [markdown]
 # # 05 · Retention and revenue
 #
-# **What you will do** (25 minutes)
+# **What you will do** (20 minutes)
 #
 # 1. See how many customers leave after one bad experience, and where that number comes
 #    from (5 minutes).
 # 2. Read the firm's books: revenue, staff cost, training cost, customer equity, profit,
 #    customer lifetime value, in toman (5 minutes).
-# 3. Find where generosity stops paying: more agents, more training (10 minutes).
-# 4. A dashboard and an exercise (5 minutes).
+# 3. Find where generosity stops paying: more agents, more training (5 minutes).
+# 4. A dashboard and a decision: how many extra agents? (5 minutes)
 
 # %%
 %matplotlib inline
@@ -63,11 +63,12 @@ lesson.books_table(results)
 # ## When does generosity stop paying?
 #
 # A rota has 24 numbers (one per hour), so "more staff" means *extra agents at every
-# hour*. We try −1 to +4 extra agents, 5 runs of **14 days** each (10-15 s), and plot
-# profit with its 95% confidence interval:
+# hour* (an open hour keeps at least one agent). We try −1 to +4 extra agents, **20 runs
+# of four weeks** each, the same customers for every number (the runs were made in
+# advance, so this is instant), and plot profit with its 95% confidence interval:
 
 # %%
-agents = lesson.staff_sweep(extra=[-1, 0, 1, 2, 3, 4], n=5, days=14)
+agents = lesson.decision_sweep()
 lesson.profit_table(agents, "extra_agents")
 
 # %%
@@ -88,14 +89,18 @@ lesson.plot_profit_by_training(training)
 # ## Reflect
 #
 # - Why does profit *fall* after a point, although service keeps getting better?
+# - The intervals of +1 and +2 overlap. Is +1 really better, or could the next four weeks
+#   put +2 on top?
 # - Training keeps customers happier; does the last step of training still pay? Look at the
-#   confidence intervals before you answer.
+#   confidence intervals before you answer (these runs are 5 of 14 days each).
 
 # %% [markdown]
 # ## Dashboard
 #
 # Extra agents, training and the monthly margin of a regular customer. Each change
 # re-runs **7 days** (same seed) beside the scenario as it is; money in million toman.
+# One week is one draw of luck: use it to see *why* profit moves (staff cost against
+# customer equity), not to pick the winner.
 # CSAT is what callers remember of every call that ended in the week, hang-ups included,
 # not a survey's answers. The default numbers first:
 
@@ -107,15 +112,35 @@ board.update()[0]
 board
 
 # %% [markdown]
-# ## Exercise
+# ## Exercise: how many extra agents?
 #
-# How many extra agents at every hour (−1 to 4) give the **highest profit**? Use the curve
-# above or the dashboard, then check: the checker asks the model (5 runs of 14 days for
-# each number).
+# You run the bank's phone line. How many extra agents at every hour (−1 to +4) give the
+# **highest profit** over four weeks (revenue − cost + customer equity)? Use the curve above
+# and the dashboard, then choose below. Your answer is judged on the same 20 paired runs of
+# four weeks: every number whose paired interval against the best contains 0 is accepted,
+# because the runs cannot tell it from the best, and the verdict says why, with the numbers.
 
-# %%
+# %% tags=nbval-ignore-output
+from cxsim.decision_widgets import decision_widget
+
+decision_widget(lesson.DECISION)
+
+# %% tags=notebook-only
 my_answer = 0  # <- [[change this: extra agents at every hour]]
 lesson.check_best_extra_agents(my_answer)
+
+# %% [markdown]
+# ## What if our assumptions are wrong?
+#
+# Some numbers in this model come from no study. Below, the lesson's comparison is re-run
+# with each of them set low and high, one at a time, each range with its reason. A tick
+# means the conclusion survives; a cross means it reverses. These are not decisions: they
+# are what we do not know about customers.
+
+# %% tags=nbval-ignore-output
+from cxsim.assumptions_view import panel
+
+panel("05")
 
 # %% [markdown]
 # ## Key takeaways
@@ -125,6 +150,7 @@ lesson.check_best_extra_agents(my_answer)
 # - Service costs money and brings money back; profit rises with service, then falls when
 #   the last agent costs more than the customers they keep (Q12).
 # - Read differences with their confidence intervals: two policies whose intervals overlap
-#   may be equally good.
+#   may be equally good. Paired runs (the same customers under each) settle what they
+#   can: here +1 and +2 cannot be told apart, and both beat the rota as it is.
 #
 # **Next:** `06_word_of_mouth`: customers talk to each other.

@@ -1,6 +1,8 @@
 # %% [markdown]
 # # 07 · Happy staff, happy customers
 #
+# *Optional module: after 05; 20 minutes.*
+#
 # **What you will do** (20 minutes)
 #
 # 1. Read the two small formulas behind staff morale (3 min).
@@ -118,7 +120,8 @@ board
 # ## Exercises
 #
 # **1.** From the table at the top: at what load does the morale target of an untrained
-# team fall to **0.55**? Give a share between 0 and 1.
+# team fall to **0.55**? Give a share between 0 and 1. (The formula has no luck in it: the
+# checker tells you the target at the load you give.)
 
 # %%
 my_load = 0.5  # <- [[change this]]
@@ -127,7 +130,10 @@ lesson.check_overload_load(my_load)
 # %% [markdown]
 # **2.** With the dashboard at **50 calls per hour** and no training: how many extra agents
 # at every hour keep the team's morale at **0.75 or above every day** of the 10 days, where
-# it started?
+# it started? The dashboard shows one run, one draw of luck. The checker judges your answer
+# on **10 runs** of those 10 days for each number of agents, the same callers for every
+# number: it accepts a number whose runs do not fall short of 0.75 when no smaller number
+# clearly reaches it, and shows the runs' intervals.
 
 # %%
 my_agents = 0  # <- [[change this]]

@@ -1,6 +1,8 @@
 # %% [markdown]
 # # 08 · Call them back: proactive follow-up
 #
+# *Optional module: after 05; 20 minutes.*
+#
 # **What you will do** (20 minutes)
 #
 # 1. Switch on follow-up calls after bad experiences and compare two weeks with and
@@ -124,6 +126,10 @@ board
 #
 # With the dashboard's week and a 3-day window: what is the **fewest calls a day** (a
 # multiple of 5, as on the slider) that reaches **at least half** of the bad journeys?
+# The dashboard shows one week, one draw of luck. The checker judges your answer on **20
+# weeks** for each number of calls, the same callers for every number: it accepts a number
+# whose weeks do not fall short of half when no smaller number clearly reaches it, and
+# shows the weeks' intervals.
 
 # %%
 my_capacity = 0  # <- [[change this]]
