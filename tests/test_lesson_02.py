@@ -6,6 +6,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from cxsim import theory
+from cxsim.decisions import judge
 from cxsim.lessons import response_time as lesson
 from cxsim.results import kpi_label
 
@@ -100,3 +101,78 @@ def test_staff_exercise_checker():
 def test_exercise_simulation_agrees_with_formula():
     shares = lesson.exercise_service_level(8, n=2, days=1)
     assert abs(shares["simulated"] - shares["theory"]) < 0.05
+
+
+# --------------------------------------------------------------------------- dashboard reach
+def test_dashboard_reaches_the_busiest_hour_question(dashboard):
+    """The review: the dashboard could not explore the staffing question (no arrival
+    rate, handle time capped at 2 minutes); now 120 calls an hour, 4-minute calls and
+    3-minute patience are on its sliders, and its formula column agrees with Erlang A."""
+    table, _ = dashboard.update(calls_per_hour=120, handle_time=4.0, patience=3.0, agents=8)
+    formula = theory.mm_c_m(2.0, 0.25, 8, 1 / 3, 5.0)
+    assert table.loc[LEVEL, "Erlang A formula"] == round(formula.service_level, 2)
+    assert abs(table.loc[LEVEL, "difference"]) <= 0.06  # one simulated day
+    with pytest.raises(ValueError, match="Calls an hour"):
+        dashboard.update(calls_per_hour=5000)
+
+
+# --------------------------------------------------------------------------- trust the engine
+def test_trust_table_is_wide_and_counts_agreement(sweep_frame):
+    table = lesson.trust_table(sweep_frame)
+    assert list(table.index) == [8, 10] and table.index.name == "agents"
+    assert table.loc[8, "mean wait (min), simulated"] > table.loc[10, "mean wait (min), simulated"]
+    assert table.attrs["cases"] == 8 and table.attrs["inside"] >= 6
+    assert "of 8 cases (2 staffing levels x 4 KPIs)" in lesson.trust_summary(sweep_frame)
+
+
+# --------------------------------------------------------------------------- the bank by hour
+def test_lost_hours_lists_the_worst_hours_first():
+    runs = [lesson.simulate("contact_centre", seed=s, days=2) for s in (0, 1)]
+    table = lesson.hourly_service(runs, "phone")
+    worst = lesson.lost_hours(table, k=3)
+    lost = worst["hung up a day"].tolist()
+    assert lost == sorted(lost, reverse=True) and len(worst) == 3
+    assert lost[0] == round(table["abandoned"].max(), 1)
+    assert worst.index[0] == f"{int(table['abandoned'].idxmax()):02d}:00"
+
+
+# --------------------------------------------------------------------------- the decision
+def test_every_shift_buys_the_same_four_agent_hours():
+    bank = sum(lesson.load_scenario("contact_centre").touchpoint("phone").hourly_staff)
+    for key, (_label, hours) in lesson.SHIFTS.items():
+        rota = lesson.extra_shift_rota(key)
+        assert sum(rota) == bank + lesson.EXTRA_AGENT_HOURS and len(hours) == 4
+    cost = lesson.shift_cost()["weekly_cost"]
+    assert cost == 4 * 7 * 200_000  # the question's "5.6 million toman a week"
+    assert "5.6 million toman a week" in lesson.DECISION.question
+    with pytest.raises(ValueError, match="unknown shift 'night'; allowed: morning"):
+        lesson.extra_shift_rota("night")
+
+
+def test_decision_accepts_the_best_shift_and_rejects_a_clearly_worse_one():
+    judgement = judge(lesson.DECISION)
+    best = judgement.best
+    assert lesson.check_extra_shift(best.key)
+    assert lesson.check_extra_shift(best.label)  # its label works too
+    rows = {row.candidate.key: row for row in judgement.rows}
+    # every shift costs the same: the decision is about where, not how much
+    assert len({round(row.shown["staff_cost"]) for row in rows.values()}) == 1
+    worst = min(rows.values(), key=lambda row: row.mean)
+    assert worst.candidate.key != best.key and worst.ci_high < 0
+    verdict = lesson.check_extra_shift(worst.candidate.key)
+    assert not verdict and "Not yet" in verdict.message and "not luck" in verdict.message
+    assert not lesson.check_extra_shift("at night")
+    # more service within five minutes goes with fewer hang-ups
+    assert rows[best.key].shown["abandonment_rate"] <= worst.shown["abandonment_rate"]
+
+
+@pytest.mark.slow
+def test_the_best_shift_gains_where_its_agent_works():
+    """Not an artefact of nights or closed hours: the lunch shift's gain in answered
+    calls comes from the hours it staffs (11-14), where the bank's rota dips."""
+    tables = lesson.shifts_by_hour(("lunch", "evening"), n=3, days=14)
+    bank, lunch, evening = tables.values()
+    gain = lunch["answered_in_target"] - bank["answered_in_target"]
+    inside = gain.loc[11:14].sum()
+    assert inside > 0.8 * gain.sum() and inside > 0
+    assert (evening["answered_in_target"] - bank["answered_in_target"]).loc[19:22].sum() < inside
