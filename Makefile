@@ -40,14 +40,17 @@ wheelhouse:
 lab: $(STAMP)
 	$(BIN)/python -m jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
 
-# The dashboards alone, code hidden (Voila), for trainees who should not see code:
-# one page per lesson dashboard, listed at the address printed below (a busy port is an
-# error rather than a silent move to another port, so that address is always right).
+# The lessons with their code hidden (Voila), for trainees who should not see code: every
+# lesson's prose, figures, dashboards, exercises and the Submit button, in English and
+# Persian (notebooks/app/, notebooks/app/fa/, built by scripts/make_notebook.py). The address
+# printed below is the index, with a language choice (a busy port is an error rather than a
+# silent move to another port, so that address is always right). Controls keep a team's
+# draft in the browser across a reload; Reset forgets it.
 # Nothing leaves the machine (a classroom may have no internet): the template `cxsim`
 # (share/jupyter/voila/templates/cxsim, found through JUPYTER_PATH) is Voila's `lab`
 # without the style sheets it asks of a CDN.
 app: $(STAMP)
-	@echo "cxsim dashboards: open http://localhost:$(APP_PORT)/ in a browser (Ctrl+C stops)"
+	@echo "cxsim lessons (English / فارسی): open http://localhost:$(APP_PORT)/ in a browser (Ctrl+C stops)"
 	env "JUPYTER_PATH=$(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))" \
 	  $(BIN)/python -m voila notebooks/app --port=$(APP_PORT) --Voila.port_retries=0 \
 	  --strip_sources=True --template=cxsim \
@@ -113,3 +116,18 @@ plausibility: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# A course on JupyterHub, on this machine (deploy/jupyterhub/README.md; a course of
+# hundreds: Zero to JupyterHub on Kubernetes, deploy/jupyterhub/values.yaml): the hub, its
+# proxy (configurable-http-proxy from npm, into .hub/proxy), one Jupyter server per
+# trainee with the dashboards under Voila, the standings at /services/standings/.
+# `make hub HUB_BIND=http://0.0.0.0:8000/ CODE=tulip HUB_CONFIG=my_course.py`; the
+# course's users and authenticator go in HUB_CONFIG. Ctrl+C stops everything.
+HUB_BIND ?= http://127.0.0.1:8000/
+HUB_CONFIG ?=
+.PHONY: hub
+hub: $(STAMP)
+	bash scripts/install_proxy.sh >/dev/null
+	env CXSIM_HUB_BIND=$(HUB_BIND) $(if $(CODE),CXSIM_CLASS_CODE=$(CODE)) \
+	  $(if $(HUB_CONFIG),CXSIM_HUB_EXTRA_CONFIG=$(abspath $(HUB_CONFIG))) \
+	  $(BIN)/python -m jupyterhub -f deploy/jupyterhub/jupyterhub_config.py

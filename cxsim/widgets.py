@@ -48,9 +48,10 @@ import ipywidgets as w
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .browser_widgets import Drafts, remember, slider_row
 from .catalog import load_scenario
 from .formatting import format_value, table_html, table_text
-from .i18n import _, text_direction, translate_name
+from .i18n import _, persian_digits, text_direction, translate_name
 from .plots import plot_hourly, policy_label
 from .results import Result
 from .rota import scale_rota, shift_rota
@@ -427,6 +428,8 @@ class DashboardUI:
     reset: w.Button
     table: w.Output
     figures: w.Output
+    #: the controls' values kept in the browser (see :mod:`cxsim.browser_widgets`)
+    drafts: Drafts | None = None
 
 
 class Dashboard:
@@ -686,7 +689,14 @@ class Dashboard:
         box has the CSS class ``cxsim-dashboard``; in a right-to-left language
         (Persian) also ``cxsim-rtl``, with its stylesheet (:data:`RTL_CSS`) as
         the box's first child, so labels sit on the right and text reads right
-        to left while sliders still grow to the right.
+        to left while sliders still grow to the right.  With Persian digits, each
+        slider's readout is written by the browser in Persian digits, and can be
+        typed into (:func:`cxsim.browser_widgets.slider_row`).
+
+        A draft survives a reload of the page: the browser keeps the controls'
+        values (``localStorage``, keyed by the page, the dashboard's title and the
+        control) and puts them back when the page opens, then the dashboard runs
+        once; Reset forgets them (:func:`cxsim.browser_widgets.remember`).
         """
         inputs = {control.key: _make_input(control) for control in self.controls}
         status = w.Label(value="")
@@ -731,35 +741,69 @@ class Dashboard:
                     box.disabled = False
                 state["busy"] = False
 
-        def reset_all(_button: Any = None) -> None:
+        def set_values(values: Mapping[str, Any]) -> None:
+            """Put ``values`` (widget values, by key) into the controls, then run once."""
             state["busy"] = True
             try:
-                for control in self.controls:
-                    inputs[control.key].value = _input_value(control, control.default)
+                for key, value in values.items():
+                    inputs[key].value = value
             finally:
                 state["busy"] = False
             refresh()
 
+        def reset_all(_button: Any = None) -> None:
+            drafts.paused.add("reset")
+            try:
+                set_values(
+                    {
+                        control.key: _input_value(control, control.default)
+                        for control in self.controls
+                    }
+                )
+            finally:
+                drafts.paused.discard("reset")
+            drafts.clear()
+            drafts.values = {}
+
+        by_key = {control.key: control for control in self.controls}
+        drafts = remember(
+            self.title or self.scenario.name,
+            inputs,
+            accept=lambda key, value: _accepts(by_key[key], value),
+            apply=set_values,
+        )
         for box in inputs.values():
             box.observe(refresh, names="value")
         reset.on_click(reset_all)
         header = [w.HTML(f"<h3>{html.escape(self.title)}</h3>")] if self.title else []
         style = _style_widget()
+        persian = persian_digits()
+        rows = [
+            slider_row(box, "fa-IR") if persian and isinstance(box, _SLIDER_WIDGETS) else box
+            for box in inputs.values()
+        ]
         box = w.VBox(
             [
                 *([style] if style is not None else []),
                 *header,
-                w.VBox(list(inputs.values())),
+                w.VBox(rows),
                 w.HBox([reset, status]),
                 table_out,
                 figure_out,
+                drafts,
             ]
         )
         box.add_class(DASHBOARD_CLASS)
         if style is not None:
             box.add_class(RTL_CLASS)
         self.ui = DashboardUI(
-            box=box, inputs=inputs, status=status, reset=reset, table=table_out, figures=figure_out
+            box=box,
+            inputs=inputs,
+            status=status,
+            reset=reset,
+            table=table_out,
+            figures=figure_out,
+            drafts=drafts,
         )
         refresh()
         return box
@@ -805,8 +849,7 @@ def _make_input(control: Control) -> w.ValueWidget:
             **common,
         )
     if control.kind in _SLIDERS:
-        decimals = max(0, -math.floor(math.log10(control.step))) if control.step < 1 else 0
-        decimals = max(decimals, 1 if not float(control.default).is_integer() else 0)
+        decimals = max(_decimals(control.step), _decimals(control.default))
         return w.FloatSlider(
             value=control.default,
             min=control.min,
@@ -820,6 +863,39 @@ def _make_input(control: Control) -> w.ValueWidget:
         return w.Checkbox(value=control.default, indent=False, **common)
     options = [(label, index) for index, (label, _value) in enumerate(control.choices())]
     return w.Dropdown(options=options, value=_input_value(control, control.default), **common)
+
+
+_SLIDER_WIDGETS = (w.IntSlider, w.FloatSlider)
+
+
+def _accepts(control: Control, value: Any) -> bool:
+    """Whether a saved widget value (a draft) is one ``control`` can take now: the page may
+    have changed since it was saved (a narrower range, fewer options)."""
+    if control.kind == "dropdown":
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (0 <= value < len(control.choices()))
+        )
+    if control.kind == "toggle":
+        return isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        control.check(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _decimals(number: float) -> int:
+    """How many decimals ``number`` needs, at most 3: a step of 0.25 is read 0.25, not 0.2.
+
+    >>> _decimals(0.25), _decimals(0.5), _decimals(2.0), _decimals(0.1 + 0.2)
+    (2, 1, 0, 1)
+    """
+    text = f"{float(number):.3f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def _input_value(control: Control, value: Any) -> Any:
