@@ -211,26 +211,36 @@ class Judgement:
         """One row per candidate, in the reader's language, for a notebook or a verdict."""
         decision = self.decision
         objective = _kpi_label(decision.objective)
+        objective_kind = KPIS[decision.objective].kind
+        # differences of shares are percentage points, said in the column's name
+        points = objective_kind == "share"
+        scale = 100.0 if points else 1.0
+        unit = f" ({_('percentage points')})" if points else ""
+        difference, low, high = (
+            _("difference from the best") + unit,
+            _("interval low") + unit,
+            _("interval high") + unit,
+        )
         records = []
         for row in self.rows:
             record = {objective: row.mean}
             if decision.constraint:
                 record[_kpi_label(decision.constraint[0])] = row.constraint_mean
-            record[_("difference from the best")] = row.difference
-            record[_("interval low")] = row.ci_low
-            record[_("interval high")] = row.ci_high
+            record[difference] = row.difference * scale
+            record[low] = row.ci_low * scale
+            record[high] = row.ci_high * scale
             for kpi, value in row.shown.items():
                 record[_kpi_label(kpi)] = value
             record[_("verdict")] = _verdict_word(row, decision)
             records.append(record)
         table = pd.DataFrame(records, index=[_(row.candidate.label) for row in self.rows])
         table.index.name = _("answer")
-        objective_kind = KPIS[decision.objective].kind
+        difference_kind = "number" if points else objective_kind
         kinds = {
             objective: objective_kind,
-            _("difference from the best"): objective_kind,
-            _("interval low"): objective_kind,
-            _("interval high"): objective_kind,
+            difference: difference_kind,
+            low: difference_kind,
+            high: difference_kind,
         }
         table.attrs["column_kinds"] = kinds
         return table
@@ -352,6 +362,10 @@ def _value(decision: Decision, value: float, *, signed: bool = False, unit: bool
             "{amount} million toman",
             amount=format_value(value / 1e6, "number", decimals=1, signed=signed),
         )
+    if kind == "share" and signed:
+        # a difference of two shares is in percentage points, said in words
+        points = format_value(value * 100, "number", decimals=1, signed=True)
+        return _("{points} percentage points", points=points) if unit else points
     return format_value(value, kind, signed=signed)
 
 

@@ -60,9 +60,9 @@ def _names(folder: Path, pattern: str) -> set[str]:
     return {path.name for path in folder.glob(pattern)}
 
 
-EDITIONS = [(lesson, folder) for lesson in LESSONS for folder in ("", "fa")] + [
-    (lesson, "app") for lesson in LESSONS if lesson.app_page
-]
+# App pages (notebooks/app/, notebooks/app/fa/) are built from the lessons themselves:
+# tests/test_app.py checks them.
+EDITIONS = [(lesson, folder) for lesson in LESSONS for folder in ("", "fa")]
 
 
 # --------------------------------------------------------------------------- the registry
@@ -168,7 +168,7 @@ def test_every_lesson_has_its_notebooks_sources_and_pages(item):
         GUIDE / f"{item.name}.md",
         GUIDE / "fa" / f"{item.name}.md",
     ]
-    app = [SOURCES / "app" / f"{item.name}.py", NOTEBOOKS / "app" / name]
+    app = [NOTEBOOKS / "app" / name, NOTEBOOKS / "app" / "fa" / name]
     for path in expected + (app if item.app_page else []):
         assert path.is_file(), f"missing {path.relative_to(ROOT)}"
     if not item.app_page:
@@ -181,11 +181,12 @@ def test_no_notebook_source_or_page_the_registry_does_not_know():
     assert {p[: -len(".ipynb")] for p in _names(NOTEBOOKS, "*.ipynb")} == names
     assert {p[: -len(".ipynb")] for p in _names(NOTEBOOKS / "fa", "*.ipynb")} == names
     assert {p[: -len(".ipynb")] for p in _names(NOTEBOOKS / "app", "*.ipynb")} == app
+    assert {p[: -len(".ipynb")] for p in _names(NOTEBOOKS / "app" / "fa", "*.ipynb")} == app
     assert {p[: -len(".py")] for p in _names(SOURCES, "*.py")} == names
     assert {p.name for p in (SOURCES / "fa").iterdir() if p.is_file()} == {
         f"{name}.py" for name in names
     }
-    assert {p[: -len(".py")] for p in _names(SOURCES / "app", "*.py")} == app
+    assert not (SOURCES / "app").exists() or not _names(SOURCES / "app", "*.py")
     pages = names | {"README", "troubleshooting"}
     assert {p[: -len(".md")] for p in _names(GUIDE, "*.md")} == pages
     assert {p[: -len(".md")] for p in _names(GUIDE / "fa", "*.md")} == pages
@@ -290,7 +291,7 @@ def test_the_dashboard_and_exercises_exist_and_the_notebooks_use_them(item):
     if item.app_page and item.dashboard:
         page = _read(NOTEBOOKS / "app" / notebook_name(item))
         shown = [cell.source for cell in page.cells if cell.cell_type == "code"]
-        assert f"{item.module}.{item.dashboard}(" in "\n".join(shown)
+        assert f".{item.dashboard}(" in "\n".join(shown)
 
 
 def _comments_and_strings(code: str) -> list[tokenize.TokenInfo]:

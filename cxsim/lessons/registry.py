@@ -116,13 +116,13 @@ LESSONS: tuple[Lesson, ...] = (
         minutes=25,
         module="response_time",
         dashboard="dashboard",
-        exercises=("check_staff_for_target",),
+        exercises=("check_extra_shift", "check_staff_for_target"),
         app_page=True,
         core=True,
         claims=("N1",),
         learn=N_(
-            "queues, staffing, waiting and abandonment; the simulation beside the Erlang "
-            "formula; the five-minute expectation"
+            "queues, waiting and hang-ups hour by hour; the rota as a decision; the "
+            "five-minute expectation (and the engine checked against Erlang)"
         ),
         activity=N_("place extra agent-hours in the day's rota where they pay most"),
         teaches=("extra_agents",),

@@ -132,9 +132,14 @@ board
 # **1. By hand.** A customer's contacts scored 8, 6, 2, 7, 9 (in this order). What do they
 # remember under peak-end? (The peak is the score farthest from 7, good or bad.)
 
-# %%
+# %% tags=notebook-only
 my_answer = 0  # <- [[change this to your peak-end memory]]
 lesson.check_peak_end(my_answer)
+
+# %% tags=app-only,nbval-ignore-output
+from cxsim.decision_widgets import answer_widget
+
+answer_widget(lesson.check_peak_end, number=(0, 10, 0.1), name="l04_peak_end")
 
 # %% [markdown]
 # **2. Decide: fix the worst moment or polish the end?** Peak-end says both count. Two

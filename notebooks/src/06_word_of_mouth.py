@@ -3,6 +3,9 @@
 #
 # **What you will do** (20 minutes)
 #
+# *An optional module*: after lesson 05, for a class that will use the promise lever of the
+# policy challenge (lesson 09); the three-hour workshop leaves it out.
+#
 # 1. Watch customers talk: happy ones bring friends, unhappy ones put prospects off
 #    (7 minutes).
 # 2. See what an advertised promise does to expectations, and to NPS when it is broken
@@ -92,9 +95,14 @@ board
 # minutes) that does not lower NPS compared with making no promise at all. The checker
 # asks the model (5 paired runs of 14 days for each promise; a few seconds).
 
-# %%
+# %% tags=notebook-only
 my_answer = 0  # <- [[change this: the promise in minutes]]
 lesson.check_safe_promise(my_answer)
+
+# %% tags=app-only,nbval-ignore-output
+from cxsim.decision_widgets import answer_widget
+
+answer_widget(lesson.check_safe_promise, number=(0, 15, 0.5), name="l06_promise")
 
 # %% [markdown]
 # ## Key takeaways

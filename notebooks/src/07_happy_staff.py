@@ -123,9 +123,14 @@ board
 # team fall to **0.55**? Give a share between 0 and 1. (The formula has no luck in it: the
 # checker tells you the target at the load you give.)
 
-# %%
+# %% tags=notebook-only
 my_load = 0.5  # <- [[change this]]
 lesson.check_overload_load(my_load)
+
+# %% tags=app-only,nbval-ignore-output
+from cxsim.decision_widgets import answer_widget
+
+answer_widget(lesson.check_overload_load, number=(0, 1, 0.01), name="l07_load")
 
 # %% [markdown]
 # **2.** With the dashboard at **50 calls per hour** and no training: how many extra agents
@@ -135,9 +140,14 @@ lesson.check_overload_load(my_load)
 # number: it accepts a number whose runs do not fall short of 0.75 when no smaller number
 # clearly reaches it, and shows the runs' intervals.
 
-# %%
+# %% tags=notebook-only
 my_agents = 0  # <- [[change this]]
 lesson.check_agents_for_morale(my_agents)
+
+# %% tags=app-only,nbval-ignore-output
+from cxsim.decision_widgets import answer_widget
+
+answer_widget(lesson.check_agents_for_morale, number=(0, 6, 1), name="l07_agents")
 
 # %% [markdown]
 # **3.** (Discussion) Try full training instead of extra agents. Does it keep morale up?

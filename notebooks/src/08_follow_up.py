@@ -131,9 +131,14 @@ board
 # whose weeks do not fall short of half when no smaller number clearly reaches it, and
 # shows the weeks' intervals.
 
-# %%
+# %% tags=notebook-only
 my_capacity = 0  # <- [[change this]]
 lesson.check_capacity_for_share(my_capacity)
+
+# %% tags=app-only,nbval-ignore-output
+from cxsim.decision_widgets import answer_widget
+
+answer_widget(lesson.check_capacity_for_share, number=(0, 40, 5), name="l08_capacity")
 
 # %% [markdown]
 # **Discussion.** At that capacity, does follow-up pay for itself in this week? Try 5
