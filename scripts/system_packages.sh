@@ -3,6 +3,7 @@
 #   chromium    the standings page is tested in a real browser (Python playwright drives
 #               /usr/bin/chromium; we never run `playwright install`)
 #   postgresql  the classroom store is tested against a throwaway PostgreSQL cluster
+#   nodejs npm  JupyterHub's configurable-http-proxy (tests/test_jupyterhub.py)
 # Installs what is missing when run as root (Debian/Ubuntu, apt-get); otherwise prints
 # the command to run and exits 1.
 set -euo pipefail
@@ -10,6 +11,7 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v npm >/dev/null || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES: dict[str, tuple[str, ...]] = {
     "matplotlib": ("matplotlib-base",),
     "dask[distributed]": ("dask-core", "distributed"),
+    "jupyterhub": ("jupyterhub-base",),
 }
 #: conda packages environment.yml may list that pyproject.toml does not.
 CONDA_ONLY = {"python", "pip"}
@@ -201,6 +202,7 @@ LAYERS = [
     "experiments",
     "hourly",
     "precomputed",
+    "run_cache",
     "decisions",
     "assumptions",
     "fix_value",
