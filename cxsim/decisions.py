@@ -447,7 +447,10 @@ def verdict(decision: Decision, answer: Any) -> DecisionVerdict:
             lines = [
                 _("Not yet: {answer} is not among the best.", answer=_name(candidate)),
                 numbers,
-                _("The whole interval lies on one side of 0: the gap is not luck."),
+                _(
+                    "The whole interval lies on one side of 0: the gap is real, not luck, "
+                    "whether or not it is large enough to matter to you."
+                ),
             ]
     if also and row.acceptable:
         lines.append(_("Also acceptable: {answers}.", answers=also))

@@ -82,7 +82,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="00",
         slug="start_here",
         title=N_("Start here"),
-        minutes=10,
+        minutes=15,
         module="start_here",
         dashboard=None,  # the app page shows cxsim.widgets.staffing_dashboard
         exercises=("check_which_policy",),
@@ -124,7 +124,7 @@ LESSONS: tuple[Lesson, ...] = (
             "queues, waiting and hang-ups hour by hour; the rota as a decision; the "
             "five-minute expectation (and the engine checked against Erlang)"
         ),
-        activity=N_("place extra agent-hours in the day's rota where they pay most"),
+        activity=N_("place extra agent-hours in the day's rota where they serve most callers"),
         teaches=("extra_agents",),
     ),
     Lesson(
@@ -250,7 +250,10 @@ LESSONS: tuple[Lesson, ...] = (
             "(instructor, projected) the class standings: every team's policy re-simulated "
             "on the same callers, better or luckier?"
         ),
-        activity=N_("debrief on the class standings"),
+        activity=N_(
+            "debrief on the class standings against doing nothing; each team names one "
+            "thing it will change on Monday"
+        ),
     ),
 )
 
@@ -299,7 +302,6 @@ def _core_path() -> tuple[Slot, ...]:
             slots.append(Slot("lesson", item.minutes, item.id))
         if item.id == "03":
             slots.append(Slot("break", 10))
-    slots.append(Slot("close", 5, note=N_("one thing each team will change on Monday")))
     return tuple(slots)
 
 

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 00 · Start here
 #
-# **What you will do** (10 minutes)
+# **What you will do** (15 minutes)
 #
 # 1. learn how to run a cell and move a slider,
 # 2. see the whole model in one picture,
@@ -106,8 +106,9 @@ cxsim.kpi_comparison({policy or "[[baseline]]": cxsim.simulate(scenario, policy=
 #
 # You are the bank's head of customer service. Would you run `lean`, the baseline or
 # `generous`? The best is the one with the highest **profit over four weeks**, customers won
-# or lost included. One run could be luck, so your answer is judged on 20 runs of each rota,
-# paired on the same customers. Write `"lean"`, `"baseline"` or `"generous"` and run the
+# or lost included. One run could be luck (in the single run of the table above, the
+# baseline even edges ahead of `generous`), so your answer is judged on 20 runs of each
+# rota, paired on the same customers. Write `"lean"`, `"baseline"` or `"generous"` and run the
 # cell, or choose from the list below it.
 
 # %% tags=notebook-only

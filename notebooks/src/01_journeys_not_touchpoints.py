@@ -140,7 +140,7 @@ lesson.check_best_touchpoint("store_staff")  # <- [[your answer]]
 #
 # What a fix is worth = **journeys it reaches** × **points it adds to each contact** ×
 # **the share the memory keeps** (its position: under peak-end a contact that is the
-# last one, or the worst one, counts half each) × **what a remembered point is worth**
+# last one, or the most intense one (best or worst), counts half each) × **what a remembered point is worth**
 # (customers kept, friends brought). Per week:
 
 # %%

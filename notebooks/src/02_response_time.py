@@ -77,7 +77,8 @@ lesson.plot_bank_by_hour(by_hour)
 # ## Play with one queue
 #
 # The simple queue of the aside, with the formula beside the simulation (one simulated
-# day per move). Try the bank's busiest hour: 120 calls an hour, 4-minute calls,
+# day per move). Try a large call centre's peak hour (the bank's own peak is about 40
+# calls an hour): 120 calls an hour, 4-minute calls,
 # callers who hang up after 3 minutes on average. How many agents answer 80% within 5
 # minutes? Its starting point:
 
@@ -105,7 +106,7 @@ lesson.dashboard()
 lesson.rota_editor()
 
 # %% [markdown]
-# ## Decide: where does one more shift pay most?
+# ## Decide: where does one more shift serve the most callers?
 #
 # The bank can pay one more agent for four hours every day. Every shift costs the same
 # (4 agent-hours a day), so the question is which four hours answer the most callers
@@ -128,7 +129,7 @@ lesson.check_extra_shift("evening")  # <- [[change this]]
 lesson.plot_shifts_by_hour(lesson.shifts_by_hour(("lunch", "busiest", "evening"), n=5))
 
 # %% [markdown]
-# **For fast groups.** On the one-queue dashboard above: at 120 calls an hour, 4-minute
+# **For fast groups.** On the one-queue dashboard above, a large call centre's peak: at 120 calls an hour, 4-minute
 # calls and 3 minutes of patience, what is the fewest agents that answer 80% of calls
 # within 5 minutes? (The Erlang formula and the simulation agree; the check says both.)
 

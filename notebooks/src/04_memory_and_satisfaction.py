@@ -22,9 +22,9 @@ from cxsim.lessons import memory as lesson
 # %% [markdown]
 # ## The idea: people remember moments, not averages
 #
-# The book on customer experience management claims (**Q9**): *people remember the
-# feelings and memories of an experience, not its average.* Psychologists call this the
-# **peak-end rule** (Kahneman and colleagues, 1993): what stays is the most intense moment
+# The book on customer experience management says (**Q9**): *we remember only two things of
+# our experiences: feelings and memories*. Our reading: not their average. Psychologists
+# call this the **peak-end rule** (Kahneman and colleagues, 1993): what stays is the most intense moment
 # (the best or the worst) and the last one.
 #
 # Every contact of a journey gets a score from 0 (awful) to 10 (delighted); 7 is a contact

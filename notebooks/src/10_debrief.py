@@ -1,15 +1,19 @@
 # %% [markdown]
 # # 10 · Debrief: the class standings
 #
-# **For the instructor** (15 minutes, projected after the policy challenge of notebook 09)
+# **For the instructor** (20 minutes, projected after the policy challenge of notebook 09)
 #
-# 1. Read the standings: every team's policy, re-simulated on the class's own callers (5 min).
-# 2. Look at profit against satisfaction: who bought CSAT, who earned money (5 min).
+# 1. Read the standings against doing nothing: every team's policy, re-simulated on the
+#    class's own callers (7 min).
+# 2. Look at profit against satisfaction: who bought CSAT, who earned money, who broke the
+#    budget (5 min).
 # 3. Is the leader really better, or luckier? Paired differences against the leader (5 min).
+# 4. What would you change after seeing the others' levers? (3 min)
 #
 # Every team submitted its **levers only**; the standings re-simulated each policy with the
-# same replications and seeds (common random numbers), so the numbers are comparable and
-# nobody could type a better one in.
+# same replications and seeds (common random numbers), and **doing nothing** (today's
+# policy) on the same callers, so the numbers are comparable and nobody could type a better
+# one in.
 
 # %%
 %matplotlib inline
@@ -31,11 +35,12 @@ from cxsim.lessons.challenge import Policy
 #   `room = classroom.local(code="tulip")` (or the `--db` URL).
 #
 # So that this notebook has something to show, five example teams submit to a temporary
-# file, evaluated as in notebook 09 (5 replications of one week, seed 0). Up to a minute.
+# file, evaluated as in notebook 09 and the class standings (10 replications of four weeks,
+# seed 0). About a minute.
 
 # %%
 room = classroom.local(Path(tempfile.mkdtemp()) / "demo.sqlite",
-                       config=classroom.ClassConfig(n=5, days=7, seed=0))
+                       config=classroom.ClassConfig(n=10, days=28, seed=0))
 examples = {
     "[[Blue whales]]": Policy(extra_agents=1),
     "[[Charm & call]]": Policy(training=1.0, follow_up=True, follow_up_capacity=20),
@@ -50,15 +55,19 @@ for team, policy in examples.items():
 # A team may submit again: its entry is replaced, and the history keeps every submission.
 
 # %%
-room.submit("[[Blue whales]]", Policy(extra_agents=1, promise_min=2)).message()
+room.submit("[[Blue whales]]", Policy(extra_agents=1, promise_min=2))
 
 # %% [markdown]
-# ## 1 · The standings
+# ## 1 · The standings, against doing nothing
 #
-# Ranked by mean profit over the replications (million toman for the week) with its 95 %
-# confidence interval; CSAT, retention, mean wait and cost beside it, and whether the policy
-# kept to the weekly budget of 40 million toman. CSAT is the model's remembered experience of
-# every journey (hang-ups included), not survey answers.
+# Ranked by mean profit over the replications (million toman for four weeks, customer equity
+# included: the criterion and horizon of notebook 09) with its 95 % confidence interval.
+# **Do nothing** is today's policy on the same callers: it has no rank, it is the bar. Beside
+# profit: each team's profit minus doing nothing, paired replication by replication, and what
+# its interval says (a team whose interval lies below 0 lost money by acting); CSAT,
+# retention, mean wait and cost; and whether the policy kept to the weekly budget of 40
+# million toman. CSAT is the model's remembered experience of every journey (hang-ups
+# included), not survey answers.
 
 # %%
 room.standings()
@@ -75,7 +84,8 @@ room.history(times=False)
 # %% [markdown]
 # ## 2 · Profit against satisfaction
 #
-# One point per team with its intervals; the leader is the star.
+# One point per team with its intervals, each team in its own colour; the leader is the star,
+# a hollow marker broke the budget, the blue diamond and the dashed line are doing nothing.
 
 # %%
 room.plot()
@@ -83,19 +93,23 @@ room.plot()
 # %% [markdown]
 # ## 3 · Better, or luckier?
 #
-# The first three teams' intervals overlap. Every team met the same callers, so compare each
-# with the leader **pair by pair**, replication by replication (as in section 4 of
-# notebook 09).
+# Every team met the same callers, so compare each with the leader **pair by pair**,
+# replication by replication (as in section 4 of notebook 09), from the runs the standings
+# already made.
 
 # %%
-top = room.evaluation(top=3)
-top.differences()
+room.differences()
 
 # %% [markdown]
 # ## Questions for the room
 #
+# - Who beat doing nothing beyond luck, and who lost money by acting?
 # - Which teams are distinguishable from the leader, and which could be as good with another
-#   week of luck?
+#   month of luck?
 # - Which policy bought the most satisfaction, and what did it cost? Did it pay (Q12)?
 # - Who broke the budget, and would the board accept that profit?
 # - What would you change after seeing the others' levers?
+#
+# In the room, the instructor's page of the standings service (`/instructor`, with the key
+# the service printed) hides or renames a team, closes submissions, freezes the standings
+# while teams work and reveals them here, or starts a fresh class.
