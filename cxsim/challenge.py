@@ -8,6 +8,19 @@ rival policies with common random numbers (:func:`cxsim.compare`) and ranks
 them by profit with confidence intervals.  Survival, growth and profit (Q12):
 a policy that delights customers but loses money does not last.
 
+One horizon and one criterion for the whole challenge (lesson 09's comparison and
+check, and the class standings of lesson 10): **profit over** :data:`CHALLENGE_DAYS`
+**days** (revenue minus cost plus customer equity, :func:`cxsim.metrics.summarise`),
+so that customers a policy keeps or loses count, on :data:`CHALLENGE_REPLICATIONS`
+paired replications from seed :data:`CHALLENGE_SEED`, against **doing nothing**
+(today's policy, :data:`DO_NOTHING`) on the same callers.  One week undervalues kept
+customers: a customer kept today pays in the weeks after.  Dashboards may run one week
+for speed; they say so.
+
+The levers: :data:`CORE_LEVERS` (extra agents, courtesy training) are taught in core
+lessons; :data:`OPTIONAL_LEVERS` (the promise, follow-up calls) in lessons 06 and 08,
+which a short workshop may skip: a team's page shows them apart, off by default.
+
 This is domain code: lesson 09 (:mod:`cxsim.lessons.challenge`) puts a
 dashboard and exercises on it, and the class standings service
 (:mod:`cxsim.classroom`) evaluates submissions with it, without widgets or plots.
@@ -46,7 +59,13 @@ from .rota import shift_rota
 from .scenario import Scenario, shown
 
 __all__ = [
+    "CHALLENGE_DAYS",
+    "CHALLENGE_REPLICATIONS",
+    "CHALLENGE_SEED",
+    "CORE_LEVERS",
+    "DO_NOTHING",
     "LIMITS",
+    "OPTIONAL_LEVERS",
     "WEEKLY_BUDGET",
     "BudgetCheck",
     "Evaluation",
@@ -69,6 +88,25 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
     "training": (0.0, 1.0, False),
     "promise_min": (1.0, 15.0, False),
     "follow_up_capacity": (0, 40, True),
+}
+#: The challenge's horizon in days: long enough that a customer kept or lost counts
+#: (customer equity, and the purchases of those who came back).
+CHALLENGE_DAYS = 28
+#: Paired replications behind every ranking and check of the challenge.
+CHALLENGE_REPLICATIONS = 10
+#: The base seed: replication ``i`` of every policy meets the same callers.
+CHALLENGE_SEED = 0
+#: The name of today's policy (no lever moved) in the challenge's tables: the benchmark.
+DO_NOTHING = N_("do nothing")
+#: The core levers and the lesson that teaches each (lesson ids of
+#: :mod:`cxsim.lessons.registry`): every class has met them.
+CORE_LEVERS: dict[str, str] = {"extra_agents": "05", "training": "03"}
+#: The optional levers and their lessons (06 and 08 are optional): shown apart, under
+#: "more levers", and off by default.
+OPTIONAL_LEVERS: dict[str, str] = {
+    "promise_min": "06",
+    "follow_up": "08",
+    "follow_up_capacity": "08",
 }
 _DAYS_PER_WEEK = 7
 _HOURS_PER_SHIFT = 8
@@ -209,11 +247,12 @@ def _as_policy(policy: Policy | Mapping[str, Any]) -> Policy:
 
 
 def example_rivals() -> dict[str, Policy]:
-    """Two rival policies for the notebook: more staff, or charm and call-backs."""
+    """Two rival policies for the notebook, on the core levers only (every class has
+    met them): more staff, or full courtesy training."""
     # N_: the names are keys in code, and shown in the reader's language (translate_name)
     return {
         N_("more_agents"): Policy(extra_agents=1),
-        N_("charm_and_call"): Policy(training=1.0, follow_up=True, follow_up_capacity=20),
+        N_("full_training"): Policy(training=1.0),
     }
 
 
@@ -317,6 +356,10 @@ class Evaluation:
     comparison: Comparison
     policies: dict[str, Policy]
     budget: float = WEEKLY_BUDGET
+    #: the horizon and replications it ran (the challenge's own unless told)
+    days: float = CHALLENGE_DAYS
+    n: int = CHALLENGE_REPLICATIONS
+    seed: int = CHALLENGE_SEED
 
     def __repr__(self) -> str:
         return self.standings().to_string()
@@ -394,19 +437,20 @@ class Evaluation:
 
 def evaluate(
     policies: Mapping[str, Policy | Mapping[str, Any]],
-    n: int = 5,
+    n: int = CHALLENGE_REPLICATIONS,
     *,
-    days: float = 7,
-    seed: int = 0,
+    days: float = CHALLENGE_DAYS,
+    seed: int = CHALLENGE_SEED,
     budget: float = WEEKLY_BUDGET,
     progress: bool = False,
     executor: Executor | None = None,
 ) -> Evaluation:
     """Replicate every policy ``n`` times for ``days`` days with common random
     numbers (replication ``i`` of every policy meets the same callers), via
-    :func:`cxsim.compare`.  Policies are :class:`Policy` objects or dicts of
-    levers; all are checked before anything runs.  The first one is the
-    reference of :meth:`Evaluation.differences`.  ``executor``: as for
+    :func:`cxsim.compare`; by default the challenge's horizon and replications
+    (:data:`CHALLENGE_DAYS`, :data:`CHALLENGE_REPLICATIONS`).  Policies are
+    :class:`Policy` objects or dicts of levers; all are checked before anything
+    runs.  The first one is the reference of :meth:`Evaluation.differences`.  ``executor``: as for
     :func:`cxsim.compare` (the numbers do not depend on it)."""
     if not isinstance(policies, Mapping) or not policies:
         raise ValueError(_("policies must be a dict name -> Policy with at least one policy"))
@@ -414,4 +458,6 @@ def evaluate(
     base = load_scenario(_SCENARIO)
     specs = {name: policy.overrides(base) for name, policy in checked.items()}
     comparison = compare(base, specs, n, seed=seed, days=days, progress=progress, executor=executor)
-    return Evaluation(comparison=comparison, policies=checked, budget=budget)
+    return Evaluation(
+        comparison=comparison, policies=checked, budget=budget, days=days, n=n, seed=seed
+    )

@@ -147,13 +147,13 @@ def _parser() -> argparse.ArgumentParser:
         "--replications",
         type=int,
         default=None,
-        help=_("replications per policy for a new class (default 5)"),
+        help=_("replications per policy for a new class (default 10)"),
     )
     serve.add_argument(
         "--days",
         type=float,
         default=None,
-        help=_("days per replication for a new class (default 7)"),
+        help=_("days per replication for a new class (default 28)"),
     )
     serve.add_argument(
         "--seed", type=int, default=None, help=_("base seed for a new class (default 0)")

@@ -150,6 +150,7 @@ def test_forty_teams_submitting_at_once_lose_nothing(tmp_path):
             sent = [item for items in pool.map(team, range(TEAMS)) for item in items]
         submitted = time.perf_counter() - start
         table = connect(url, CODE, tokens_file=None).wait(timeout=120, every=0.25)
+        table = table[table["team"] != "do nothing"]  # the benchmark row: not a team
         evaluated = time.perf_counter() - start
         stop.set()
         watcher.join()
@@ -220,6 +221,7 @@ def test_the_service_keeps_its_class_in_postgresql(tmp_path, postgres_url):
         with ThreadPoolExecutor(8) as pool:
             ids = [i for items in pool.map(team, range(8)) for i in items]
         table = connect(url, CODE, tokens_file=None).wait(timeout=120, every=0.25)
+    table = table[table["team"] != "do nothing"]  # the benchmark row: not a team
     history = Store(postgres_url).history(class_id(CODE))
     assert sorted(row["id"] for row in history) == sorted(ids) and len(ids) == 16
     assert sorted(table["team"]) == [f"PG {i}" for i in range(8)]

@@ -105,18 +105,18 @@ def test_standings_rank_by_profit_with_intervals(evaluation):
     profits = list(table["profit (million toman)"])
     assert profits == sorted(profits, reverse=True)
     assert list(table.index) == [1, 2, 3, 4]
-    assert set(table["policy"]) == {"baseline", "ours", "more_agents", "charm_and_call"}
+    assert set(table["policy"]) == {"baseline", "ours", "more_agents", "full_training"}
     assert (table["profit CI low"] <= table["profit (million toman)"]).all()
     assert (table["profit (million toman)"] <= table["profit CI high"]).all()
     assert set(table["within budget"]) == {"yes"}
-    charm = table[table["policy"] == "charm_and_call"].iloc[0]
+    charm = table[table["policy"] == "full_training"].iloc[0]
     base = table[table["policy"] == "baseline"].iloc[0]
-    assert charm[kpi_label(CSAT)] > base[kpi_label(CSAT)] + 0.1  # training and call-backs please
+    assert charm[kpi_label(CSAT)] > base[kpi_label(CSAT)] + 0.1  # courteous agents please
 
 
 def test_differences_are_paired_against_a_reference(evaluation):
     table = evaluation.differences(against="baseline")
-    assert list(table.index) == ["ours", "more_agents", "charm_and_call"]
+    assert list(table.index) == ["ours", "more_agents", "full_training"]
     runs = evaluation.comparison.runs.set_index(["policy", "replication"])["profit"]
     expected = ((runs.loc["ours"] - runs.loc["baseline"]) / 1e6).mean()
     assert table.at["ours", "mean difference"] == pytest.approx(expected, abs=0.01)
@@ -131,7 +131,7 @@ def test_plot_shows_profit_against_csat_per_policy(evaluation):
     ax = figure.axes[0]
     assert "CSAT" in ax.get_xlabel() and "million toman" in ax.get_ylabel()
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert labels == ["baseline", "ours", "more_agents", "charm_and_call"]
+    assert labels == ["baseline", "ours", "more_agents", "full_training"]
     summary = evaluation.comparison.summary().set_index(["policy", "kpi"])
     x, y = ax.lines[0].get_data()
     assert x[0] == pytest.approx(summary.loc[("baseline", "csat"), "mean"] * 100)
@@ -169,11 +169,80 @@ def test_check_weekly_cost():
     assert lesson.check_weekly_cost(33.6, Policy(extra_agents=1))
 
 
-def test_check_challenge(evaluation):
-    verdict = lesson.check_challenge(evaluation, team="ours", rival="baseline")
-    row = evaluation.differences(against="baseline").loc["ours"]
-    assert bool(verdict) == bool(row["CI low"] > 0)
-    assert repr(verdict).startswith("ours minus baseline")
-    over = lesson.evaluate({"big": Policy(extra_agents=3), "base": Policy()}, n=2, days=2)
-    verdict = lesson.check_challenge(over, team="big", rival="base")
-    assert not verdict and "over budget" in repr(verdict)
+@pytest.mark.slow  # 40 runs of 28 days
+def test_check_challenge_judges_the_taught_horizon_against_doing_nothing():
+    # the class standings' criterion: 28-day profit, 10 paired replications, seed 0
+    trained = Policy(training=1.0)
+    verdict = lesson.check_challenge(trained, team="ours")
+    direct = lesson.evaluate({"do nothing": Policy(), "ours": trained})
+    assert (direct.days, direct.n, direct.seed) == (28, 10, 0)
+    row = direct.differences(against="do nothing").loc["ours"]
+    assert bool(verdict) and row["CI low"] > 0
+    text = repr(verdict)
+    assert text.startswith("ours minus doing nothing, profit over 28 days")
+    assert f"{row['mean difference']:.2f} million toman" in text
+    assert f"95% CI {row['CI low']:.2f} to {row['CI high']:.2f}" in text
+    assert "Extra cost: 14.96 million toman a week, budget 40.00" in text
+    # an evaluation already at the horizon, beside doing nothing, is reused as it is
+    again = lesson.check_challenge(direct, team="ours")
+    assert repr(again) == text
+
+
+@pytest.fixture
+def short_horizon(monkeypatch):
+    """The checker's horizon cut to 2 days and 3 replications, for speed."""
+    monkeypatch.setattr(lesson, "CHALLENGE_DAYS", 2)
+    monkeypatch.setattr(lesson, "CHALLENGE_REPLICATIONS", 3)
+
+
+def test_check_challenge_says_why_not(short_horizon, evaluation):
+    over = lesson.check_challenge(Policy(extra_agents=3), team="big")
+    assert not over and "over budget by 60.80 million toman" in repr(over)
+    lean = lesson.check_challenge(Policy(extra_agents=-2), team="lean")
+    assert not lean and "loses money against doing nothing" in repr(lean)
+    # an evaluation at another horizon (7 days, 3 replications): re-run at the taught one
+    verdict = lesson.check_challenge(evaluation, team="ours")
+    assert "profit over 2 days" in repr(verdict)
+    with pytest.raises(ValueError, match="unknown policy"):
+        lesson.check_challenge(evaluation, team="nobody")
+
+
+# --------------------------------------------------------------------------- levers
+def test_core_and_optional_levers_name_the_lessons_that_teach_them():
+    from cxsim.lessons.registry import lesson as lesson_of
+
+    levers = {**lesson.CORE_LEVERS, **lesson.OPTIONAL_LEVERS}
+    assert set(levers) == set(Policy().to_dict())  # every lever, once
+    assert not set(lesson.CORE_LEVERS) & set(lesson.OPTIONAL_LEVERS)
+    assert all(lesson_of(number).core for number in lesson.CORE_LEVERS.values())
+    assert not any(lesson_of(number).core for number in lesson.OPTIONAL_LEVERS.values())
+    assert lesson.OPTIONAL_LEVERS["promise_min"] == "06"
+    assert lesson.OPTIONAL_LEVERS["follow_up"] == "08"
+
+
+def test_dashboard_folds_the_optional_levers_and_names_the_horizon():
+    board = lesson.dashboard()
+    box = board.widget()
+    more = board.more_levers
+    assert more.selected_index is None  # closed: off by default
+    assert more.get_title(0) == "More levers (if your class did lessons 06 and 08)"
+    inside = list(more.children[0].children)
+    assert inside == [board.ui.inputs[key] for key in lesson.OPTIONAL_LEVERS]
+    assert board.defaults()["promise_min"] is None and board.defaults()["follow_up"] is False
+    notes = [child.value for child in box.children if "cxsim-note" in getattr(child, "value", "")]
+    assert len(notes) == 1 and "simulates 7 days" in notes[0]
+    assert "use 28 days and 10 paired replications" in notes[0]
+
+
+def test_app_page_checks_and_submits_without_code(short_horizon, tmp_path):
+    from cxsim import classroom
+
+    page = lesson.app_page()
+    page.board.update(extra_agents=-2)
+    page.check()
+    assert "loses money against doing nothing" in page.verdict.value
+    here = classroom.local(tmp_path / "app.sqlite", classroom.ClassConfig(n=2, days=1))
+    page.submit.classroom = here
+    page.submit.team.value = "Pelicans"
+    page.submit.submit()
+    assert page.submit.receipt.policy["extra_agents"] == -2

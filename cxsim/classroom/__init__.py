@@ -2,7 +2,11 @@
 
 Teams submit their :class:`~cxsim.challenge.Policy` (lever values only);
 the class re-simulates every submission on its own fixed scenario and seeds
-(:class:`ClassConfig`) and ranks the teams by profit with 95% confidence intervals.
+(:class:`ClassConfig`: by default the challenge's 10 replications of 28 days) and ranks
+the teams by profit (customer equity included) with 95% confidence intervals, beside
+doing nothing on the same seeds, budget breakers marked.  The instructor hides or
+renames teams, closes submissions, freezes and reveals the standings, or starts a fresh
+class (:class:`Classroom`; the service's ``/instructor`` page, behind the instructor's key).
 
 One machine (nothing to start)::
 

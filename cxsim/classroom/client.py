@@ -143,18 +143,28 @@ class ClassClient:
         self.tokens_file.write_text(json.dumps(data, indent=1, ensure_ascii=False))
 
     def standings_rows(self) -> list[dict[str, Any]]:
-        """The standings as plain rows (best profit first, then teams being evaluated)."""
+        """The standings as plain rows (best profit first, doing nothing among them
+        without a rank, then teams being evaluated)."""
         return self._rows()[0]
 
     def standings(self) -> pd.DataFrame:
-        """The standings as a table: rank, team, profit with its 95% interval, CSAT,
-        retention, mean wait, cost, extra cost, budget, submissions, status."""
+        """The standings as a table: rank, team, profit with its 95% interval, profit
+        minus doing nothing (paired) and what it says, CSAT, retention, mean wait,
+        cost, extra cost, budget, submissions, status; doing nothing as a row."""
         return standings_frame(self.standings_rows())
 
     def plot(self) -> Figure:
-        """Every evaluated team's profit against CSAT, with 95% intervals."""
+        """Every evaluated team's profit against CSAT, with 95% intervals, and doing
+        nothing."""
         rows, n = self._rows()
-        return plot_standings(rows, n=n)
+        return plot_standings(rows, n=n, days=self._config().days)
+
+    def differences(self, against: str | None = None) -> pd.DataFrame:
+        """Each evaluated policy's profit minus ``against``'s (default: the leader),
+        paired by replication: the class's evaluations re-simulated side by side."""
+        evaluation = self.evaluation()
+        rows = [row for row in self.standings_rows() if row["status"] == "done"]
+        return evaluation.differences(against=against or rows[0]["team"])
 
     def policies(self) -> pd.DataFrame:
         """Each team's current levers, in the order of the standings."""
@@ -169,7 +179,11 @@ class ClassClient:
         first, re-simulated side by side on the class's configuration: the same
         numbers as the standings, plus paired differences against the leader
         (``.differences()``) to tell a real lead from luck."""
-        rows = [row for row in self.standings_rows() if row["status"] == "done"]
+        rows = [
+            row
+            for row in self.standings_rows()
+            if row["status"] == "done" and row.get("kind", "team") == "team"
+        ]
         if not rows:
             raise ValueError(_("no evaluated team yet"))
         rows = rows if top is None else rows[: max(1, int(top))]
@@ -232,6 +246,11 @@ class LocalClass(ClassClient):
         """Every submission of the class, oldest first, with its levers (and when, unless
         ``times=False``: a debrief shown twice then prints the same table)."""
         return self.classroom.history(times=times)
+
+    def differences(self, against: str | None = None) -> pd.DataFrame:
+        """Each evaluated policy's profit minus ``against``'s (default: the leader; or
+        doing nothing), paired by replication from the stored runs: no re-run."""
+        return self.classroom.differences(against)
 
     def close(self) -> None:
         """Close the store's connections."""

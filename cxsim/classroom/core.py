@@ -28,13 +28,21 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import challenge
-from ..challenge import WEEKLY_BUDGET, Policy, budget_check
-from ..experiments import SerialExecutor
-from ..i18n import _, get_language, localise_digits
-from ..plots import NotebookFigure, policy_colour
+from ..challenge import (
+    CHALLENGE_DAYS,
+    CHALLENGE_REPLICATIONS,
+    CHALLENGE_SEED,
+    DO_NOTHING,
+    WEEKLY_BUDGET,
+    Policy,
+    budget_check,
+)
+from ..experiments import SerialExecutor, confidence_interval
+from ..i18n import _, get_language, localise_digits, translate_name
+from ..plots import BASELINE_COLOUR, NotebookFigure
 from ..results import kpi_label
 from ..scenario import shown
-from .store import Store, SubmissionError, digest
+from .store import Store, SubmissionError, digest, policy_key
 from .workers import stop_executor
 
 __all__ = [
@@ -70,7 +78,33 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _JOINERS = "\u200c\u200d"
 #: The KPIs kept from each evaluation (mean and 95% interval).
 KPIS = ("profit", "csat", "retention_rate", "mean_wait_min", "cost")
+#: KPIs that are shares: their intervals are kept inside 0-1 (a t interval over a few
+#: replications may reach past 100%).
+SHARES = ("csat", "retention_rate")
 LOCAL_CLASS = "local"
+#: Doing nothing (today's policy): the benchmark row of every standings.
+BASELINE_POLICY = Policy().to_dict()
+BASELINE_KEY = policy_key(BASELINE_POLICY)
+#: One colour per team, in the order teams joined (never the do-nothing blue): the
+#: Okabe-Ito and Paul Tol colour-blind-safe palettes; past 16 teams colours repeat.
+TEAM_COLOURS = (
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#882255",
+    "#999933",
+    "#44AA99",
+    "#332288",
+    "#AA4499",
+    "#117733",
+    "#661100",
+    "#6699CC",
+    "#888888",
+    "#DDCC77",
+)
 
 
 # --------------------------------------------------------------------------- configuration
@@ -78,12 +112,12 @@ LOCAL_CLASS = "local"
 class ClassConfig:
     """What every team's policy is evaluated on, fixed for the class: ``n``
     replications of ``days`` days of the ``contact_centre`` scenario from base
-    ``seed`` (notebook 09's fair comparison: 5 replications of one week, seed 0),
-    priced against the weekly ``budget``."""
+    ``seed`` (by default the challenge's own, as notebook 09 ranks and checks:
+    10 paired replications of 28 days, seed 0), priced against the weekly ``budget``."""
 
-    n: int = 5
-    days: float = 7.0
-    seed: int = 0
+    n: int = CHALLENGE_REPLICATIONS
+    days: float = float(CHALLENGE_DAYS)
+    seed: int = CHALLENGE_SEED
     budget: float = float(WEEKLY_BUDGET)
     scenario: str = "contact_centre"
 
@@ -139,8 +173,10 @@ def _finite(value: Any) -> float | None:
 
 def evaluate_policy(config: Mapping[str, Any], policy: Mapping[str, Any]) -> dict[str, Any]:
     """Re-simulate one policy on the class configuration (a worker's unit of work):
-    mean and 95% interval of :data:`KPIS`, the extra weekly cost and whether it fits
-    the budget.  Plain data in, plain data out (picklable, JSON-ready)."""
+    mean and 95% interval of :data:`KPIS` (shares' intervals kept inside 0-1), each
+    replication's profit (``runs``: paired differences against doing nothing or the
+    leader need them), the extra weekly cost and whether it fits the budget.  Plain
+    data in, plain data out (picklable, JSON-ready)."""
     cfg = ClassConfig.from_dict(config)
     checked = Policy.from_dict(policy)
     evaluation = challenge.evaluate(
@@ -156,12 +192,24 @@ def evaluate_policy(config: Mapping[str, Any], policy: Mapping[str, Any]) -> dic
         kpi: {stat: _finite(summary.loc[kpi, stat]) for stat in ("mean", "ci_low", "ci_high")}
         for kpi in KPIS
     }
+    for kpi in SHARES:
+        kpis[kpi] = _inside_shares(kpis[kpi])
+    runs = evaluation.comparison.runs.sort_values("replication")
     check = budget_check(checked, cfg.budget)
     return {
         "kpis": kpis,
+        "runs": {"profit": [_finite(value) for value in runs["profit"]]},
         "extra_cost": float(check.total),
         "within_budget": check.within,
         "n": cfg.n,
+    }
+
+
+def _inside_shares(stats: dict[str, float | None]) -> dict[str, float | None]:
+    """A share's mean and interval, the interval clipped to 0-1 (a share cannot pass 100%)."""
+    return {
+        key: None if value is None else (value if key == "mean" else min(1.0, max(0.0, value)))
+        for key, value in stats.items()
     }
 
 
@@ -326,7 +374,8 @@ def parse_submission(body: Any) -> tuple[str, Policy, str | None, str | None]:
 
 # --------------------------------------------------------------------------- the class
 class Classroom:
-    """A class: its store, its configuration and its evaluations.
+    """A class: its store, its configuration, its evaluations and the instructor's
+    decisions.
 
     ``class_id``: which class in the store (``"local"``, or a digest of the class
     code: see :func:`class_id`).  ``config``: used when the class is new; an
@@ -336,6 +385,12 @@ class Classroom:
     ``renew``: makes a new executor when the pool breaks (a worker killed): the
     evaluations it was running are queued again, once.  :meth:`stop` ends the
     evaluations for good (the service stops): no pool is renewed after it.
+
+    The instructor's controls (:meth:`hide`, :meth:`show`, :meth:`rename`,
+    :meth:`close`, :meth:`open`, :meth:`freeze`, :meth:`reveal`, :meth:`fresh`) are
+    kept in the store, so the service, the dashboards app and a notebook on the same
+    store all obey them.  A fresh class starts the class code over (no team, no
+    submission); the earlier rounds stay in the store.
     """
 
     def __init__(
@@ -364,18 +419,146 @@ class Classroom:
     def __repr__(self) -> str:
         return f"Classroom({self.store!r}, class_id={self.class_id!r}, config={self.config})"
 
+    # -- the instructor's decisions -----------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """The instructor's decisions: ``round`` (0, then one more per fresh class),
+        ``closed``, ``frozen_at`` (the last submission shown while frozen, or None),
+        ``hidden`` (team keys), ``names`` (team key -> the name shown)."""
+        state = self.store.state(self.class_id)
+        return {
+            "round": int(state.get("round", 0)),
+            "closed": bool(state.get("closed", False)),
+            "frozen_at": state.get("frozen_at"),
+            "hidden": list(state.get("hidden", [])),
+            "names": dict(state.get("names", {})),
+        }
+
+    @property
+    def data_id(self) -> str:
+        """The store's id of the current round's data (the class id, then one per
+        fresh class)."""
+        return _round_id(self.class_id, self.state()["round"])
+
+    def team_entry(self, team: Any) -> dict[str, Any]:
+        """The entry of ``team`` (its name as submitted or shown, or its key), or
+        :class:`SubmissionError` (404) naming the teams there are."""
+        entries = self.store.entries(self.data_id)
+        names = self.state()["names"]
+        wanted = team_key(team) if isinstance(team, str) else None
+        for entry in entries:
+            shown_name = names.get(entry["team_key"], entry["team"])
+            if wanted in (entry["team_key"], team_key(shown_name)):
+                return entry
+        raise SubmissionError(
+            _(
+                "team: no team {name!r} in this class; teams: {teams}",
+                name=shown(team),
+                teams=", ".join(names.get(e["team_key"], e["team"]) for e in entries) or "-",
+            ),
+            status=404,
+            field="team",
+        )
+
+    def _change(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        self.store.change_state(self.class_id, change)
+        return self.state()
+
+    def hide(self, team: str) -> dict[str, Any]:
+        """Take ``team`` off the standings the room sees (the instructor still sees it)."""
+        key = self.team_entry(team)["team_key"]
+
+        def change(state: dict[str, Any]) -> dict[str, Any]:
+            state["hidden"] = sorted({*state.get("hidden", []), key})
+            return state
+
+        return self._change(change)
+
+    def show(self, team: str) -> dict[str, Any]:
+        """Put a hidden ``team`` back on the standings."""
+        key = self.team_entry(team)["team_key"]
+
+        def change(state: dict[str, Any]) -> dict[str, Any]:
+            state["hidden"] = [k for k in state.get("hidden", []) if k != key]
+            return state
+
+        return self._change(change)
+
+    def rename(self, team: str, name: str) -> dict[str, Any]:
+        """Show ``team`` under ``name`` (a rude or mistyped name); its token still
+        works, under either name.  ``name`` is checked as a team name is."""
+        key = self.team_entry(team)["team_key"]
+        new = check_team(name)
+        for entry in self.store.entries(self.data_id):
+            shown_name = self.state()["names"].get(entry["team_key"], entry["team"])
+            if entry["team_key"] != key and team_key(new) in (
+                entry["team_key"],
+                team_key(shown_name),
+            ):
+                raise SubmissionError(
+                    _("name: another team is called {name!r}", name=new),
+                    status=409,
+                    field="name",
+                )
+
+        def change(state: dict[str, Any]) -> dict[str, Any]:
+            state.setdefault("names", {})[key] = new
+            return state
+
+        return self._change(change)
+
+    def close(self) -> dict[str, Any]:
+        """Refuse new submissions (409) until :meth:`open`."""
+        return self._change(lambda state: {**state, "closed": True})
+
+    def open(self) -> dict[str, Any]:
+        """Accept submissions again."""
+        return self._change(lambda state: {**state, "closed": False})
+
+    def freeze(self) -> dict[str, Any]:
+        """Freeze the standings the room sees as they are now: later submissions are
+        stored and evaluated, but shown only to the instructor until :meth:`reveal`."""
+        last = self.store.last_submission(self.data_id)
+        return self._change(lambda state: {**state, "frozen_at": last})
+
+    def reveal(self) -> dict[str, Any]:
+        """Show the room the live standings again (the debrief's reveal)."""
+        return self._change(lambda state: {**state, "frozen_at": None})
+
+    def fresh(self) -> dict[str, Any]:
+        """Start a fresh class under the same code: no team, no submission, nothing
+        hidden, frozen or closed.  The earlier rounds stay in the store."""
+
+        def change(state: dict[str, Any]) -> dict[str, Any]:
+            return {"round": int(state.get("round", 0)) + 1}
+
+        state = self._change(change)
+        self.store.open_class(self.data_id, self.config.to_dict(), strict=False)
+        if self.executor is not None:
+            self._baseline()
+        return state
+
     # -- submitting --------------------------------------------------------------------
     def submit(
         self, team: str, policy: Policy | Mapping[str, Any], token: str | None = None
     ) -> dict[str, Any]:
         """Store a team's policy and start its evaluation.  Returns ``id``, ``team``,
         ``status`` ("done" or "evaluating"), ``submissions`` and, for a new team,
-        ``token`` (needed to submit again under that name)."""
+        ``token`` (needed to submit again under that name).  Refused (409) while the
+        instructor has closed submissions."""
         name = check_team(team)
         checked = check_policy(policy)
         token = check_text("token", token)
-        receipt = self.store.submit(self.class_id, team_key(name), name, checked.to_dict(), token)
+        if self.state()["closed"]:
+            raise SubmissionError(
+                _("submissions are closed: the instructor has closed this class's submissions"),
+                status=409,
+            )
+        data_id = self.data_id
+        if data_id != self.class_id:
+            self.store.open_class(data_id, self.config.to_dict(), strict=False)
+        receipt = self.store.submit(data_id, team_key(name), name, checked.to_dict(), token)
         status = self._schedule(receipt["policy_key"], checked.to_dict())
+        self._baseline()
         return {
             "id": receipt["id"],
             "team": name,
@@ -385,8 +568,12 @@ class Classroom:
             "policy": checked.to_dict(),
         }
 
+    def _baseline(self) -> str:
+        """Start (or find) the evaluation of doing nothing on the class's seeds."""
+        return self._schedule(BASELINE_KEY, dict(BASELINE_POLICY))
+
     def _schedule(self, key: str, policy: dict[str, Any]) -> str:
-        if self.store.evaluation(self.class_id, key) is not None:
+        if self.store.evaluation(self.data_id, key) is not None:
             return "done"
         if self.executor is None:
             self._finish(key, evaluate_policy(self.config.to_dict(), policy))
@@ -415,7 +602,7 @@ class Classroom:
             return self.executor.submit(evaluate_policy, self.config.to_dict(), policy)
 
     def _finish(self, key: str, result: Mapping[str, Any]) -> None:
-        self.store.record_evaluation(self.class_id, key, result)
+        self.store.record_evaluation(self.data_id, key, result)
 
     def _done(self, key: str, policy: dict[str, Any], future: Future) -> None:
         retry = False
@@ -454,8 +641,10 @@ class Classroom:
 
     def resume(self) -> None:
         """Evaluate every stored policy that has no evaluation yet (after a restart)."""
-        for key, policy in self.store.pending(self.class_id).items():
+        for key, policy in self.store.pending(self.data_id).items():
             self._schedule(key, policy)
+        if self.executor is not None:  # a service: doing nothing is ready before asked
+            self._baseline()
 
     @property
     def evaluating(self) -> int:
@@ -464,61 +653,203 @@ class Classroom:
             return len(self._running)
 
     # -- reading ---------------------------------------------------------------------
-    def standings(self) -> list[dict[str, Any]]:
-        """Every team, best profit first (ties by name), then those still evaluating:
+    def standings(self, *, instructor: bool = False) -> list[dict[str, Any]]:
+        """Every team, best profit first (ties by name), the do-nothing row among them
+        at its place (``kind`` "baseline", no rank), then those still evaluating:
         JSON-ready rows with the policy, the KPI means and intervals (money in million
-        toman, shares as fractions)."""
-        done, waiting = [], []
+        toman, shares as fractions), profit minus doing nothing (paired by replication,
+        with its 95% interval, and ``against_nothing``: "above", "below" or "unclear"),
+        the team's ``colour``.
+
+        The room's view (default) leaves out hidden teams and, while frozen, shows the
+        standings as they were when frozen; ``instructor=True`` shows every team as it
+        is now (``hidden`` marks the hidden ones), and never evaluates on the spot."""
+        state = self.state()
+        data_id = _round_id(self.class_id, state["round"])
+        if self.executor is None and not instructor and self.store.entries(data_id):
+            self._baseline()  # the notebook's store: doing nothing is evaluated here
+        upto = None if instructor else state["frozen_at"]
+        hidden = set(state["hidden"])
         with self._lock:
             failed = dict(self._failed)
-        for entry in self.store.entries(self.class_id):
-            result = entry["result"]
+        order = sorted(self.store.first_submissions(data_id).items(), key=lambda item: item[1])
+        colours = {key: TEAM_COLOURS[i % len(TEAM_COLOURS)] for i, (key, _id) in enumerate(order)}
+        baseline = self.store.evaluation(data_id, BASELINE_KEY)
+        base_runs = None if baseline is None else baseline.get("runs", {}).get("profit")
+        done, waiting = [], []
+        for entry in self.store.entries(data_id, upto):
+            if entry["team_key"] in hidden and not instructor:
+                continue
             row: dict[str, Any] = {
-                "team": entry["team"],
+                "team": state["names"].get(entry["team_key"], entry["team"]),
+                "key": entry["team_key"],
+                "kind": "team",
                 "policy": entry["policy"],
                 "submissions": entry["submissions"],
                 "submission_id": entry["submission_id"],
+                "colour": colours.get(entry["team_key"], TEAM_COLOURS[0]),
             }
+            if instructor:
+                row["hidden"] = entry["team_key"] in hidden
+                row["submitted_as"] = entry["team"]
+            result = entry["result"]
             if result is None:
                 row["status"] = "failed" if entry["policy_key"] in failed else "evaluating"
                 row["rank"] = None
                 waiting.append(row)
                 continue
-            kpis = result["kpis"]
-            money = 1e6
-            row.update(
-                {
-                    "status": "done",
-                    "profit": kpis["profit"]["mean"] / money,
-                    "profit_low": _scaled(kpis["profit"]["ci_low"], money),
-                    "profit_high": _scaled(kpis["profit"]["ci_high"], money),
-                    "csat": kpis["csat"]["mean"],
-                    "csat_low": kpis["csat"]["ci_low"],
-                    "csat_high": kpis["csat"]["ci_high"],
-                    "retention": kpis["retention_rate"]["mean"],
-                    "mean_wait": kpis["mean_wait_min"]["mean"],
-                    "cost": kpis["cost"]["mean"] / money,
-                    "extra_cost": result["extra_cost"] / money,
-                    "within_budget": bool(result["within_budget"]),
-                }
-            )
+            row.update(_result_row(result))
+            row.update(_against(result.get("runs", {}).get("profit"), base_runs))
             done.append(row)
         done.sort(key=lambda row: (-row["profit"], team_key(row["team"])))
-        for rank, row in enumerate(done, 1):
-            row["rank"] = rank
+        rank = 0
+        for row in done:
+            if not row.get("hidden"):
+                rank += 1
+                row["rank"] = rank
+            else:
+                row["rank"] = None
+        if done or waiting:
+            nothing = self._nothing_row(baseline, BASELINE_KEY in failed)
+            if nothing["status"] == "done":
+                at = sum(row["profit"] > nothing["profit"] for row in done)
+                done.insert(at, nothing)
+            else:
+                waiting.insert(0, nothing)
         return done + waiting
+
+    def _nothing_row(self, result: Mapping[str, Any] | None, failed: bool) -> dict[str, Any]:
+        """The benchmark row: today's policy, no lever moved, on the class's seeds."""
+        row: dict[str, Any] = {
+            "team": translate_name(DO_NOTHING),
+            "key": None,
+            "kind": "baseline",
+            "policy": dict(BASELINE_POLICY),
+            "submissions": None,
+            "submission_id": None,
+            "colour": BASELINE_COLOUR,
+            "rank": None,
+        }
+        if result is None:
+            row["status"] = "failed" if failed else "evaluating"
+            return row
+        row.update(_result_row(result))
+        row.update({"vs_nothing": None, "against_nothing": None})
+        return row
+
+    def differences(self, against: str | None = None, level: float = 0.95) -> pd.DataFrame:
+        """Each evaluated team's profit minus ``against``'s (default: the leader; or the
+        name of another team, or of doing nothing), paired by replication from the
+        stored runs, with the 95% interval and whether it excludes 0: no re-run."""
+        rows = [row for row in self.standings() if row["status"] == "done"]
+        teams = [row for row in rows if row["kind"] == "team"]
+        if not teams:
+            raise ValueError(_("no evaluated team yet"))
+        runs = self._runs(rows)
+        reference = teams[0]["team"] if against is None else against
+        found = {team_key(row["team"]): row["team"] for row in rows}
+        if team_key(str(reference)) not in found:
+            raise ValueError(
+                _(
+                    "unknown policy {name!r}; allowed: {allowed}",
+                    name=reference,
+                    allowed=", ".join(found.values()),
+                )
+            )
+        reference = found[team_key(str(reference))]
+        records = []
+        for row in rows:
+            if row["team"] == reference:
+                continue
+            ci = confidence_interval(
+                np.asarray(runs[row["team"]]) - np.asarray(runs[reference]), level
+            )
+            distinct = ci["ci_low"] > 0 or ci["ci_high"] < 0
+            records.append(
+                {
+                    _("team"): row["team"],
+                    _("minus"): reference,
+                    _("mean difference"): ci["mean"],
+                    _("CI low"): ci["ci_low"],
+                    _("CI high"): ci["ci_high"],
+                    _("distinguishable from 0"): _("yes") if distinct else _("no"),
+                }
+            )
+        return pd.DataFrame(records).set_index(_("team")).round(2)
+
+    def _runs(self, rows: list[dict[str, Any]]) -> dict[str, list[float]]:
+        """Each evaluated row's profit per replication, million toman."""
+        data_id = self.data_id
+        runs = {}
+        for row in rows:
+            key = policy_key(row["policy"])
+            result = self.store.evaluation(data_id, key) or {}
+            profits = result.get("runs", {}).get("profit")
+            if not profits:
+                raise ValueError(
+                    _("the class's evaluations predate paired runs; start a fresh class")
+                )
+            runs[row["team"]] = [value / 1e6 for value in profits]
+        return runs
 
     def standings_frame(self) -> pd.DataFrame:
         """:meth:`standings` as a table (labels as in :meth:`Evaluation.standings`)."""
         return standings_frame(self.standings())
 
     def plot(self) -> Figure:
-        """Every evaluated team's profit against CSAT, with 95% intervals."""
-        return plot_standings(self.standings(), n=self.config.n)
+        """Every evaluated team's profit against CSAT, with 95% intervals, doing
+        nothing as the benchmark."""
+        return plot_standings(self.standings(), n=self.config.n, days=self.config.days)
 
     def history(self, *, times: bool = True) -> pd.DataFrame:
         """Every submission, oldest first, with its levers (and when, unless ``times=False``)."""
-        return history_frame(self.store.history(self.class_id), times=times)
+        return history_frame(self.store.history(self.data_id), times=times)
+
+
+def _round_id(class_id: str, number: int) -> str:
+    """The store's id of round ``number`` of a class (round 0: the class id itself)."""
+    return class_id if not number else f"{class_id}~{int(number)}"
+
+
+def _result_row(result: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored evaluation as standings columns (money in million toman)."""
+    kpis = result["kpis"]
+    money = 1e6
+    csat = _inside_shares(kpis["csat"])
+    return {
+        "status": "done",
+        "profit": kpis["profit"]["mean"] / money,
+        "profit_low": _scaled(kpis["profit"]["ci_low"], money),
+        "profit_high": _scaled(kpis["profit"]["ci_high"], money),
+        "csat": csat["mean"],
+        "csat_low": csat["ci_low"],
+        "csat_high": csat["ci_high"],
+        "retention": kpis["retention_rate"]["mean"],
+        "mean_wait": kpis["mean_wait_min"]["mean"],
+        "cost": kpis["cost"]["mean"] / money,
+        "extra_cost": result["extra_cost"] / money,
+        "within_budget": bool(result["within_budget"]),
+    }
+
+
+def _against(runs: list[float] | None, base: list[float] | None) -> dict[str, Any]:
+    """Profit minus doing nothing, paired by replication (million toman): mean, 95%
+    interval, and "above", "below" or "unclear" (the interval holds 0)."""
+    if not runs or not base or len(runs) != len(base) or None in runs or None in base:
+        return {
+            "vs_nothing": None,
+            "vs_nothing_low": None,
+            "vs_nothing_high": None,
+            "against_nothing": None,
+        }
+    ci = confidence_interval((np.asarray(runs) - np.asarray(base)) / 1e6)
+    verdict = "above" if ci["ci_low"] > 0 else "below" if ci["ci_high"] < 0 else "unclear"
+    return {
+        "vs_nothing": _finite(ci["mean"]),
+        "vs_nothing_low": _finite(ci["ci_low"]),
+        "vs_nothing_high": _finite(ci["ci_high"]),
+        "against_nothing": verdict,
+    }
 
 
 def _scaled(value: float | None, scale: float) -> float | None:
@@ -539,6 +870,8 @@ def column_labels() -> dict[str, str]:
         "profit": _("profit (million toman)"),
         "profit_low": _("profit CI low"),
         "profit_high": _("profit CI high"),
+        "vs_nothing": _("profit minus doing nothing (million toman)"),
+        "against_nothing": _("against doing nothing"),
         "csat": kpi_label("csat"),
         "retention": kpi_label("retention_rate"),
         "mean_wait": kpi_label("mean_wait_min"),
@@ -555,11 +888,36 @@ def status_labels() -> dict[str, str]:
     return {"done": _("evaluated"), "evaluating": _("evaluating"), "failed": _("evaluation failed")}
 
 
+def against_labels() -> dict[str, str]:
+    """How a team did against doing nothing (paired 95% interval) -> text shown."""
+    return {
+        "above": _("earns more, beyond luck"),
+        "below": _("loses money against doing nothing"),
+        "unclear": _("could be luck"),
+    }
+
+
+#: The standings' numeric columns (rounded to 2 digits in the table).
+NUMERIC = (
+    "profit",
+    "profit_low",
+    "profit_high",
+    "vs_nothing",
+    "csat",
+    "retention",
+    "mean_wait",
+    "cost",
+    "extra_cost",
+)
+
+
 def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
     """Standings rows (from :meth:`Classroom.standings` or the service's JSON) as a
-    table: one row per team, rank as the index, numbers rounded to 2 digits."""
+    table: one row per team and the do-nothing row (no rank), rank as the index,
+    numbers rounded to 2 digits, over-budget teams "no" under "within budget"."""
     labels = column_labels()
     statuses = status_labels()
+    against = against_labels()
     records = []
     for row in rows:
         record = {}
@@ -569,24 +927,17 @@ def standings_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
                 value = _("yes") if value else _("no")
             elif key == "status":
                 value = statuses.get(value, value)
+            elif key == "against_nothing":
+                value = "-" if value is None else against.get(value, value)
+            elif key == "submissions" and value is None:
+                value = "-"
             record[label] = value
         records.append(record)
     table = pd.DataFrame(records, columns=list(labels.values()))
-    numeric = [
-        labels[k]
-        for k in (
-            "profit",
-            "profit_low",
-            "profit_high",
-            "csat",
-            "retention",
-            "mean_wait",
-            "cost",
-            "extra_cost",
-        )
-    ]
+    numeric = [labels[k] for k in NUMERIC]
     table[numeric] = table[numeric].astype(float).round(2)
-    table[labels["rank"]] = table[labels["rank"]].astype("Int64")
+    # doing nothing has no rank: "-", not a missing value a reader would see as <NA>
+    table[labels["rank"]] = ["-" if pd.isna(rank) else int(rank) for rank in table[labels["rank"]]]
     return table.set_index(labels["rank"])
 
 
@@ -645,34 +996,50 @@ def _plain(text: str) -> str:
 
 
 def plot_standings(
-    rows: list[Mapping[str, Any]], *, n: int | None = None, figure: Figure | None = None
+    rows: list[Mapping[str, Any]],
+    *,
+    n: int | None = None,
+    days: float | None = None,
+    figure: Figure | None = None,
 ) -> Figure:
-    """Profit against CSAT, one point per evaluated team with its 95% intervals,
-    the leader marked."""
-    figure = figure or NotebookFigure(figsize=(8.0, 5.2), layout="constrained")
+    """Profit against CSAT, one point per evaluated team with its 95% intervals
+    (each team its own colour, the leader a star), doing nothing as a blue diamond
+    and a dashed line at its profit; a team over budget is drawn hollow and says so."""
+    figure = figure or NotebookFigure(figsize=(8.6, 5.4), layout="constrained")
     ax = figure.subplots()
     done = [row for row in rows if row.get("status") == "done"]
+    over = _("over budget")
     for row in done:
         x, y = row["csat"] * 100, row["profit"]
-        xerr = [
-            [x - (row["csat_low"] or row["csat"]) * 100],
-            [(row["csat_high"] or row["csat"]) * 100 - x],
-        ]
+        low = row["csat_low"] if row.get("csat_low") is not None else row["csat"]
+        high = row["csat_high"] if row.get("csat_high") is not None else row["csat"]
+        xerr = [[x - max(0.0, low) * 100], [min(1.0, high) * 100 - x]]
         yerr = [[y - (row["profit_low"] or y)], [(row["profit_high"] or y) - y]]
-        colour = policy_colour(row["team"])  # a team keeps its colour as ranks move
-        marker = "*" if row.get("rank") == 1 else "o"
+        baseline = row.get("kind") == "baseline"
+        colour = row.get("colour") or (BASELINE_COLOUR if baseline else TEAM_COLOURS[0])
+        marker = "D" if baseline else "*" if row.get("rank") == 1 else "o"
+        within = row.get("within_budget", True)
         ax.errorbar(
             [x],
             [y],
             xerr=np.abs(xerr),
             yerr=np.abs(yerr),
             fmt=marker,
-            markersize=12 if marker == "*" else 7,
+            markersize=13 if marker == "*" else 8,
             capsize=3,
             color=colour,
+            markerfacecolor=colour if within else "white",
+            markeredgewidth=2 if not within else 1,
         )
+        if baseline:
+            ax.axhline(y, color=BASELINE_COLOUR, linestyle="--", linewidth=0.9, alpha=0.7)
+            label = _plain(row["team"])
+        else:
+            label = f"{localise_digits(str(row['rank']))}. {_plain(row['team'])}"
+            if not within:
+                label += f" ({over})"
         ax.annotate(
-            f"{row['rank']}. {_plain(row['team'])}",
+            label,
             (x, y),
             textcoords="offset points",
             xytext=(6, 5),
@@ -691,11 +1058,23 @@ def plot_standings(
         )
     ax.set_xlabel(_("CSAT (share satisfied, %)"))
     ax.set_ylabel(_("Profit (million toman)"))
+    # both axes from zero: a business reader judges the gaps against the whole
+    ax.set_xlim(0, 100)
+    lowest = min([0.0, *((row["profit_low"] or row["profit"]) for row in done)])
+    ax.set_ylim(bottom=lowest * 1.05)
     ax.grid(True, alpha=0.3, linewidth=0.6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     title = _("Class standings: profit against CSAT per team")
-    if n is not None:
+    if n is not None and days is not None:
+        title += "\n" + _(
+            "(profit over {days} days, customer equity included; mean and 95% confidence "
+            "interval over {n} replications)",
+            days=localise_digits(f"{days:g}"),
+            n=localise_digits(str(n)),
+        )
+        title += "\n" + _("hollow marker: over budget; dashed line: doing nothing")
+    elif n is not None:
         title += "\n" + _("(mean and 95% confidence interval over {n} replications)", n=n)
     figure.suptitle(title)
     return figure

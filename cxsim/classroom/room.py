@@ -46,6 +46,10 @@ from ..i18n import _
 from .network import addresses, port_free
 from .store import CLASS_CODE_ENV, CLASS_STORE_ENV, class_store
 
+#: The variable that hands the instructor's key to the standings service (see
+#: :data:`.server.INSTRUCTOR_KEY_ENV`; the room never imports the server).
+INSTRUCTOR_KEY_ENV = "CXSIM_INSTRUCTOR_KEY"
+
 __all__ = ["ROOM_MARK_ENV", "Room", "RoomSettings", "lesson_notebook", "qr_text", "run"]
 
 #: Every process the room starts carries this variable (inherited by their children):
@@ -86,9 +90,12 @@ class RoomSettings:
     jupyter_path: Path = field(default_factory=lambda: _REPO / "share" / "jupyter")
     db: str | None = None
     workers: int | None = None
+    #: the key of the instructor's page (``/instructor`` of the standings service)
+    instructor_key: str = ""
 
     def __post_init__(self) -> None:
         self.code = (self.code or "").strip() or new_code()
+        self.instructor_key = (self.instructor_key or "").strip() or secrets.token_urlsafe(9)
         self.notebooks = Path(self.notebooks).resolve()
         self.jupyter_path = Path(self.jupyter_path).resolve()
         if self.db is None:
@@ -202,13 +209,15 @@ class Room:
     def start(self) -> None:
         """Start both services (their output goes to this process's standard error)."""
         environment = self.environment()
-        for command in (self.service_command(), self.app_command()):
+        # the instructor's key reaches the standings service only, never a kernel
+        service = {**environment, INSTRUCTOR_KEY_ENV: self.settings.instructor_key}
+        for command, env in ((self.service_command(), service), (self.app_command(), environment)):
             # a session of its own: Ctrl+C in the terminal reaches the room only, which
             # then stops the services in order
             self.children.append(
                 subprocess.Popen(
                     command,
-                    env=environment,
+                    env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=sys.stderr,
                     start_new_session=True,
@@ -316,6 +325,13 @@ def _announce(room: Room) -> None:
                 )
             )
         print(_("Standings page: {url}/", url=f"http://{address}:{s.port}"))
+        print(
+            _(
+                "Instructor's page: {url}/instructor (key: {key})",
+                url=f"http://{address}:{s.port}",
+                key=s.instructor_key,
+            )
+        )
     print(_("In JupyterLab on a team's laptop, before notebook 09's Submit button:"))
     print("    from cxsim import classroom")
     print(

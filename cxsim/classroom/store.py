@@ -16,6 +16,10 @@ Four tables, every row tagged with its class:
     policy), shared by every team that submits the same levers: the class's
     seeds are fixed, so the same policy always gives the same numbers.
 
+and a fifth, ``cxsim_class_state``: what the instructor decided for the room (teams
+hidden or renamed, submissions closed, standings frozen, which fresh start), one JSON
+document per class code, made when first needed (so older stores simply gain it).
+
 A plain path (``~/.cxsim/classroom.sqlite``) means a SQLite file, opened in WAL mode
 with write transactions that take the lock at once (``BEGIN IMMEDIATE``), so
 several processes may read while one writes.
@@ -62,6 +66,7 @@ __all__ = [
     "SubmissionError",
     "class_store",
     "database_url",
+    "policy_key",
 ]
 
 #: The class store used when no database is named: one file for the whole machine, so
@@ -113,6 +118,14 @@ evaluations = Table(
     Column("evaluated_at", DateTime(timezone=True), nullable=False),
 )
 
+class_state = Table(
+    "cxsim_class_state",
+    metadata,
+    Column("class_id", String(80), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 
 class SubmissionError(ValueError):
     """A submission refused, with the HTTP status that says why (401, 403, 413, 422...)
@@ -127,6 +140,11 @@ class SubmissionError(ValueError):
 def digest(text: str) -> str:
     """SHA-256 of ``text`` in hex: what is stored of codes, tokens and policies."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def policy_key(policy: Mapping[str, Any]) -> str:
+    """The key under which a policy's evaluation is stored (a digest of its levers)."""
+    return digest(json.dumps(dict(policy), sort_keys=True))
 
 
 def class_store() -> str:
@@ -240,7 +258,7 @@ class Store:
         Returns ``id``, ``policy_key``, ``token`` (new teams only) and ``submissions``
         (how many the team has made)."""
         policy_json = json.dumps(dict(policy), sort_keys=True)
-        key = digest(policy_json)
+        key = policy_key(policy)
         for _attempt in range(5):
             try:
                 return self._submit_once(class_id, team_key, name, policy_json, key, token)
@@ -355,18 +373,34 @@ class Store:
             return {row.policy_key: json.loads(row.policy) for row in conn.execute(query)}
 
     # -- reading ---------------------------------------------------------------------------
-    def entries(self, class_id: str) -> list[dict[str, Any]]:
+    def entries(self, class_id: str, upto: int | None = None) -> list[dict[str, Any]]:
         """Every team's current submission with its evaluation (None while evaluating):
-        ``team, submission_id, policy, policy_key, submitted_at, submissions, result``."""
-        counts = (
-            select(submissions.c.team_key, func.count().label("n"))
-            .where(submissions.c.class_id == class_id)
-            .group_by(submissions.c.team_key)
-            .subquery()
+        ``team, team_key, submission_id, policy, policy_key, submitted_at, submissions,
+        result``.  ``upto``: the standings as they were when submission ``upto`` was the
+        last one (a frozen view): each team's latest submission up to it."""
+        if upto is None:
+            current = (
+                select(teams.c.team_key, teams.c.submission_id.label("sid"))
+                .where(teams.c.class_id == class_id)
+                .subquery()
+            )
+        else:
+            current = (
+                select(submissions.c.team_key, func.max(submissions.c.id).label("sid"))
+                .where(submissions.c.class_id == class_id, submissions.c.id <= upto)
+                .group_by(submissions.c.team_key)
+                .subquery()
+            )
+        counted = select(submissions.c.team_key, func.count().label("n")).where(
+            submissions.c.class_id == class_id
         )
+        if upto is not None:
+            counted = counted.where(submissions.c.id <= upto)
+        counts = counted.group_by(submissions.c.team_key).subquery()
         query = (
             select(
-                teams.c.name,
+                submissions.c.name,
+                submissions.c.team_key,
                 submissions.c.id,
                 submissions.c.policy,
                 submissions.c.policy_key,
@@ -374,14 +408,14 @@ class Store:
                 counts.c.n,
                 evaluations.c.result,
             )
-            .join(submissions, submissions.c.id == teams.c.submission_id)
-            .join(counts, counts.c.team_key == teams.c.team_key)
+            .select_from(current)
+            .join(submissions, submissions.c.id == current.c.sid)
+            .join(counts, counts.c.team_key == current.c.team_key)
             .outerjoin(
                 evaluations,
                 (evaluations.c.class_id == class_id)
                 & (evaluations.c.policy_key == submissions.c.policy_key),
             )
-            .where(teams.c.class_id == class_id)
             .order_by(submissions.c.id)
         )
         with self._read() as conn:
@@ -389,6 +423,7 @@ class Store:
         return [
             {
                 "team": row.name,
+                "team_key": row.team_key,
                 "submission_id": int(row.id),
                 "policy": json.loads(row.policy),
                 "policy_key": row.policy_key,
@@ -398,6 +433,61 @@ class Store:
             }
             for row in rows
         ]
+
+    def first_submissions(self, class_id: str) -> dict[str, int]:
+        """Each team's first submission id, by team key: the order teams joined (their
+        colours follow it, so a team keeps its colour as ranks move)."""
+        query = (
+            select(submissions.c.team_key, func.min(submissions.c.id).label("first"))
+            .where(submissions.c.class_id == class_id)
+            .group_by(submissions.c.team_key)
+        )
+        with self._read() as conn:
+            return {row.team_key: int(row.first) for row in conn.execute(query)}
+
+    def last_submission(self, class_id: str) -> int:
+        """The id of the class's latest submission (0 if none)."""
+        query = select(func.max(submissions.c.id)).where(submissions.c.class_id == class_id)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    # -- the instructor's decisions ------------------------------------------------------
+    def state(self, class_id: str) -> dict[str, Any]:
+        """What the instructor decided for the class (``{}`` when nothing yet)."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(class_state.c.state).where(class_state.c.class_id == class_id)
+            ).first()
+        return {} if row is None else json.loads(row.state)
+
+    def change_state(self, class_id: str, change: Any) -> dict[str, Any]:
+        """Apply ``change(state) -> new state`` in one write transaction (two instructor
+        tabs cannot lose each other's decision); returns the new state."""
+        for _attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    row = conn.execute(
+                        select(class_state.c.state).where(class_state.c.class_id == class_id)
+                    ).first()
+                    old = {} if row is None else json.loads(row.state)
+                    new = change(dict(old))
+                    text = json.dumps(new, sort_keys=True, ensure_ascii=False)
+                    if row is None:
+                        conn.execute(
+                            insert(class_state).values(
+                                class_id=class_id, state=text, updated_at=_now()
+                            )
+                        )
+                    else:
+                        conn.execute(
+                            update(class_state)
+                            .where(class_state.c.class_id == class_id)
+                            .values(state=text, updated_at=_now())
+                        )
+                return new
+            except IntegrityError:
+                continue  # made by another writer meanwhile: apply the change to theirs
+        raise SubmissionError(_("the store is busy; try again"), status=503)
 
     def history(self, class_id: str) -> list[dict[str, Any]]:
         """Every submission of the class, oldest first: ``id, team, policy, submitted_at``."""

@@ -18,7 +18,13 @@ from .. import challenge
 from ..catalog import load_scenario
 from ..challenge import (
     _TOUCHPOINT,
+    CHALLENGE_DAYS,
+    CHALLENGE_REPLICATIONS,
+    CHALLENGE_SEED,
+    CORE_LEVERS,
+    DO_NOTHING,
     LIMITS,
+    OPTIONAL_LEVERS,
     WEEKLY_BUDGET,
     BudgetCheck,
     Policy,
@@ -27,22 +33,31 @@ from ..challenge import (
     example_rivals,
     lever_label,
 )
-from ..i18n import _, translate_name
+from ..formatting import format_value
+from ..i18n import Text, _, localise_digits, translate_name
 from ..plots import NotebookFigure, plot_evaluation, policy_colour
 from ..results import kpi_label
 from ..widgets import Control, Dashboard, kpi_frame
 from . import Verdict, check_answer, in_millions
 
 __all__ = [
+    "CHALLENGE_DAYS",
+    "CHALLENGE_REPLICATIONS",
+    "CORE_LEVERS",
+    "DO_NOTHING",
     "LIMITS",
+    "OPTIONAL_LEVERS",
     "WEEKLY_BUDGET",
     "BudgetCheck",
     "Evaluation",
     "Policy",
+    "app_page",
     "budget_check",
+    "challenge_controls",
     "check_challenge",
     "check_weekly_cost",
     "dashboard",
+    "policy_table",
     "evaluate",
     "example_rivals",
 ]
@@ -59,13 +74,20 @@ class Evaluation(challenge.Evaluation):
 
 
 def evaluate(
-    policies: Mapping[str, Policy | Mapping[str, Any]], n: int = 5, **options: Any
+    policies: Mapping[str, Policy | Mapping[str, Any]],
+    n: int = CHALLENGE_REPLICATIONS,
+    **options: Any,
 ) -> Evaluation:
     """:func:`cxsim.challenge.evaluate` (same ``options``: days, seed, budget, progress,
     executor), giving an evaluation a notebook can plot."""
     evaluated = challenge.evaluate(policies, n, **options)
     return Evaluation(
-        comparison=evaluated.comparison, policies=evaluated.policies, budget=evaluated.budget
+        comparison=evaluated.comparison,
+        policies=evaluated.policies,
+        budget=evaluated.budget,
+        days=evaluated.days,
+        n=evaluated.n,
+        seed=evaluated.seed,
     )
 
 
@@ -82,7 +104,9 @@ DASHBOARD_KPIS = (
 
 
 class _PolicyDashboard(Dashboard):
-    """A dashboard whose levers are a :class:`Policy`'s."""
+    """A dashboard whose levers are a :class:`Policy`'s: the core levers first, the
+    optional ones (lessons 06 and 08) folded under "more levers", and a note saying
+    which horizon the dashboard runs and which one the ranking uses."""
 
     def update(self, **values: Any) -> tuple[pd.DataFrame, list[Figure]]:
         """As :meth:`Dashboard.update`; the view also prices the policy of ``values``."""
@@ -99,6 +123,56 @@ class _PolicyDashboard(Dashboard):
             follow_up=checked["follow_up"],
             follow_up_capacity=checked["follow_up_capacity"],
         )
+
+    def widget(self) -> Any:
+        """The dashboard's widget, its optional levers in a closed "more levers" section
+        and, under the controls, the horizon note (:func:`horizon_note`)."""
+        import ipywidgets as w
+
+        box = super().widget()
+        keys = list(self.ui.inputs)
+        children = list(box.children)
+        # the controls' column: one row per input, in the controls' order (a row may wrap
+        # its input, as Persian sliders are)
+        at = next(
+            i
+            for i, child in enumerate(children)
+            if isinstance(child, w.VBox) and len(child.children) == len(keys)
+        )
+        rows = dict(zip(keys, children[at].children, strict=True))
+        more = w.Accordion(
+            children=[w.VBox([rows[key] for key in OPTIONAL_LEVERS])], selected_index=None
+        )
+        more.set_title(0, more_levers_title())
+        more.add_class("cxsim-more-levers")
+        note = w.HTML(Text(horizon_note(self.days)).as_html("cxsim-note"))
+        children[at : at + 1] = [w.VBox([rows[key] for key in CORE_LEVERS]), more, note]
+        box.children = tuple(children)
+        self.more_levers = more
+        return box
+
+
+def more_levers_title() -> str:
+    """The heading of the optional levers' section (the lessons that teach them)."""
+    first, second = sorted(set(OPTIONAL_LEVERS.values()))
+    return _(
+        "More levers (if your class did lessons {first} and {second})",
+        first=localise_digits(first),
+        second=localise_digits(second),
+    )
+
+
+def horizon_note(days: float | None) -> str:
+    """What a trainee reads under the controls: the dashboard's horizon against the
+    challenge's (the ranking, the check and the standings)."""
+    return _(
+        "Each move simulates {days} days, one run, so it answers fast. The ranking, the "
+        "check and the class standings use {horizon} days and {n} paired replications: "
+        "profit there counts the customers a policy keeps or loses.",
+        days=format_value(days or CHALLENGE_DAYS),
+        horizon=format_value(CHALLENGE_DAYS),
+        n=format_value(CHALLENGE_REPLICATIONS),
+    )
 
 
 def dashboard(*, seed: int = 0, days: float = 7, budget: float = WEEKLY_BUDGET) -> Dashboard:
@@ -217,6 +291,29 @@ def _plot_pair(results: Mapping[str, Any]) -> Figure:
     return figure
 
 
+def policy_table(policy: Policy | Mapping[str, Any]) -> pd.DataFrame:
+    """A policy's levers as a reader reads them: one row per lever (its label in the
+    reader's language), its value ("off" for a promise or follow-up left off), and the
+    lesson that teaches it.  What travels to the class standings, nothing else."""
+    policy = _as_policy(policy)
+    lessons = {**CORE_LEVERS, **OPTIONAL_LEVERS}
+    rows = {}
+    for lever, value in policy.to_dict().items():
+        if value is None or value is False:
+            shown_value = _("off")
+        elif value is True:
+            shown_value = _("on")
+        else:
+            shown_value = format_value(value)
+        rows[lever_label(lever)] = {
+            _("value"): shown_value,
+            _("taught in lesson"): localise_digits(lessons[lever]),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = _("lever")
+    return table
+
+
 # --------------------------------------------------------------------------- exercises
 def check_weekly_cost(answer: float, policy: Policy | Mapping[str, Any] | None = None) -> Verdict:
     """Exercise: the extra cost a week, in million toman, of ``policy`` (default: one
@@ -230,55 +327,172 @@ def check_weekly_cost(answer: float, policy: Policy | Mapping[str, Any] | None =
         tolerance=0.05,
         unit=" " + _("million toman"),
         hint=_(
-            "Run lesson.budget_check(...) on that policy, or add: agents × "
-            "24 h × 7 days × 0.2 million, plus training × 0.3 million × "
-            "(staffed hours a day / 8) × 7 days."
+            "Add: extra agents × 24 hours × 7 days × 0.2 million, plus training × "
+            "0.3 million × (staffed hours a day / 8) × 7 days; the budget check of "
+            "section 1 does the same sum."
         ),
     )
 
 
-def check_challenge(
-    evaluation: Evaluation, team: str = "our team", rival: str = "more_agents"
-) -> Verdict:
-    """Exercise: is ``team``'s policy within budget, and does its profit beat
-    ``rival``'s with a paired confidence interval that excludes 0?  The verdict
-    says why or why not."""
-    for name in (team, rival):
-        if name not in evaluation.policies:
+def _do_nothing_name(evaluation: challenge.Evaluation) -> str | None:
+    """The name under which ``evaluation`` holds today's policy (no lever moved), or None."""
+    for name, policy in evaluation.policies.items():
+        if policy == Policy():
+            return name
+    return None
+
+
+def _judged(
+    source: challenge.Evaluation | Policy | Mapping[str, Any], team: str
+) -> tuple[challenge.Evaluation, str, str]:
+    """An evaluation at the challenge's horizon holding ``team`` and doing nothing: the
+    one given when it is one, else a new one (same seeds as the class standings)."""
+    if isinstance(source, challenge.Evaluation):
+        if team not in source.policies:
             raise ValueError(
                 _(
                     "unknown policy {name!r}; allowed: {allowed}",
-                    name=name,
-                    allowed=", ".join(evaluation.policies),
+                    name=team,
+                    allowed=", ".join(source.policies),
                 )
             )
-    check = budget_check(evaluation.policies[team], evaluation.budget)
-    row = evaluation.differences(against=rival).loc[team]
-    beats = bool(row[_("CI low")] > 0)
-    team_name, rival_name = translate_name(team), translate_name(rival)  # as tables show them
-    context = _(
-        "{team} minus {rival}: {mean:.2f} million toman, 95% CI {low:.2f} to {high:.2f}.",
-        team=team_name,
-        rival=rival_name,
-        mean=row[_("mean difference")],
-        low=row[_("CI low")],
-        high=row[_("CI high")],
+        nothing = _do_nothing_name(source)
+        if (
+            nothing is not None
+            and source.days == CHALLENGE_DAYS
+            and source.n >= CHALLENGE_REPLICATIONS
+        ):
+            return source, team, nothing
+        policy = source.policies[team]
+    else:
+        policy = _as_policy(source)
+    nothing = translate_name(DO_NOTHING)
+    team = team if team != nothing else _("your policy")
+    evaluation = challenge.evaluate(
+        {nothing: Policy(), team: policy},
+        n=CHALLENGE_REPLICATIONS,
+        days=CHALLENGE_DAYS,
+        seed=CHALLENGE_SEED,
     )
+    return evaluation, team, nothing
+
+
+def check_challenge(
+    source: challenge.Evaluation | Policy | Mapping[str, Any], team: str = "our team"
+) -> Verdict:
+    """Exercise: is ``team``'s policy within the weekly budget, and does it earn more
+    than doing nothing (today's policy) beyond luck?
+
+    Judged as the class standings rank: profit over :data:`CHALLENGE_DAYS` days
+    (customer equity included) on :data:`CHALLENGE_REPLICATIONS` paired replications
+    (the same callers for both), the 95% interval of the difference above 0.
+    ``source``: the team's :class:`Policy` (or dict of levers), or an
+    :class:`Evaluation` holding ``team`` (reused when it ran the challenge's horizon
+    beside doing nothing; else the team's policy is re-run, about 10 seconds).  The
+    verdict says why, with the numbers.
+    """
+    evaluation, team, nothing = _judged(source, team)
+    check = budget_check(evaluation.policies[team], evaluation.budget)
+    row = evaluation.differences(against=nothing).loc[team]
+    mean, low, high = row[_("mean difference")], row[_("CI low")], row[_("CI high")]
+    team_name = translate_name(team)  # as tables show it
+    context = _(
+        "{team} minus doing nothing, profit over {days} days (customer equity included), "
+        "{n} paired replications: {mean:.2f} million toman, 95% CI {low:.2f} to {high:.2f}.",
+        team=team_name,
+        days=format_value(evaluation.days),
+        n=format_value(evaluation.n),
+        mean=mean,
+        low=low,
+        high=high,
+    )
+    cost = _(
+        "Extra cost: {cost:.2f} million toman a week, budget {budget:.2f}.",
+        cost=check.total / 1e6,
+        budget=check.budget / 1e6,
+    )
+    beats = bool(low > 0)
     if not check.within:
         line = _(
-            "Not yet: the policy is over budget by {over:.2f} million toman a week.",
+            "Not yet: the policy is over budget by {over:.2f} million toman a week; "
+            "the board would not pay for it, whatever it earns.",
             over=-check.left / 1e6,
+        )
+    elif high < 0:
+        line = _(
+            "Not yet: within budget, but the policy loses money against doing nothing, "
+            "beyond luck: the bank would be better off leaving the line as it is."
         )
     elif not beats:
         line = _(
-            "Not yet: within budget, but the interval does not lie above 0: "
-            "{rival} could be as good or better.",
-            rival=rival_name,
+            "Not yet: within budget, but the interval contains 0: on these callers the "
+            "policy could be no better than doing nothing. Try a change that moves "
+            "profit more."
         )
     else:
         line = _(
-            "Correct: within budget, and {team} earns more than {rival} beyond luck.",
+            "Correct: within budget, and {team} earns more than doing nothing beyond "
+            "luck: every replication's callers met both policies.",
             team=team_name,
-            rival=rival_name,
         )
-    return Verdict(check.within and beats, f"{context}\n{line}")
+    return Verdict(check.within and beats, f"{context}\n{cost}\n{line}")
+
+
+# --------------------------------------------------------------------------- app page
+def challenge_controls(board: Dashboard) -> Any:
+    """What a team needs beside the dashboard ``board`` to take part without code: a
+    **Check my policy** button that judges the levers as set on it
+    (:func:`check_challenge`: paired replications at the challenge's horizon, against
+    doing nothing) and a team name with a **Submit** button
+    (:func:`cxsim.classroom.submit_widget`) that sends those levers."""
+    import html
+
+    import ipywidgets as w
+
+    from .. import classroom
+
+    button = w.Button(
+        description=_("Check my policy"),
+        icon="check",
+        tooltip=_("Judge the levers as set: paired replications against doing nothing"),
+    )
+    verdict = w.HTML(value="")
+
+    def check(_button: Any = None) -> None:
+        button.disabled = True
+        verdict.value = html.escape(
+            _(
+                "Running {n} paired replications of {days} days... (about 15 seconds)",
+                n=format_value(CHALLENGE_REPLICATIONS),
+                days=format_value(CHALLENGE_DAYS),
+            )
+        )
+        try:
+            judged = check_challenge(board.policy(**board.last_values), team=_("your policy"))
+            verdict.value = judged._repr_html_()
+        except ValueError as error:
+            verdict.value = html.escape(str(error))
+        finally:
+            button.disabled = False
+
+    button.on_click(check)
+    submit = classroom.submit_widget(board)
+    box = w.VBox([w.HBox([button]), verdict, submit])
+    box.add_class("cxsim-challenge-controls")
+    box.board, box.check_button, box.verdict, box.submit = board, button, verdict, submit
+    box.check = check
+    return box
+
+
+def app_page(*, seed: int = 0, days: float = 7) -> Any:
+    """The challenge without code on one page: the dashboard (core levers, the optional
+    ones folded) above :func:`challenge_controls` (Check my policy, team name, Submit)."""
+    import ipywidgets as w
+
+    board = dashboard(seed=seed, days=days)
+    controls = challenge_controls(board)
+    page = w.VBox([board.widget(), controls])
+    page.add_class("cxsim-challenge-page")
+    page.board, page.verdict, page.submit = board, controls.verdict, controls.submit
+    page.check = controls.check
+    return page
