@@ -35,7 +35,7 @@ from pydantic import (
 
 from . import distributions as dists
 from .clock import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK, Profile, open_periods
-from .i18n import N_, Text, _, format_number, translate_name
+from .i18n import N_, Text, _, format_number, join_list, translate_name
 
 __all__ = [
     "ScenarioError",
@@ -835,7 +835,7 @@ class Scenario(_Model):
                     _(
                         "{touchpoint}: staff on duty hour by hour from midnight: {staff}",
                         touchpoint=name,
-                        staff=", ".join(map(format_number, staff)),
+                        staff=join_list(map(format_number, staff)),
                     )
                 )
         return Text("\n".join(lines))
