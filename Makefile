@@ -131,3 +131,12 @@ hub: $(STAMP)
 	env CXSIM_HUB_BIND=$(HUB_BIND) $(if $(CODE),CXSIM_CLASS_CODE=$(CODE)) \
 	  $(if $(HUB_CONFIG),CXSIM_HUB_EXTRA_CONFIG=$(abspath $(HUB_CONFIG))) \
 	  $(BIN)/python -m jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
+# Many trainees on one laptop (docs/performance.md, "Many trainees"): lesson 03's page
+# served as `make app` serves it and as `make classroom` should (preheated kernels, the
+# shared run cache), driven at protocol level by 1 and then 8 trainees at once, then a
+# few real browsers; page-ready and slider-update times, CPU and memory per trainee
+# (about 6 minutes; results in test-artifacts/bench-classroom.json).
+.PHONY: bench-classroom
+bench-classroom: $(STAMP)
+	$(BIN)/python benchmarks/classroom.py $(if $(LESSON),--lesson=$(LESSON))

@@ -55,8 +55,8 @@ from .i18n import _, persian_digits, text_direction, translate_name
 from .plots import plot_hourly, policy_label
 from .results import Result
 from .rota import scale_rota, shift_rota
+from .run_cache import simulate as cached_simulate
 from .scenario import Scenario
-from .simulation import simulate
 
 __all__ = [
     "CONTROL_KINDS",
@@ -652,7 +652,9 @@ class Dashboard:
             self._cache.move_to_end(key)
             return self._cache[key]
         scenario, seed, days = self.variant(**checked)
-        result = simulate(scenario, seed=seed, days=days)
+        # every kernel of a room shares one on-disk cache of runs (cxsim.run_cache): the
+        # same variant, seed and days already run by another trainee is read, not run
+        result = cached_simulate(scenario, seed=seed, days=days)
         self._cache[key] = result
         while len(self._cache) > self.CACHE_SIZE:
             self._cache.popitem(last=False)
