@@ -57,9 +57,7 @@ def main(argv: list[str]) -> int:
         with open(PO, "wb") as file:
             write_po(file, catalogue, width=100, include_lineno=False, sort_output=True)
         update.main([])
-    missing = [
-        m.id for m in catalogue if m.id and (not m.string or "fuzzy" in m.flags)
-    ]
+    missing = [m.id for m in catalogue if m.id and (not m.string or "fuzzy" in m.flags)]
     for msgid in unused:
         print(f"not used by the code: {msgid!r}")
     for msgid in missing:

@@ -827,9 +827,7 @@ def render_table(name: str, language: str, where: str = "") -> str:
         lines = [head, *(row.format(**local.fields(item)) for item in LESSONS)]
         if name == "lessons":
             total = TIMETABLES["three_hours"].total
-            line = words["lessons_total"].format(
-                core=local.digits(core), total=local.digits(total)
-            )
+            line = words["lessons_total"].format(core=local.digits(core), total=local.digits(total))
             if optional:
                 line += words["lessons_optional"].format(optional=local.ids(optional))
             lines += ["", line + "."]
@@ -869,7 +867,9 @@ def render_table(name: str, language: str, where: str = "") -> str:
             lines += ["", words["optional_title"], "", head]
             for item in optional:
                 lines.append(
-                    row.format(**local.fields(item), needs=local.text(item.needs) if item.needs else "")
+                    row.format(
+                        **local.fields(item), needs=local.text(item.needs) if item.needs else ""
+                    )
                 )
         return "\n".join(lines)
     if name == "pages":
