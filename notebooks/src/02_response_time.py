@@ -37,8 +37,7 @@ lesson.plot_hockey_stick(runs)
 # %% [markdown]
 # **Read it.** Simulation and formula agree to the second decimal (the line passes
 # through the dots). And the *hockey stick*: cutting from 12 agents to 11 barely
-# matters, cutting from 8 to 7 hurts a lot. With 7 agents they are busy
-# <!--fact:l02_util_7_pct-->97<!--/fact-->% of the time: efficient for the manager,
+# matters, cutting from 8 to 7 hurts a lot. With 7 agents they are busy <!--fact:l02_util_7_pct-->97<!--/fact-->% of the time: efficient for the manager,
 # a long wait for the caller.
 #
 # ## The five-minute expectation at the bank (N1)
@@ -54,8 +53,7 @@ lesson.plot_hockey_stick(runs)
 lesson.five_minute_table(days=28, seed=1)
 
 # %% [markdown]
-# Over the day the bank looks comfortable: about
-# <!--fact:l02_five_sl_baseline-->92.0%<!--/fact--> answered within five minutes.
+# Over the day the bank looks comfortable: about <!--fact:l02_five_sl_baseline-->92.0%<!--/fact--> answered within five minutes.
 # But a day's average hides its hours. Below: the bank's own rota hour by hour (5 runs
 # of four weeks; the bars show the mean, the thin lines a 95% interval), and the five
 # hours in which most callers hang up.

@@ -174,8 +174,7 @@ lesson.fix_rule()
 # (<!--fact:l04_rule_worst_worth-->147,852<!--/fact--> toman against <!--fact:l04_rule_end_worth-->50,801<!--/fact-->): it lifts memories across the line below which a
 # quarter of customers leave, and it halves the bad journeys. But it reaches only the
 # support calls, and adds <!--fact:l04_rule_worst_size-->0.38<!--/fact--> points on average (most calls were solved already), so
-# it makes <!--fact:l04_rule_worst_points-->73<!--/fact--> remembered points a week against the end's <!--fact:l04_rule_end_points-->534<!--/fact-->. Profit a week:
-# <!--fact:l04_rule_end_profit-->12.4<!--/fact--> million for the end, <!--fact:l04_rule_worst_profit-->5.9<!--/fact--> for the worst moment. Lesson 01 chose support, lesson 04
+# it makes <!--fact:l04_rule_worst_points-->73<!--/fact--> remembered points a week against the end's <!--fact:l04_rule_end_points-->534<!--/fact-->. Profit a week: <!--fact:l04_rule_end_profit-->12.4<!--/fact--> million for the end, <!--fact:l04_rule_worst_profit-->5.9<!--/fact--> for the worst moment. Lesson 01 chose support, lesson 04
 # the store: the same rule, different sizes and prices. And if customers averaged, the
 # last step would keep less (support <!--fact:l04_rule_worst_avg_position-->37%<!--/fact--> instead of <!--fact:l04_rule_worst_position-->68%<!--/fact-->): peak-end is what makes
 # the end of a journey worth polishing.
