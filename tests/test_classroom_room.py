@@ -129,7 +129,7 @@ def _submit(port: int, policy: dict) -> int:
 
 
 def _get(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=120) as answer:
+    with urllib.request.urlopen(url, timeout=300) as answer:  # a safety net on a busy CI
         answer.read()
         return answer.status
 

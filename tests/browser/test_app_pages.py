@@ -61,10 +61,12 @@ def _table(page: Any) -> str:
 
 def _wait_table_change(page: Any, before: str) -> None:
     page.wait_for_function(
-        "([board, before]) => { const t = board.querySelector('table.cxsim-kpis');"
+        "(before) => { const boards = document.querySelectorAll('.cxsim-dashboard');"
+        " const board = boards[boards.length - 1];"
+        " const t = board && board.querySelector('table.cxsim-kpis');"
         " return t && t.innerText !== before; }",
-        arg=[_board(page).element_handle(), before],
-        timeout=60_000,
+        arg=before,
+        timeout=120_000,
     )
     _wait_idle(page)
 
@@ -183,16 +185,22 @@ def test_a_draft_survives_a_reload_and_reset_forgets_it(
 
     page.reload(timeout=PAGE_TIMEOUT_MS)
     page.locator(".cxsim-dashboard table.cxsim-kpis").last.wait_for(timeout=PAGE_TIMEOUT_MS)
-    slider = _board(page).locator(".widget-slider").first
+    # looked up afresh on every poll: a dashboard may redraw its nodes while it restores
     page.wait_for_function(
-        "([el, value]) => el.innerText === value",
-        arg=[slider.locator(".widget-readout").element_handle(), value],
-        timeout=60_000,
+        "(value) => { const boards = document.querySelectorAll('.cxsim-dashboard');"
+        " const board = boards[boards.length - 1];"
+        " const out = board && board.querySelector('.widget-slider .widget-readout');"
+        " return out && out.innerText === value; }",
+        arg=value,
+        timeout=120_000,
     )
     page.wait_for_function(
-        "([board, table]) => board.querySelector('table.cxsim-kpis').innerText === table",
-        arg=[_board(page).element_handle(), table],
-        timeout=60_000,
+        "(table) => { const boards = document.querySelectorAll('.cxsim-dashboard');"
+        " const board = boards[boards.length - 1];"
+        " const t = board && board.querySelector('table.cxsim-kpis');"
+        " return t && t.innerText === table; }",
+        arg=table,
+        timeout=120_000,
     )
     _wait_idle(page)
     assert _table(page) == table  # the same run: seeded, same values

@@ -31,7 +31,7 @@ from cxsim.lessons.challenge import Policy
 
 ROOT = Path(__file__).resolve().parents[2]
 PERSIAN_LESSON = ROOT / "notebooks" / "fa" / "00_start_here.ipynb"
-COURTESY = "Airport security: courtesy or shorter queues?"
+COURTESY = "Airport security: the cheapest way to satisfied passengers"  # lesson 03
 WIDTHS = pytest.mark.parametrize("width", ["desktop", "phone"])
 
 _ICONS_JS = """async () => {
@@ -83,7 +83,8 @@ def test_voila_index_stays_on_the_machine(
 ) -> None:
     page = new_page(width)
     page.goto(voila_server.url)
-    page.get_by_text("03_courtesy.ipynb").first.wait_for()
+    page.locator('a[href$="voila/render/03_courtesy.ipynb"]').wait_for()
+    page.locator('a[href$="voila/tree/fa"]').wait_for()  # the language choice
     assert_stayed_on_the_machine(page, f"make app's index ({width})")
     screenshot(page, f"offline_voila_index_{width}")
     assert page.errors == []
