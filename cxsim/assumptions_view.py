@@ -35,6 +35,7 @@ from .formatting import format_value
 from .i18n import N_, Text, _, text_direction
 from .kpis import KPIS
 from .plots import NotebookFigure
+from .widgets import figure_output
 
 __all__ = ["OUTCOME_COLOURS", "difference_text", "panel", "plot_robustness", "rerun_message"]
 
@@ -247,8 +248,7 @@ def panel(lesson: str) -> w.VBox:
         ).as_html()
     )
     figure = w.Output()
-    with figure:
-        display(plot_robustness(result))
+    figure.outputs = (figure_output(plot_robustness(result)),)
     names = [a.name for a in spec.assumptions]
     which = w.Dropdown(
         options=[(_(texts["assumptions"][n][0]), n) for n in names],

@@ -48,7 +48,14 @@ from .plots import BASELINE_COLOUR, POLICY_COLOURS, NotebookFigure, policy_colou
 from .results import Result
 from .scenario import Scenario
 from .simulation import simulate
-from .widgets import DASHBOARD_CLASS, KPI_TABLE_CLASS, RTL_CLASS, RTL_CSS, kpi_frame
+from .widgets import (
+    DASHBOARD_CLASS,
+    KPI_TABLE_CLASS,
+    RTL_CLASS,
+    RTL_CSS,
+    figure_output,
+    kpi_frame,
+)
 
 __all__ = [
     "EDITOR_KPIS",
@@ -544,11 +551,7 @@ class RotaEditor:
             try:
                 table, figure = self.run()
                 table_out.outputs = (_html(table_html(table, KPI_TABLE_CLASS), table_text(table)),)
-                figure_out.clear_output()
-                with figure_out:
-                    from IPython.display import display
-
-                    display(figure)
+                figure_out.outputs = (figure_output(figure),)
                 status.value = _(
                     "Updated in {seconds:.2f} s", seconds=time.perf_counter() - started
                 )

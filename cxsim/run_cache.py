@@ -30,7 +30,11 @@ The cache is safe to share and to lose:
 - the folder is bounded (``$CXSIM_RUN_CACHE_MB``, default 512 MB): after a write the
   least recently used runs are removed until it holds at most 80 % of the bound;
   ``CXSIM_RUN_CACHE_MB=0`` turns the cache off;
-- a folder that cannot be written (a read-only home) only means running again.
+- a folder that cannot be written (a read-only home) only means running again;
+- a run is made once even when many kernels ask for it at the same moment (the class
+  moves its sliders together): the first takes a lock on the run's key (``flock`` on
+  ``<key>.lock``; the system releases it if that kernel dies), the others wait for it
+  and then read its file instead of running the same run again.
 
 In a dashboard (:meth:`cxsim.widgets.Dashboard.run`)::
 
@@ -45,6 +49,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 import tempfile
 import time
 import zipfile
@@ -81,7 +86,10 @@ PRUNE_TO = 0.8
 #: Bumped when the stored layout changes: older files are then misses.
 FORMAT = 1
 _SUFFIX = ".npz"
-# a temporary file older than this was left by a writer that died: removed when pruning
+_LOCK_SUFFIX = ".lock"
+# a temporary file (or a run's lock) older than this was left by a writer that died, or
+# by a run made long ago: removed when pruning (a lock removed in use costs at most one
+# run made twice)
 _STALE_TMP_SECONDS = 3600.0
 # numpy's dtype for each array typecode the logs use
 _DTYPES = {"q": np.int64, "d": np.float64, "b": np.int8}
@@ -248,7 +256,7 @@ def prune(folder: Path | None = None, limit: int | None = None) -> int:
                 info = entry.stat()
             except OSError:
                 continue
-            if entry.name.endswith(".tmp"):
+            if entry.name.endswith((".tmp", _LOCK_SUFFIX)):
                 if now - info.st_mtime > _STALE_TMP_SECONDS:  # a writer that died
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
@@ -299,8 +307,35 @@ def simulate(
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: pruned last
         return Result(effective, records, policy=policy, seed=seed)
-    result = _simulate(effective, policy=None, seed=seed, days=None)
-    result = Result(effective, result.records, policy=policy, seed=seed)
-    with contextlib.suppress(OSError):  # a read-only or full disk: run again next time
-        _store(folder, path, _encode(key_text, result.records), limit)
+    with _run_lock(folder, name):
+        records = _decode(path, key_text)  # made while this kernel waited for the lock
+        if records is not None:
+            return Result(effective, records, policy=policy, seed=seed)
+        result = _simulate(effective, policy=None, seed=seed, days=None)
+        result = Result(effective, result.records, policy=policy, seed=seed)
+        with contextlib.suppress(OSError):  # a read-only or full disk: run again next time
+            _store(folder, path, _encode(key_text, result.records), limit)
     return result
+
+
+@contextlib.contextmanager
+def _run_lock(folder: Path, name: str) -> Any:
+    """Hold the lock of run ``name`` for as long as the block runs (other kernels asking
+    for the same run wait); without ``flock`` (Windows) or a writable folder, no lock:
+    at worst two kernels make the same run."""
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder / f"{name}{_LOCK_SUFFIX}", os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

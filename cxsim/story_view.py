@@ -11,9 +11,7 @@ sentences, right to left and with Persian digits in Persian.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 from typing import Any
 
@@ -42,7 +40,7 @@ from .story import (
     customer_story,
     pick_customers,
 )
-from .widgets import RTL_CLASS, RTL_CSS
+from .widgets import RTL_CLASS, RTL_CSS, figure_output
 
 __all__ = ["STORY_CLASS", "plot_story", "story_widget"]
 
@@ -265,19 +263,6 @@ def _ScalarMappable() -> Any:  # noqa: N802 - reads as the matplotlib class it m
 
 
 # --------------------------------------------------------------------------- the widget
-def _png(figure: Figure) -> dict[str, Any]:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
-    return {
-        "output_type": "display_data",
-        "metadata": {},
-        "data": {
-            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-            "text/plain": figure.get_suptitle(),
-        },
-    }
-
-
 def _sentences_html(story: Story) -> dict[str, Any]:
     lines = story.sentences()
     direction = "rtl" if text_direction() == "rtl" else "ltr"
@@ -315,7 +300,7 @@ def story_widget(result: Result) -> w.VBox:
 
     def show(_change: Any = None) -> None:
         story = customer_story(result, int(choice.value))
-        shown.outputs = (_png(plot_story(story)), _sentences_html(story))
+        shown.outputs = (figure_output(plot_story(story)), _sentences_html(story))
 
     def draw_another(_click: Any = None) -> None:
         customer = int(generator.choice(ended))

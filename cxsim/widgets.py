@@ -69,6 +69,7 @@ __all__ = [
     "DashboardUI",
     "View",
     "change_rota",
+    "figure_output",
     "kpi_frame",
     "staffing_dashboard",
 ]
@@ -725,7 +726,7 @@ class Dashboard:
                 table_out.outputs = (
                     _html_output(table_html(table, KPI_TABLE_CLASS), table_text(table)),
                 )
-                figure_out.outputs = tuple(_figure_output(figure) for figure in figures)
+                figure_out.outputs = tuple(figure_output(figure) for figure in figures)
                 self.last_error = None
                 status.value = _(
                     "Updated in {seconds:.2f} s", seconds=time.perf_counter() - started
@@ -933,7 +934,13 @@ def _html_output(markup: str, text: str) -> dict[str, Any]:
     }
 
 
-def _figure_output(figure: Figure) -> dict[str, Any]:
+def figure_output(figure: Figure) -> dict[str, Any]:
+    """``figure`` as an output for an ``Output`` widget's ``outputs`` (a PNG).
+
+    Widgets set their outputs this way, never by capturing ``display`` inside ``with
+    output:`` while a page is built: under Voila on a busy machine a capture during the
+    page's run could leave the page waiting for ever (lesson 03's assumptions panel,
+    1 page in 6 under load)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
     title = figure.get_suptitle() or _("Figure")

@@ -96,7 +96,7 @@ def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str, queu
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=open(tmp_path / "room.log", "w"),  # noqa: SIM115 (read when a test fails)
         text=True,
     )
     lines: queue.Queue = queue.Queue()
@@ -161,7 +161,13 @@ def test_the_room_serves_both_pages_and_stops_leaving_no_process(tmp_path, stop)
         assert "/voila/render/03_courtesy.ipynb" in shown
         assert shown.count("▀") > 20 and "█" in shown  # the QR code
         assert _get(f"http://127.0.0.1:{app_port}/") == 200
-        assert _get(f"http://127.0.0.1:{app_port}/voila/render/03_courtesy.ipynb") == 200
+        # the preheated page, possibly still being run: it must arrive whole all the same
+        try:
+            assert _get(f"http://127.0.0.1:{app_port}/voila/render/03_courtesy.ipynb") == 200
+        except TimeoutError:
+            log = (tmp_path / "room.log").read_text(errors="replace")[-6000:]
+            message = f"lesson 03's page did not arrive; the room's log:\n{log}"
+            raise AssertionError(message) from None
         assert _get(f"http://127.0.0.1:{port}/") == 200
         # a worker busy evaluating when the room stops (issue 19, item 10): the service
         # stops as `serve` does on SIGTERM, and renews no pool after

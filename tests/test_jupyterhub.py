@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -300,7 +301,11 @@ def call(app, path: str, query: str = "") -> tuple[int, dict[str, str], str]:  #
         "client": ("127.0.0.1", 5000),
         "server": ("127.0.0.1", 8765),
     }
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: a browser test in the same worker (Playwright's sync API)
+    # may keep an event loop running in this one, and asyncio.run refuses to nest
+    worker = threading.Thread(target=lambda: asyncio.run(app(scope, receive, send)))
+    worker.start()
+    worker.join(timeout=60)
     headers = {k.decode(): v.decode() for k, v in sent[0].get("headers", [])}
     body = b"".join(m.get("body", b"") for m in sent[1:]).decode()
     return sent[0]["status"], headers, body

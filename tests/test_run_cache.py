@@ -128,6 +128,37 @@ def test_concurrent_writers_of_the_same_runs_are_safe(own_cache):
     assert [_run_in_child(s) for s in (SEED, SEED + 1)] == [expected[SEED], expected[SEED + 1]]
 
 
+def test_a_run_asked_for_by_many_kernels_at_once_is_made_once(own_cache, monkeypatch):
+    # a class moves its sliders together: eight kernels ask for the same run at the same
+    # moment; one makes it, the others wait and read it
+    import threading
+    import time
+
+    made = []
+
+    def slow_simulate(*args, **kwargs):
+        made.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for every other asker to arrive meanwhile
+        return fresh_simulate(*args, **kwargs)
+
+    monkeypatch.setattr(run_cache, "_simulate", slow_simulate)
+    start = threading.Barrier(8)
+    levels: list[float] = []
+
+    def ask() -> None:
+        start.wait()
+        levels.append(run_cache.simulate(SCENARIO, seed=SEED, days=DAYS).kpis()["service_level"])
+
+    askers = [threading.Thread(target=ask) for _ in range(8)]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join(timeout=120)
+    expected = fresh_simulate(SCENARIO, seed=SEED, days=DAYS).kpis()["service_level"]
+    assert len(made) == 1, f"the same run was made {len(made)} times"
+    assert levels == [expected] * 8
+
+
 def test_the_folder_stays_within_its_bound_least_recently_used_first(own_cache, monkeypatch):
     paths = {}
     for seed in (0, 1, 2):
