@@ -72,9 +72,10 @@ def test_only_the_lesson_taught_is_preheated():
     settings = room_module.RoomSettings(code="tulip", lesson="3", pool=2)
     command = room_module.Room(settings).app_command()
     assert "--preheat_kernel=True" in command
+    # the lesson's page in both languages, nothing else
     assert (
         '--VoilaKernelManager.kernel_pools_config={"03_courtesy.ipynb": {"pool_size": 2}, '
-        '"default": {"pool_size": 0}}'
+        '"fa/03_courtesy.ipynb": {"pool_size": 2}, "default": {"pool_size": 0}}'
     ) in command
     plain = room_module.Room(room_module.RoomSettings(code="tulip")).app_command()
     assert not any("preheat" in part for part in plain)

@@ -124,6 +124,11 @@ def lesson_notebook(folder: Path, lesson: str) -> str:
     return found[0]
 
 
+def _editions(folder: Path, name: str) -> list[Path]:
+    """The sub-folders of ``folder`` that hold another language's page ``name``."""
+    return sorted(sub for sub in Path(folder).iterdir() if (sub / name).is_file())
+
+
 def qr_text(url: str) -> str:
     """A QR code of ``url`` drawn with block characters, for a terminal or a projector."""
     import segno
@@ -195,10 +200,11 @@ class Room:
             # Voila 0.5's preheated kernels: a pool only for the lesson taught; "default"
             # (pool size 0) leaves every other page as it was, a kernel started on opening
             # (without it, Voila preheats one kernel for every notebook of the folder).
-            pools = {
-                lesson_notebook(s.notebooks, s.lesson): {"pool_size": s.pool},
-                "default": {"pool_size": 0},
-            }
+            # (the lesson's page in each language the folder has: English, and fa/)
+            name = lesson_notebook(s.notebooks, s.lesson)
+            pages = [name, *(f"{sub.name}/{name}" for sub in _editions(s.notebooks, name))]
+            pools = {page: {"pool_size": s.pool} for page in pages}
+            pools["default"] = {"pool_size": 0}
             command += [
                 "--preheat_kernel=True",
                 "--pool_size=0",
