@@ -408,9 +408,9 @@ def browsers(server: Server, count: int) -> dict[str, Any]:
                 handle.focus()
                 page.keyboard.press("ArrowRight")
                 page.wait_for_function(
-                    """([before]) => [...document.querySelectorAll('.cxsim-dashboard
-                    .widget-label')].some(e => e.textContent.startsWith('Updated in')
-                    && e.textContent !== before)""",
+                    "([before]) => [...document.querySelectorAll("
+                    "'.cxsim-dashboard .widget-label')].some(e => "
+                    "e.textContent.startsWith('Updated in') && e.textContent !== before)",
                     arg=[before],
                     timeout=120_000,
                 )
