@@ -83,8 +83,12 @@ system:
 # Tests run on every core, up to four (pytest-xdist); a notebook stays on one worker.
 JOBS ?= -n auto --maxprocesses 4
 
+# The browser tests run after the others, alone: a page's drafts are not always restored
+# when the machine is saturated (an open defect, see docs/performance.md), and the other
+# tests' workers would saturate it.
 unit: $(STAMP) system
-	$(BIN)/python -m pytest -q $(JOBS)
+	$(BIN)/python -m pytest -q $(JOBS) --ignore=tests/browser
+	$(BIN)/python -m pytest -q tests/browser
 
 # nbval over every notebook; an empty notebooks/ folder is not a failure.  A kernel
 # that dies while starting (seen once on a busy 2-core machine: "Kernel died before
