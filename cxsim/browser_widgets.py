@@ -239,12 +239,24 @@ function initialize({ model }) {
   };
   model.on("change:values", save);
   model.on("msg:custom", clear);
-  if (Object.keys(found).length > 0) {
-    model.set("restored", found);
+  // Send what was found only once every widget the restore changes exists in this
+  // page: a page loads its widgets all at once, and an update that reaches a widget
+  // still being built is lost (a restored slider that kept showing its old value
+  // on a busy machine).  Not awaited: anywidget allows initialize 2 s.
+  const manager = model.widget_manager;
+  const waits = (model.get("waits_for") || []).map((ref) =>
+    Promise.resolve()
+      .then(() => manager.get_model(String(ref).replace(/^IPY_MODEL_/, "")))
+      .catch(() => null)
+  );
+  Promise.all(waits).then(() => {
+    if (Object.keys(found).length > 0) {
+      model.set("restored", found);
+      model.save_changes();
+    }
+    model.set("ready", true);
     model.save_changes();
-  }
-  model.set("ready", true);
-  model.save_changes();
+  });
 }
 
 function render({ el }) {
@@ -270,6 +282,15 @@ class Drafts(anywidget.AnyWidget):
     values = traitlets.Dict().tag(sync=True)
     restored = traitlets.Dict().tag(sync=True)
     ready = traitlets.Bool(False).tag(sync=True)
+    #: the widgets a restore changes (controls, a table, a status line): the browser
+    #: waits until each exists in the page before it sends ``restored``
+    waits_for = traitlets.List(traitlets.Instance(w.Widget)).tag(
+        sync=True, **w.widget_serialization
+    )
+
+    def wait_for(self, box: w.Widget) -> None:
+        """Wait for every widget inside ``box`` (itself included, this one excepted)."""
+        self.waits_for = [part for part in _widgets_in(box) if part is not self]
 
     def clear(self) -> None:
         """Forget this group's saved values in the browser (the controls keep theirs)."""
@@ -289,8 +310,10 @@ def remember(
     opens with saved values, each one ``accept(name, value)`` allows (default: any) is
     put back: by ``apply(values)`` when given (a dashboard sets them all, then runs
     once), else control by control.  Returns the :class:`Drafts` widget, to be displayed
-    beside the controls; ``drafts.clear()`` forgets the saved values, and
-    ``drafts.paused`` (a ``set`` of reasons) stops saving while it holds any.
+    beside the controls (``drafts.wait_for(box)`` when a restore changes more than the
+    controls: the browser sends the values once those widgets exist in the page);
+    ``drafts.clear()`` forgets the saved values, and ``drafts.paused`` (a ``set`` of
+    reasons) stops saving while it holds any.
     """
     drafts = Drafts(group=group)
     drafts.paused = set()
@@ -316,9 +339,23 @@ def remember(
 
     for box in controls.values():
         box.observe(snapshot, names="value")
+    drafts.waits_for = list(controls.values())
     drafts.observe(restore, names="restored")
     drafts.snapshot = snapshot
     return drafts
+
+
+def _widgets_in(box: w.Widget) -> list[w.Widget]:
+    """``box`` and every widget inside it (children, a slider row's readout and links)."""
+    found: list[w.Widget] = []
+    stack = [box]
+    while stack:
+        part = stack.pop()
+        if not isinstance(part, w.Widget) or any(part is seen for seen in found):
+            continue
+        found.append(part)
+        stack.extend(getattr(part, "children", ()) or ())
+    return found
 
 
 def _plain(value: Any) -> Any:

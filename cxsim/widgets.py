@@ -796,6 +796,7 @@ class Dashboard:
                 drafts,
             ]
         )
+        drafts.wait_for(box)  # a restore moves the controls and redraws the table
         box.add_class(DASHBOARD_CLASS)
         if style is not None:
             box.add_class(RTL_CLASS)

@@ -279,6 +279,28 @@ def test_moving_a_slider_runs_an_update_and_changes_the_output():
     assert ui.inputs["extra_agents"].value == 0 and _html(ui.table) == before
 
 
+def test_a_restored_draft_moves_the_controls_runs_once_and_waits_for_the_table():
+    dashboard = staffing_dashboard()
+    dashboard.widget()
+    ui = dashboard.ui
+    # the browser sends what it found only once these widgets exist in its page: the
+    # controls, the table and the status line a restore changes (never the drafts)
+    waited = {id(part) for part in ui.drafts.waits_for}
+    for part in (*ui.inputs.values(), ui.table, ui.status, ui.reset):
+        assert id(part) in waited
+    assert id(ui.drafts) not in waited
+    runs = []
+    ui.status.observe(lambda change: runs.append(change["new"]), names="value")
+    ui.drafts.restored = {"extra_agents": 2, "not_a_control": 1}
+    assert ui.inputs["extra_agents"].value == 2
+    assert sum(text.startswith("Updated in") for text in runs) == 1  # one run, not one a move
+    expected, _figures = dashboard.update(extra_agents=2)
+    assert ui.table.outputs[0]["data"]["text/plain"] == table_text(expected)
+    assert ui.drafts.values["extra_agents"] == 2
+    ui.drafts.restored = {"extra_agents": 10_000}  # out of range: refused, nothing moves
+    assert ui.inputs["extra_agents"].value == 2
+
+
 def test_a_dropdown_option_worth_none_is_shown_selected_and_reset_to():
     control = Control(
         "levers.promise_min",
