@@ -83,9 +83,8 @@ system:
 # Tests run on every core, up to four (pytest-xdist); a notebook stays on one worker.
 JOBS ?= -n auto --maxprocesses 4
 
-# The browser tests run after the others, alone: a page's drafts are not always restored
-# when the machine is saturated (an open defect, see docs/performance.md), and the other
-# tests' workers would saturate it.
+# The browser tests run after the others, alone: their timeouts are sized for a quiet
+# machine, and the other tests' workers would saturate it (docs/performance.md).
 unit: $(STAMP) system
 	$(BIN)/python -m pytest -q $(JOBS) --ignore=tests/browser
 	$(BIN)/python -m pytest -q tests/browser

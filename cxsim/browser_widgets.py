@@ -346,16 +346,15 @@ def remember(
 
 
 def _widgets_in(box: w.Widget) -> list[w.Widget]:
-    """``box`` and every widget inside it (children, a slider row's readout and links)."""
-    found: list[w.Widget] = []
+    """``box`` and every widget among its children, at any depth (each once)."""
+    found: dict[int, w.Widget] = {}
     stack = [box]
     while stack:
         part = stack.pop()
-        if not isinstance(part, w.Widget) or any(part is seen for seen in found):
-            continue
-        found.append(part)
-        stack.extend(getattr(part, "children", ()) or ())
-    return found
+        if isinstance(part, w.Widget) and id(part) not in found:
+            found[id(part)] = part
+            stack.extend(getattr(part, "children", ()) or ())
+    return list(found.values())
 
 
 def _plain(value: Any) -> Any:

@@ -621,10 +621,11 @@ class RotaEditor:
             table_out,
             figure_out,
         ]
+        if saved is not None:
+            children.append(saved)
         box = w.VBox(children)
         if saved is not None:
-            saved.wait_for(box)
-            box.children = (*children, saved)
+            saved.wait_for(box)  # a restore moves the sliders, the summary and the chart
         box.add_class(DASHBOARD_CLASS)
         box.add_class("cxsim-rota-editor")
         if text_direction() == "rtl":

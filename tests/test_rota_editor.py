@@ -235,3 +235,15 @@ def test_chart_labels_the_hours_below_target():
     assert sorted(t.get_text() for t in bottom.texts) == ["1.0", "2.0", "3.0"]
     with pytest.raises(ValueError, match="not a table of hourly_service"):
         plot_service_by_hour(table.head(5))
+
+
+def test_a_restored_rota_draft_sets_the_hours_and_waits_for_the_whole_editor():
+    editor = RotaEditor("contact_centre", rota=BANK_ROTA)
+    editor.widget()
+    drafts = editor.ui["drafts"]
+    # the browser sends a saved rota only once every slider and the table exist in its page
+    waited = {id(part) for part in drafts.waits_for}
+    assert all(id(slider) in waited for slider in editor.sliders)
+    assert id(editor.ui["table"]) in waited and id(drafts) not in waited
+    drafts.restored = {"h12": BANK_ROTA[12] + 2, "h03": 99}  # 99 agents: refused
+    assert editor.rota[12] == BANK_ROTA[12] + 2 and editor.rota[3] == BANK_ROTA[3]
